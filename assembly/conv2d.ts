@@ -1,0 +1,500 @@
+// 2-D convolution, forward and both gradients, for NHWC activations and HWIO filters (tfjs's
+// layouts), as indirect GEMMs in the style of XNNPACK: an indirection buffer holds, for every
+// output pixel and filter tap, the address of the input row (all channels of one input pixel) it
+// reads, or of a zero row where the tap falls into the padding. One register-blocked micro-kernel
+// (6 pixels x 8 channels, 12 f32x4 accumulators) then serves every kernel size, stride, dilation
+// and padding mode.
+//
+// Geometry: a struct of 16 i32 at `g` (see GEOMETRY_FIELDS in src/kernels/geometry.ts):
+//   0 batch, 1 inH, 2 inW, 3 inC, 4 outH, 5 outW, 6 outC, 7 filterH, 8 filterW,
+//   9 strideH, 10 strideW, 11 padTop, 12 padLeft, 13 dilationH, 14 dilationW, 15 flags
+// flags: bit 0 = apply bias, bit 1 = fused ReLU.
+// Preconditions (checked by the TypeScript wrapper, not here): all sizes >= 1, the output size
+// consistent with the padding, every buffer 16-byte aligned and followed by >= 32 readable bytes
+// (vector loads of a channel tail read past the last element and discard the extra lanes).
+
+import { madd } from "./simd";
+
+const MR: i32 = 6; // output pixels per micro-tile
+const NR: i32 = 8; // output channels per micro-tile (two f32x4)
+// Output rows per cache chunk: the chunk's input rows stay in cache while every 8-channel block
+// of the output is swept over them.
+const ROW_CHUNK: i32 = 96;
+// Pixels per chunk of the filter-gradient reduction: bounds the slice of dy and of the input
+// rows that must stay in cache while every (tap, channel block) accumulates over it.
+const PIXEL_CHUNK: i32 = 256;
+
+const FLAG_BIAS: i32 = 1;
+const FLAG_RELU: i32 = 2;
+const FLAG_ACCUMULATE: i32 = 4; // igemm only: add into the existing output
+
+// A 32-byte scratch for storing the partial last block of a channel tail.
+const TAIL: usize = memory.data(32, 16);
+
+@inline function field(g: usize, i: i32): i32 {
+  return load<i32>(g + (<usize>i << 2));
+}
+
+@inline function align16(x: usize): usize {
+  return (x + 15) & ~(<usize>15);
+}
+
+// ---------------------------------------------------------------------------------------------
+// The indirect GEMM.
+//   out[r][j] (+)= bias[j] + sum over taps t and k < kc of A_t(r)[k] * W[t][k][j]
+// where A_t(r) is the row whose address is ind[r*ks + t] (u32 byte offsets, kc floats each).
+// w is packed as [ceil(n/8)][ks][kc][8] with zero padding in the channel tail.
+// `out` rows are `ldOut` floats apart; only the first n columns are written.
+
+@inline function store8(dst: usize, v0: v128, v1: v128, nv: i32): void {
+  if (nv == NR) {
+    v128.store(dst, v0);
+    v128.store(dst, v1, 16);
+  } else {
+    v128.store(TAIL, v0);
+    v128.store(TAIL, v1, 16);
+    for (let j = 0; j < nv; j++) store<f32>(dst + (<usize>j << 2), load<f32>(TAIL + (<usize>j << 2)));
+  }
+}
+
+@inline function load8lo(src: usize, nv: i32): v128 {
+  if (nv >= 4) return v128.load(src);
+  let v = f32x4.splat(0);
+  if (nv > 0) v = f32x4.replace_lane(v, 0, load<f32>(src));
+  if (nv > 1) v = f32x4.replace_lane(v, 1, load<f32>(src, 4));
+  if (nv > 2) v = f32x4.replace_lane(v, 2, load<f32>(src, 8));
+  return v;
+}
+
+@inline function load8hi(src: usize, nv: i32): v128 {
+  if (nv >= 8) return v128.load(src, 16);
+  let v = f32x4.splat(0);
+  if (nv > 4) v = f32x4.replace_lane(v, 0, load<f32>(src, 16));
+  if (nv > 5) v = f32x4.replace_lane(v, 1, load<f32>(src, 20));
+  if (nv > 6) v = f32x4.replace_lane(v, 2, load<f32>(src, 24));
+  return v;
+}
+
+@inline function epilogue(
+  dst: usize, c0: v128, c1: v128, b0: v128, b1: v128, nv: i32, flags: i32,
+): void {
+  let v0 = f32x4.add(c0, b0);
+  let v1 = f32x4.add(c1, b1);
+  if (flags & FLAG_ACCUMULATE) {
+    v0 = f32x4.add(v0, load8lo(dst, nv));
+    v1 = f32x4.add(v1, load8hi(dst, nv));
+  }
+  if (flags & FLAG_RELU) {
+    const zero = f32x4.splat(0);
+    v0 = f32x4.max(v0, zero);
+    v1 = f32x4.max(v1, zero);
+  }
+  store8(dst, v0, v1, nv);
+}
+
+function igemm_6x8(
+  row: i32, ks: i32, kc: i32, ind: usize, wb: usize,
+  b0: v128, b1: v128, out: usize, ldOut: i32, col: i32, nv: i32, flags: i32,
+): void {
+  let c00 = f32x4.splat(0), c01 = f32x4.splat(0);
+  let c10 = f32x4.splat(0), c11 = f32x4.splat(0);
+  let c20 = f32x4.splat(0), c21 = f32x4.splat(0);
+  let c30 = f32x4.splat(0), c31 = f32x4.splat(0);
+  let c40 = f32x4.splat(0), c41 = f32x4.splat(0);
+  let c50 = f32x4.splat(0), c51 = f32x4.splat(0);
+  const rowStride = <usize>ks << 2;
+  let ip = ind + <usize>row * rowStride;
+  let wp = wb;
+  for (let t = 0; t < ks; t++) {
+    let a0 = <usize>load<u32>(ip);
+    let a1 = <usize>load<u32>(ip + rowStride);
+    let a2 = <usize>load<u32>(ip + 2 * rowStride);
+    let a3 = <usize>load<u32>(ip + 3 * rowStride);
+    let a4 = <usize>load<u32>(ip + 4 * rowStride);
+    let a5 = <usize>load<u32>(ip + 5 * rowStride);
+    ip += 4;
+    for (let k = 0; k < kc; k++) {
+      const w0 = v128.load(wp);
+      const w1 = v128.load(wp, 16);
+      wp += 32;
+      let x = v128.load32_splat(a0);
+      c00 = madd(x, w0, c00); c01 = madd(x, w1, c01);
+      x = v128.load32_splat(a1);
+      c10 = madd(x, w0, c10); c11 = madd(x, w1, c11);
+      x = v128.load32_splat(a2);
+      c20 = madd(x, w0, c20); c21 = madd(x, w1, c21);
+      x = v128.load32_splat(a3);
+      c30 = madd(x, w0, c30); c31 = madd(x, w1, c31);
+      x = v128.load32_splat(a4);
+      c40 = madd(x, w0, c40); c41 = madd(x, w1, c41);
+      x = v128.load32_splat(a5);
+      c50 = madd(x, w0, c50); c51 = madd(x, w1, c51);
+      a0 += 4; a1 += 4; a2 += 4; a3 += 4; a4 += 4; a5 += 4;
+    }
+  }
+  const ldBytes = <usize>ldOut << 2;
+  let dst = out + <usize>row * ldBytes + (<usize>col << 2);
+  epilogue(dst, c00, c01, b0, b1, nv, flags); dst += ldBytes;
+  epilogue(dst, c10, c11, b0, b1, nv, flags); dst += ldBytes;
+  epilogue(dst, c20, c21, b0, b1, nv, flags); dst += ldBytes;
+  epilogue(dst, c30, c31, b0, b1, nv, flags); dst += ldBytes;
+  epilogue(dst, c40, c41, b0, b1, nv, flags); dst += ldBytes;
+  epilogue(dst, c50, c51, b0, b1, nv, flags);
+}
+
+function igemm_1x8(
+  row: i32, ks: i32, kc: i32, ind: usize, wb: usize,
+  b0: v128, b1: v128, out: usize, ldOut: i32, col: i32, nv: i32, flags: i32,
+): void {
+  let c0 = f32x4.splat(0), c1 = f32x4.splat(0);
+  let ip = ind + ((<usize>row * ks) << 2);
+  let wp = wb;
+  for (let t = 0; t < ks; t++) {
+    let a = <usize>load<u32>(ip);
+    ip += 4;
+    for (let k = 0; k < kc; k++) {
+      const x = v128.load32_splat(a);
+      c0 = madd(x, v128.load(wp), c0);
+      c1 = madd(x, v128.load(wp, 16), c1);
+      wp += 32;
+      a += 4;
+    }
+  }
+  epilogue(out + (<usize>row * ldOut + col << 2), c0, c1, b0, b1, nv, flags);
+}
+
+/**
+ * Indirect GEMM over `m` output rows and `n` output columns (see the comment above).
+ * ind: u32[m*ks]; w: packed f32[ceil(n/8)*ks*kc*8]; bias: f32[n] or 0; out: f32 rows of ldOut.
+ * flags: 1 bias, 2 ReLU, 4 accumulate into out.
+ */
+export function igemm_f32(
+  m: i32, n: i32, ks: i32, kc: i32, ind: usize, w: usize, bias: usize, out: usize, ldOut: i32, flags: i32,
+): void {
+  const blocks = (n + NR - 1) / NR;
+  const blockBytes = <usize>ks * <usize>kc * (<usize>NR << 2);
+  for (let m0 = 0; m0 < m; m0 += ROW_CHUNK) {
+    const m1 = min(m0 + ROW_CHUNK, m);
+    for (let nb = 0; nb < blocks; nb++) {
+      const col = nb * NR;
+      const nv = min(NR, n - col);
+      const wb = w + <usize>nb * blockBytes;
+      let b0 = f32x4.splat(0), b1 = f32x4.splat(0);
+      if ((flags & FLAG_BIAS) && bias != 0) {
+        b0 = load8lo(bias + (<usize>col << 2), nv);
+        b1 = load8hi(bias + (<usize>col << 2), nv);
+      }
+      let r = m0;
+      for (; r + MR <= m1; r += MR) igemm_6x8(r, ks, kc, ind, wb, b0, b1, out, ldOut, col, nv, flags);
+      for (; r < m1; r++) igemm_1x8(r, ks, kc, ind, wb, b0, b1, out, ldOut, col, nv, flags);
+    }
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Indirection buffers.
+
+/** Forward: ind[((b*outH + oy)*outW + ox)*kh*kw + ky*kw + kx] = address of x[b, iy, ix, :] or zero. */
+function build_forward_indirection(g: usize, x: usize, zero: usize, ind: usize): void {
+  const batch = field(g, 0), inH = field(g, 1), inW = field(g, 2), inC = field(g, 3);
+  const outH = field(g, 4), outW = field(g, 5), kh = field(g, 7), kw = field(g, 8);
+  const sh = field(g, 9), sw = field(g, 10), pt = field(g, 11), pl = field(g, 12);
+  const dh = field(g, 13), dw = field(g, 14);
+  const rowBytes = <usize>inC << 2;
+  let p = ind;
+  for (let b = 0; b < batch; b++) {
+    for (let oy = 0; oy < outH; oy++) {
+      for (let ox = 0; ox < outW; ox++) {
+        for (let ky = 0; ky < kh; ky++) {
+          const iy = oy * sh - pt + ky * dh;
+          for (let kx = 0; kx < kw; kx++) {
+            const ix = ox * sw - pl + kx * dw;
+            const inside = <u32>iy < <u32>inH && <u32>ix < <u32>inW;
+            const addr = inside ? x + <usize>((b * inH + iy) * inW + ix) * rowBytes : zero;
+            store<u32>(p, <u32>addr);
+            p += 4;
+          }
+        }
+      }
+    }
+  }
+}
+
+/**
+ * Input gradient as a gather: for input pixel (b, iy, ix) and tap (ky, kx), the output pixel
+ * that read it is oy = (iy + pt - ky*dh) / sh when that divides exactly and lies in range.
+ * ind[((b*inH + iy)*inW + ix)*kh*kw + ky*kw + kx] = address of dy[b, oy, ox, :] or zero.
+ */
+function build_backprop_input_indirection(g: usize, dy: usize, zero: usize, ind: usize): void {
+  const batch = field(g, 0), inH = field(g, 1), inW = field(g, 2);
+  const outH = field(g, 4), outW = field(g, 5), outC = field(g, 6), kh = field(g, 7), kw = field(g, 8);
+  const sh = field(g, 9), sw = field(g, 10), pt = field(g, 11), pl = field(g, 12);
+  const dh = field(g, 13), dw = field(g, 14);
+  const rowBytes = <usize>outC << 2;
+  let p = ind;
+  for (let b = 0; b < batch; b++) {
+    for (let iy = 0; iy < inH; iy++) {
+      for (let ix = 0; ix < inW; ix++) {
+        for (let ky = 0; ky < kh; ky++) {
+          const ny = iy + pt - ky * dh;
+          const oy = ny / sh;
+          const rowOk = ny >= 0 && oy * sh == ny && oy < outH;
+          for (let kx = 0; kx < kw; kx++) {
+            const nx = ix + pl - kx * dw;
+            const ox = nx / sw;
+            const ok = rowOk && nx >= 0 && ox * sw == nx && ox < outW;
+            const addr = ok ? dy + <usize>((b * outH + oy) * outW + ox) * rowBytes : zero;
+            store<u32>(p, <u32>addr);
+            p += 4;
+          }
+        }
+      }
+    }
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Filter packing.
+
+/** HWIO f[tap][ci][co] -> [co/8][tap][ci][8], zero-padded. */
+function pack_filter_forward(g: usize, f: usize, w: usize): void {
+  const inC = field(g, 3), outC = field(g, 6), taps = field(g, 7) * field(g, 8);
+  const blocks = (outC + NR - 1) / NR;
+  let p = w;
+  for (let nb = 0; nb < blocks; nb++) {
+    for (let t = 0; t < taps; t++) {
+      for (let ci = 0; ci < inC; ci++) {
+        const src = f + (<usize>(t * inC + ci) * outC << 2);
+        for (let j = 0; j < NR; j++) {
+          const co = nb * NR + j;
+          store<f32>(p, co < outC ? load<f32>(src + (<usize>co << 2)) : 0);
+          p += 4;
+        }
+      }
+    }
+  }
+}
+
+/** HWIO f[tap][ci][co] -> [ci/8][tap][co][8] (the transpose the input gradient multiplies by). */
+function pack_filter_backprop_input(g: usize, f: usize, w: usize): void {
+  const inC = field(g, 3), outC = field(g, 6), taps = field(g, 7) * field(g, 8);
+  const blocks = (inC + NR - 1) / NR;
+  let p = w;
+  for (let cb = 0; cb < blocks; cb++) {
+    for (let t = 0; t < taps; t++) {
+      for (let co = 0; co < outC; co++) {
+        for (let j = 0; j < NR; j++) {
+          const ci = cb * NR + j;
+          store<f32>(p, ci < inC ? load<f32>(f + (<usize>((t * inC + ci) * outC + co) << 2)) : 0);
+          p += 4;
+        }
+      }
+    }
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Forward.
+
+// Layout results are kept in a static array: the stub runtime allocates nothing at run time.
+const LAYOUT = memory.data(32, 16);
+
+@inline function layout_get(i: i32): usize {
+  return load<usize>(LAYOUT + (<usize>i << 2));
+}
+
+function forward_layout_raw(g: usize, scratch: usize): usize {
+  const inC = field(g, 3), outC = field(g, 6), taps = field(g, 7) * field(g, 8);
+  const rows = field(g, 0) * field(g, 4) * field(g, 5);
+  const packed = align16(scratch);
+  const zero = align16(packed + <usize>((outC + NR - 1) / NR) * taps * inC * (NR << 2));
+  const ind = align16(zero + (<usize>inC << 2) + 32);
+  const end = ind + (<usize>rows * taps << 2);
+  store<usize>(LAYOUT, packed);
+  store<usize>(LAYOUT, zero, 4);
+  store<usize>(LAYOUT, ind, 8);
+  return end - scratch + 16;
+}
+
+/** Bytes of scratch that conv2d_f32 needs for geometry g. */
+export function conv2d_scratch_bytes(g: usize): usize {
+  return forward_layout_raw(g, 0);
+}
+
+/**
+ * y[b, oy, ox, co] = act(bias[co] + sum x[b, oy*sh - pt + ky*dh, ox*sw - pl + kx*dw, ci] *
+ *                     f[ky, kx, ci, co]), zero outside the input.
+ * x: f32 NHWC [batch, inH, inW, inC]; f: f32 HWIO [kh, kw, inC, outC]; bias: f32[outC] (used when
+ * flags bit 0 is set); y: f32 NHWC [batch, outH, outW, outC];
+ * scratch: conv2d_scratch_bytes(g) bytes, 16-byte aligned.
+ */
+export function conv2d_f32(g: usize, x: usize, f: usize, bias: usize, y: usize, scratch: usize): void {
+  forward_layout_raw(g, scratch);
+  const packed = layout_get(0), zero = layout_get(1), ind = layout_get(2);
+  const inC = field(g, 3), outC = field(g, 6), taps = field(g, 7) * field(g, 8);
+  const rows = field(g, 0) * field(g, 4) * field(g, 5);
+  const flags = field(g, 15);
+  memory.fill(zero, 0, (<usize>inC << 2) + 32);
+  pack_filter_forward(g, f, packed);
+  build_forward_indirection(g, x, zero, ind);
+  igemm_f32(rows, outC, taps, inC, ind, packed, bias, y, outC, flags & (FLAG_BIAS | FLAG_RELU));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Input gradient.
+
+function backprop_input_layout(g: usize, scratch: usize): usize {
+  const inC = field(g, 3), outC = field(g, 6), taps = field(g, 7) * field(g, 8);
+  const rows = field(g, 0) * field(g, 1) * field(g, 2);
+  const packed = align16(scratch);
+  const zero = align16(packed + <usize>((inC + NR - 1) / NR) * taps * outC * (NR << 2));
+  const ind = align16(zero + (<usize>outC << 2) + 32);
+  const end = ind + (<usize>rows * taps << 2);
+  store<usize>(LAYOUT, packed);
+  store<usize>(LAYOUT, zero, 4);
+  store<usize>(LAYOUT, ind, 8);
+  return end - scratch + 16;
+}
+
+export function conv2d_backprop_input_scratch_bytes(g: usize): usize {
+  return backprop_input_layout(g, 0);
+}
+
+/**
+ * dx[b, iy, ix, ci] = sum over (ky, kx, co) with iy = oy*sh - pt + ky*dh, ix = ox*sw - pl + kx*dw
+ * of dy[b, oy, ox, co] * f[ky, kx, ci, co].
+ * dy: f32 [batch, outH, outW, outC]; f: HWIO; dx: f32 [batch, inH, inW, inC] (overwritten).
+ */
+export function conv2d_backprop_input_f32(g: usize, dy: usize, f: usize, dx: usize, scratch: usize): void {
+  backprop_input_layout(g, scratch);
+  const packed = layout_get(0), zero = layout_get(1), ind = layout_get(2);
+  const inC = field(g, 3), outC = field(g, 6), taps = field(g, 7) * field(g, 8);
+  const rows = field(g, 0) * field(g, 1) * field(g, 2);
+  memory.fill(zero, 0, (<usize>outC << 2) + 32);
+  pack_filter_backprop_input(g, f, packed);
+  build_backprop_input_indirection(g, dy, zero, ind);
+  igemm_f32(rows, inC, taps, outC, ind, packed, 0, dx, inC, 0);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Filter gradient: df[t][ci][co] = sum over output pixels p of A_t(p)[ci] * dy[p][co], where
+// A_t(p) is the input row tap t of pixel p reads (the forward indirection). Accumulated in a
+// channel-padded buffer acc[t][ci][ceil(outC/8)*8] so that every load and store is a full vector,
+// over chunks of PIXEL_CHUNK pixels so that the chunk's dy and input rows stay in cache.
+
+function backprop_filter_layout(g: usize, scratch: usize): usize {
+  const inC = field(g, 3), outC = field(g, 6), taps = field(g, 7) * field(g, 8);
+  const rows = field(g, 0) * field(g, 4) * field(g, 5);
+  const padded = ((outC + NR - 1) / NR) * NR;
+  const acc = align16(scratch);
+  const zero = align16(acc + <usize>taps * inC * padded * 4);
+  const ind = align16(zero + (<usize>inC << 2) + 32);
+  const end = ind + (<usize>rows * taps << 2);
+  store<usize>(LAYOUT, acc);
+  store<usize>(LAYOUT, zero, 4);
+  store<usize>(LAYOUT, ind, 8);
+  return end - scratch + 16;
+}
+
+export function conv2d_backprop_filter_scratch_bytes(g: usize): usize {
+  return backprop_filter_layout(g, 0);
+}
+
+function filter_grad_6x8(
+  p0: i32, p1: i32, t: i32, ks: i32, ci: i32, dy: usize, ldDy: usize, ind: usize, acc: usize, ldAcc: usize,
+): void {
+  let c00 = v128.load(acc), c01 = v128.load(acc, 16);
+  let c10 = v128.load(acc + ldAcc), c11 = v128.load(acc + ldAcc, 16);
+  let c20 = v128.load(acc + 2 * ldAcc), c21 = v128.load(acc + 2 * ldAcc, 16);
+  let c30 = v128.load(acc + 3 * ldAcc), c31 = v128.load(acc + 3 * ldAcc, 16);
+  let c40 = v128.load(acc + 4 * ldAcc), c41 = v128.load(acc + 4 * ldAcc, 16);
+  let c50 = v128.load(acc + 5 * ldAcc), c51 = v128.load(acc + 5 * ldAcc, 16);
+  const ciOff = <usize>ci << 2;
+  let ip = ind + ((<usize>p0 * ks + t) << 2);
+  const ipStride = <usize>ks << 2;
+  let d = dy + <usize>p0 * ldDy;
+  for (let p = p0; p < p1; p++) {
+    const a = <usize>load<u32>(ip) + ciOff;
+    ip += ipStride;
+    const d0 = v128.load(d);
+    const d1 = v128.load(d, 16);
+    d += ldDy;
+    let x = v128.load32_splat(a);
+    c00 = madd(x, d0, c00); c01 = madd(x, d1, c01);
+    x = v128.load32_splat(a + 4);
+    c10 = madd(x, d0, c10); c11 = madd(x, d1, c11);
+    x = v128.load32_splat(a + 8);
+    c20 = madd(x, d0, c20); c21 = madd(x, d1, c21);
+    x = v128.load32_splat(a + 12);
+    c30 = madd(x, d0, c30); c31 = madd(x, d1, c31);
+    x = v128.load32_splat(a + 16);
+    c40 = madd(x, d0, c40); c41 = madd(x, d1, c41);
+    x = v128.load32_splat(a + 20);
+    c50 = madd(x, d0, c50); c51 = madd(x, d1, c51);
+  }
+  v128.store(acc, c00); v128.store(acc, c01, 16);
+  v128.store(acc + ldAcc, c10); v128.store(acc + ldAcc, c11, 16);
+  v128.store(acc + 2 * ldAcc, c20); v128.store(acc + 2 * ldAcc, c21, 16);
+  v128.store(acc + 3 * ldAcc, c30); v128.store(acc + 3 * ldAcc, c31, 16);
+  v128.store(acc + 4 * ldAcc, c40); v128.store(acc + 4 * ldAcc, c41, 16);
+  v128.store(acc + 5 * ldAcc, c50); v128.store(acc + 5 * ldAcc, c51, 16);
+}
+
+function filter_grad_1x8(
+  p0: i32, p1: i32, t: i32, ks: i32, ci: i32, dy: usize, ldDy: usize, ind: usize, acc: usize,
+): void {
+  let c0 = v128.load(acc), c1 = v128.load(acc, 16);
+  const ciOff = <usize>ci << 2;
+  let ip = ind + ((<usize>p0 * ks + t) << 2);
+  const ipStride = <usize>ks << 2;
+  let d = dy + <usize>p0 * ldDy;
+  for (let p = p0; p < p1; p++) {
+    const x = v128.load32_splat(<usize>load<u32>(ip) + ciOff);
+    ip += ipStride;
+    c0 = madd(x, v128.load(d), c0);
+    c1 = madd(x, v128.load(d, 16), c1);
+    d += ldDy;
+  }
+  v128.store(acc, c0);
+  v128.store(acc, c1, 16);
+}
+
+/**
+ * df[ky, kx, ci, co] = sum over b, oy, ox of x[b, oy*sh - pt + ky*dh, ox*sw - pl + kx*dw, ci] *
+ *                      dy[b, oy, ox, co] (zero outside the input).
+ * x: f32 NHWC; dy: f32 [batch, outH, outW, outC]; df: f32 HWIO (overwritten).
+ */
+export function conv2d_backprop_filter_f32(g: usize, x: usize, dy: usize, df: usize, scratch: usize): void {
+  backprop_filter_layout(g, scratch);
+  const acc = layout_get(0), zero = layout_get(1), ind = layout_get(2);
+  const inC = field(g, 3), outC = field(g, 6), taps = field(g, 7) * field(g, 8);
+  const rows = field(g, 0) * field(g, 4) * field(g, 5);
+  const blocks = (outC + NR - 1) / NR;
+  const padded = blocks * NR;
+  const ldAcc = <usize>padded << 2;
+  const ldDy = <usize>outC << 2;
+  memory.fill(zero, 0, (<usize>inC << 2) + 32);
+  memory.fill(acc, 0, <usize>taps * inC * ldAcc);
+  build_forward_indirection(g, x, zero, ind);
+  for (let p0 = 0; p0 < rows; p0 += PIXEL_CHUNK) {
+    const p1 = min(p0 + PIXEL_CHUNK, rows);
+    for (let t = 0; t < taps; t++) {
+      const accTap = acc + <usize>t * inC * ldAcc;
+      for (let nb = 0; nb < blocks; nb++) {
+        const col = <usize>(nb * NR) << 2;
+        let ci = 0;
+        for (; ci + MR <= inC; ci += MR) {
+          filter_grad_6x8(p0, p1, t, taps, ci, dy + col, ldDy, ind, accTap + <usize>ci * ldAcc + col, ldAcc);
+        }
+        for (; ci < inC; ci++) {
+          filter_grad_1x8(p0, p1, t, taps, ci, dy + col, ldDy, ind, accTap + <usize>ci * ldAcc + col);
+        }
+      }
+    }
+  }
+  // Unpad: acc[t][ci][padded] -> df[t][ci][outC].
+  const rowsOut = taps * inC;
+  for (let r = 0; r < rowsOut; r++) {
+    memory.copy(df + (<usize>r * outC << 2), acc + <usize>r * ldAcc, <usize>outC << 2);
+  }
+}

@@ -1,0 +1,10 @@
+// The kernels' ABI: flat functions over pointers, counts and strides. Every buffer lives in this
+// module's linear memory and is placed there by the TypeScript wrapper (src/wasm/arena.ts); the
+// stub runtime is used and nothing here allocates. Each module below documents its exports.
+
+/** First free byte after the static data: the wrapper's arena starts here. */
+export function heap_base(): usize {
+  return __heap_base;
+}
+
+export * from "./conv2d";

@@ -1,0 +1,118 @@
+/**
+ * Convolution geometry, computed once and shared by the reference kernels, the WASM wrappers and
+ * the tfjs kernel registrations (tfjs's `computeConv2DInfo` pattern). Padding follows TensorFlow:
+ * 'same' gives out = ceil(in / stride) with the odd pixel of padding at the bottom/right,
+ * 'valid' gives out = ceil((in − effectiveK + 1) / stride), explicit padding is
+ * [[top, bottom], [left, right]] or one number for all four sides.
+ */
+export type Padding = 'same' | 'valid' | number | readonly [readonly [number, number], readonly [number, number]];
+
+export interface Conv2DOptions {
+  /** [strideH, strideW] or one number (default 1). */
+  strides?: number | readonly [number, number];
+  padding?: Padding;
+  /** [dilationH, dilationW] or one number (default 1). */
+  dilations?: number | readonly [number, number];
+}
+
+export interface Conv2DGeometry {
+  readonly batch: number;
+  readonly inH: number;
+  readonly inW: number;
+  readonly inC: number;
+  readonly outH: number;
+  readonly outW: number;
+  readonly outC: number;
+  readonly filterH: number;
+  readonly filterW: number;
+  readonly strideH: number;
+  readonly strideW: number;
+  readonly padTop: number;
+  readonly padLeft: number;
+  readonly dilationH: number;
+  readonly dilationW: number;
+}
+
+/** The order of the i32 fields of the geometry struct that assembly/conv2d.ts reads. */
+export const GEOMETRY_FIELDS = [
+  'batch', 'inH', 'inW', 'inC', 'outH', 'outW', 'outC', 'filterH', 'filterW',
+  'strideH', 'strideW', 'padTop', 'padLeft', 'dilationH', 'dilationW',
+] as const satisfies readonly (keyof Conv2DGeometry)[];
+
+function pair(value: number | readonly [number, number] | undefined, name: string): [number, number] {
+  const [a, b] = value === undefined ? [1, 1] : typeof value === 'number' ? [value, value] : value;
+  for (const v of [a, b]) {
+    if (!Number.isInteger(v) || v < 1) {
+      throw new RangeError(`conv2d: ${name} must be positive integers, got ${JSON.stringify(value)}`);
+    }
+  }
+  return [a, b];
+}
+
+function positiveShape(shape: readonly number[], rank: number, name: string, layout: string): void {
+  if (shape.length !== rank || !shape.every((d) => Number.isInteger(d) && d >= 1)) {
+    throw new RangeError(
+      `conv2d: ${name} shape must be ${rank} positive integers (${layout}), got [${shape.join(', ')}]`,
+    );
+  }
+}
+
+export function conv2dGeometry(
+  xShape: readonly number[],
+  filterShape: readonly number[],
+  options: Conv2DOptions = {},
+): Conv2DGeometry {
+  positiveShape(xShape, 4, 'input', 'NHWC: batch, height, width, channels');
+  positiveShape(filterShape, 4, 'filter', 'HWIO: height, width, in channels, out channels');
+  const [batch, inH, inW, inC] = xShape as [number, number, number, number];
+  const [filterH, filterW, filterIn, outC] = filterShape as [number, number, number, number];
+  if (filterIn !== inC) {
+    throw new RangeError(`conv2d: the filter takes ${filterIn} input channels but the input has ${inC}`);
+  }
+  const [strideH, strideW] = pair(options.strides, 'strides');
+  const [dilationH, dilationW] = pair(options.dilations, 'dilations');
+  const effH = (filterH - 1) * dilationH + 1;
+  const effW = (filterW - 1) * dilationW + 1;
+  const padding = options.padding ?? 'valid';
+  let outH: number, outW: number, padTop: number, padLeft: number;
+  if (padding === 'same') {
+    outH = Math.ceil(inH / strideH);
+    outW = Math.ceil(inW / strideW);
+    padTop = Math.floor(Math.max(0, (outH - 1) * strideH + effH - inH) / 2);
+    padLeft = Math.floor(Math.max(0, (outW - 1) * strideW + effW - inW) / 2);
+  } else if (padding === 'valid') {
+    outH = Math.ceil((inH - effH + 1) / strideH);
+    outW = Math.ceil((inW - effW + 1) / strideW);
+    padTop = 0;
+    padLeft = 0;
+  } else {
+    const [[top, bottom], [left, right]] =
+      typeof padding === 'number' ? [[padding, padding], [padding, padding]] : padding;
+    for (const p of [top, bottom, left, right]) {
+      if (!Number.isInteger(p) || p < 0) {
+        throw new RangeError(`conv2d: explicit padding must be non-negative integers, got ${JSON.stringify(padding)}`);
+      }
+    }
+    outH = Math.floor((inH + top + bottom - effH) / strideH) + 1;
+    outW = Math.floor((inW + left + right - effW) / strideW) + 1;
+    padTop = top;
+    padLeft = left;
+  }
+  if (!(outH >= 1 && outW >= 1)) {
+    throw new RangeError(
+      `conv2d: a ${effH}×${effW} (dilated) filter does not fit a ${inH}×${inW} input with padding ` +
+        `${JSON.stringify(padding)}; use 'same' padding or a smaller filter`,
+    );
+  }
+  return Object.freeze({
+    batch, inH, inW, inC, outH, outW, outC, filterH, filterW,
+    strideH, strideW, padTop, padLeft, dilationH, dilationW,
+  });
+}
+
+export const inputSize = (g: Conv2DGeometry): number => g.batch * g.inH * g.inW * g.inC;
+export const outputSize = (g: Conv2DGeometry): number => g.batch * g.outH * g.outW * g.outC;
+export const filterSize = (g: Conv2DGeometry): number => g.filterH * g.filterW * g.inC * g.outC;
+/** Multiply-adds of the forward pass (each gradient costs the same). */
+export const conv2dMacs = (g: Conv2DGeometry): number =>
+  g.batch * g.outH * g.outW * g.outC * g.filterH * g.filterW * g.inC;

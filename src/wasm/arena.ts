@@ -1,0 +1,101 @@
+/**
+ * A bump allocator over the kernels' linear memory. The AssemblyScript module runs with the
+ * stub runtime and allocates nothing itself: every buffer a kernel touches is placed here by the
+ * TypeScript wrapper, which therefore owns layout, alignment and validation.
+ *
+ * Growing the memory detaches earlier views, so callers allocate everything first and create
+ * their typed-array views afterwards (`f32`, `i32`, `u32`, `u8`).
+ */
+export class Arena {
+  private top: number;
+
+  constructor(
+    private readonly memory: WebAssembly.Memory,
+    private readonly base: number,
+  ) {
+    this.top = alignUp(base, 16);
+  }
+
+  /** Frees everything allocated since construction. */
+  reset(): void {
+    this.top = alignUp(this.base, 16);
+  }
+
+  /** Current top, to restore with `release(mark)` (stack discipline). */
+  mark(): number {
+    return this.top;
+  }
+
+  release(mark: number): void {
+    this.top = mark;
+  }
+
+  /**
+   * Reserves `bytes` bytes aligned to `align` (a power of two, default 16 for v128 loads),
+   * plus `slack` bytes after them that kernels may read past the end (vector tails).
+   */
+  alloc(bytes: number, align = 16, slack = 32): number {
+    if (!Number.isInteger(bytes) || bytes < 0) {
+      throw new RangeError(`Arena.alloc: byte count must be a non-negative integer, got ${bytes}`);
+    }
+    const ptr = alignUp(this.top, align);
+    const end = ptr + bytes + slack;
+    this.ensure(end);
+    this.top = end;
+    return ptr;
+  }
+
+  /** Copies `data` into a new allocation and returns its pointer. */
+  put(data: ArrayBufferView): number {
+    const ptr = this.alloc(data.byteLength);
+    new Uint8Array(this.memory.buffer, ptr, data.byteLength).set(
+      new Uint8Array(data.buffer, data.byteOffset, data.byteLength),
+    );
+    return ptr;
+  }
+
+  f32(ptr: number, length: number): Float32Array {
+    return new Float32Array(this.memory.buffer, ptr, length);
+  }
+
+  i32(ptr: number, length: number): Int32Array {
+    return new Int32Array(this.memory.buffer, ptr, length);
+  }
+
+  u32(ptr: number, length: number): Uint32Array {
+    return new Uint32Array(this.memory.buffer, ptr, length);
+  }
+
+  u8(ptr: number, length: number): Uint8Array {
+    return new Uint8Array(this.memory.buffer, ptr, length);
+  }
+
+  /** Bytes currently reserved in linear memory (for tests and diagnostics). */
+  get memoryBytes(): number {
+    return this.memory.buffer.byteLength;
+  }
+
+  private ensure(end: number): void {
+    const have = this.memory.buffer.byteLength;
+    if (end <= have) return;
+    const MAX = 4 * 1024 * 1024 * 1024;
+    if (end > MAX) {
+      throw new RangeError(
+        `slimprune kernels need ${(end / 2 ** 20).toFixed(0)} MiB of linear memory, more than ` +
+          `the 4 GiB a 32-bit WebAssembly memory can hold; process the data in smaller batches`,
+      );
+    }
+    const pages = Math.ceil((end - have) / 65536);
+    // Grow geometrically so that a sequence of growing calls costs amortised O(1) copies.
+    const want = Math.max(pages, Math.ceil(have / 65536 / 2));
+    try {
+      this.memory.grow(Math.min(want, 65536 - have / 65536));
+    } catch {
+      this.memory.grow(pages);
+    }
+  }
+}
+
+export function alignUp(x: number, align: number): number {
+  return Math.ceil(x / align) * align;
+}

@@ -1,0 +1,37 @@
+/**
+ * The worker entry, the same file for Node (worker_threads), Deno and browsers (Web Workers).
+ * It exposes the kernel API over comlink; the parent sends the compiled WebAssembly.Module once
+ * (`init`) and the worker instantiates its own copy. Everything that crosses is plain data.
+ */
+import { expose, transfer } from 'comlink';
+import { parentEndpoint } from './platform/worker-endpoint.ts';
+import { instantiateKernels, setWasmSource, initKernels } from './wasm/loader.ts';
+import type { Conv2DGeometry } from './kernels/geometry.ts';
+import { conv2d, conv2dBackpropFilter, conv2dBackpropInput, type Conv2DEpilogue } from './kernels/wasm/conv2d.ts';
+
+const api = {
+  /** Loads the kernels from a module compiled by the parent (or the embedded bytes). */
+  async init(module?: WebAssembly.Module): Promise<string> {
+    if (module) setWasmSource(module);
+    const k = await initKernels();
+    return k.flavour;
+  },
+  conv2d(g: Conv2DGeometry, x: Float32Array, filter: Float32Array, epilogue?: Conv2DEpilogue): Float32Array {
+    const y = conv2d(g, x, filter, epilogue);
+    return transfer(y, [y.buffer]);
+  },
+  conv2dBackpropInput(g: Conv2DGeometry, dy: Float32Array, filter: Float32Array): Float32Array {
+    const dx = conv2dBackpropInput(g, dy, filter);
+    return transfer(dx, [dx.buffer]);
+  },
+  conv2dBackpropFilter(g: Conv2DGeometry, x: Float32Array, dy: Float32Array): Float32Array {
+    const df = conv2dBackpropFilter(g, x, dy);
+    return transfer(df, [df.buffer]);
+  },
+};
+
+export type WorkerApi = typeof api;
+// Kept for callers that already hold an instance factory (tests of the worker boundary).
+export { instantiateKernels };
+
+expose(api, parentEndpoint());

@@ -1,0 +1,133 @@
+/**
+ * A runtime-neutral test harness: suites are plain data (named cases with async functions), so
+ * the same suite runs under vitest in Node (test/node/), `deno test` (test/deno/) and in headless
+ * Chromium (test/browser/). Assertions throw plain Errors with a message that says what differed.
+ */
+export interface TestCase {
+  readonly name: string;
+  readonly fn: () => void | Promise<void>;
+  readonly timeoutMs?: number;
+}
+
+export interface TestSuite {
+  readonly name: string;
+  readonly cases: readonly TestCase[];
+}
+
+export type Define = (name: string, fn: () => void | Promise<void>, timeoutMs?: number) => void;
+
+export function suite(name: string, body: (test: Define) => void): TestSuite {
+  const cases: TestCase[] = [];
+  body((caseName, fn, timeoutMs) => cases.push({ name: caseName, fn, timeoutMs }));
+  return { name, cases };
+}
+
+export class AssertionError extends Error {
+  override name = 'AssertionError';
+}
+
+export function assert(condition: unknown, message: string): asserts condition {
+  if (!condition) throw new AssertionError(message);
+}
+
+export function assertEqual<T>(actual: T, expected: T, what = 'value'): void {
+  if (!Object.is(actual, expected)) {
+    throw new AssertionError(`${what}: expected ${String(expected)}, got ${String(actual)}`);
+  }
+}
+
+export function assertDeepEqual(actual: unknown, expected: unknown, what = 'value'): void {
+  const a = JSON.stringify(actual);
+  const e = JSON.stringify(expected);
+  if (a !== e) throw new AssertionError(`${what}: expected ${e}, got ${a}`);
+}
+
+export interface Tolerance {
+  /** Relative tolerance against max(|expected|) scaled per element (default 1e-5). */
+  rtol?: number;
+  /** Absolute tolerance (default 1e-6). */
+  atol?: number;
+}
+
+/**
+ * Elementwise |a − e| <= atol + rtol·scale, where scale is the largest |e| of the whole array:
+ * sums of many products cancel, so a per-element relative test would flag near-zero results.
+ */
+export function assertAllClose(
+  actual: ArrayLike<number>,
+  expected: ArrayLike<number>,
+  tolerance: Tolerance = {},
+  what = 'array',
+): void {
+  const { rtol = 1e-5, atol = 1e-6 } = tolerance;
+  if (actual.length !== expected.length) {
+    throw new AssertionError(`${what}: length ${actual.length}, expected ${expected.length}`);
+  }
+  let scale = 0;
+  for (let i = 0; i < expected.length; i++) scale = Math.max(scale, Math.abs(expected[i]!));
+  const limit = atol + rtol * scale;
+  for (let i = 0; i < expected.length; i++) {
+    const a = actual[i]!;
+    const e = expected[i]!;
+    if (!(Math.abs(a - e) <= limit)) {
+      throw new AssertionError(
+        `${what}: element ${i} is ${a}, expected ${e} (|diff| ${Math.abs(a - e)} > ${limit}; scale ${scale})`,
+      );
+    }
+  }
+}
+
+export function assertBitEqual(actual: ArrayLike<number>, expected: ArrayLike<number>, what = 'array'): void {
+  if (actual.length !== expected.length) {
+    throw new AssertionError(`${what}: length ${actual.length}, expected ${expected.length}`);
+  }
+  for (let i = 0; i < expected.length; i++) {
+    if (!Object.is(actual[i], expected[i])) {
+      throw new AssertionError(`${what}: element ${i} is ${actual[i]}, expected ${expected[i]}`);
+    }
+  }
+}
+
+export function assertThrows(fn: () => unknown, pattern: RegExp, what = 'call'): void {
+  try {
+    fn();
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    if (!pattern.test(message)) {
+      throw new AssertionError(`${what} threw "${message}", which does not match ${pattern}`);
+    }
+    return;
+  }
+  throw new AssertionError(`${what} did not throw (expected an error matching ${pattern})`);
+}
+
+export async function assertRejects(fn: () => Promise<unknown>, pattern: RegExp, what = 'call'): Promise<void> {
+  try {
+    await fn();
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    if (!pattern.test(message)) {
+      throw new AssertionError(`${what} rejected with "${message}", which does not match ${pattern}`);
+    }
+    return;
+  }
+  throw new AssertionError(`${what} did not reject (expected an error matching ${pattern})`);
+}
+
+/** A small seeded PRNG for test data (mulberry32), identical in every runtime. */
+export function testRng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+export function randomArray(length: number, rng: () => number, lo = -1, hi = 1): Float32Array {
+  const out = new Float32Array(length);
+  for (let i = 0; i < length; i++) out[i] = lo + (hi - lo) * rng();
+  return out;
+}
