@@ -1,27 +1,50 @@
-// Two ESM entries: the library and the worker entry. tfjs and comlink stay external (they are
-// dependencies that the user's bundler or runtime resolves once); the kernels' .wasm is inlined
-// as base64 by scripts/embed-wasm.mjs (why: see that file). Declarations come from
+// Two ESM builds: the library and the worker entry. The kernels' .wasm is inlined as base64 by
+// scripts/embed-wasm.mjs (why: see that file). Declarations come from
 // `tsc -p tsconfig.build.json`, run after this.
+//
+// The library keeps tfjs and comlink external: they are dependencies that the user's bundler or
+// runtime resolves once, so slimprune and the user's code share one tfjs engine (its backends and
+// kernel registry) rather than each holding a private copy. It is built on its own, as one file
+// in dist/, because src/platform/spawn-worker.ts finds the worker as
+// `new URL('./worker.js', import.meta.url)`, which must resolve next to dist/index.js.
+//
+// The worker entry bundles comlink instead: a module Web Worker resolves bare specifiers through
+// no import map (browsers do not apply the page's import map to workers), so dist/worker.js must
+// be loadable by URL alone, in every runtime. Its copy of comlink talks to the library's by
+// messages only, so the two copies never share state.
 import typescript from '@rollup/plugin-typescript';
+import { nodeResolve } from '@rollup/plugin-node-resolve';
+import { stripTypes } from './scripts/strip-types.mjs';
 
-const external = (id) => id.startsWith('@tensorflow/') || id === 'comlink' || id.startsWith('comlink/') || id.startsWith('node:');
+const isTfjs = (id) => id.startsWith('@tensorflow/');
+const isComlink = (id) => id === 'comlink' || id.startsWith('comlink/');
+const isNodeBuiltin = (id) => id.startsWith('node:');
 
-export default {
-  input: { index: 'src/index.ts', worker: 'src/worker.ts' },
-  external,
-  output: {
-    dir: 'dist',
-    format: 'es',
-    sourcemap: true,
-    entryFileNames: '[name].js',
-    chunkFileNames: 'chunks/[name]-[hash].js',
-  },
-  plugins: [
-    typescript({
-      tsconfig: './tsconfig.json',
-      include: ['src/**/*.ts'],
-      compilerOptions: { noEmit: false, declaration: false, sourceMap: true, paths: {} },
-      noEmitOnError: true,
-    }),
-  ],
+const output = {
+  dir: 'dist', format: 'es', sourcemap: true, entryFileNames: '[name].js', chunkFileNames: 'chunks/[name]-[hash].js',
 };
+
+const typeChecked = () =>
+  typescript({
+    tsconfig: './tsconfig.json',
+    include: ['src/**/*.ts'],
+    compilerOptions: { noEmit: false, declaration: false, sourceMap: true, paths: {} },
+    noEmitOnError: true,
+  });
+
+export default [
+  {
+    input: { index: 'src/index.ts' },
+    external: (id) => isTfjs(id) || isComlink(id) || isNodeBuiltin(id),
+    output,
+    // Type-checks all of src/, the worker's sources included (noEmitOnError fails the build).
+    plugins: [typeChecked()],
+  },
+  {
+    input: { worker: 'src/worker.ts' },
+    external: (id) => isTfjs(id) || isNodeBuiltin(id),
+    output,
+    // The library build above has type-checked these sources; a second check would cost seconds.
+    plugins: [nodeResolve(), stripTypes()],
+  },
+];

@@ -14,5 +14,6 @@ export default defineConfig({
     include: ['test/node/**/*.test.ts'],
     testTimeout: 60_000,
     pool: 'forks',
+    reporters: ['default', './test/node/summary-reporter.ts'],
   },
 });

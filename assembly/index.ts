@@ -8,3 +8,8 @@ export function heap_base(): usize {
 }
 
 export * from "./conv2d";
+export * from "./channel_mask";
+export * from "./depthwise_conv2d";
+export * from "./rng";
+export * from "./bitset";
+export * from "./anneal";

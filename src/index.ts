@@ -20,3 +20,35 @@ export { conv2d, conv2dBackpropInput, conv2dBackpropFilter, type Conv2DEpilogue 
 export {
   conv2dReference, conv2dBackpropInputReference, conv2dBackpropFilterReference,
 } from './kernels/reference/conv2d.ts';
+
+export { spawnWorker, type SpawnedWorker } from './platform/spawn-worker.ts';
+export type { WorkerApi } from './worker.ts';
+
+export {
+  depthwiseConv2dGeometry, depthwiseFilterSize, depthwiseConv2dMacs, depthwiseMultiplier,
+} from './kernels/geometry.ts';
+export {
+  depthwiseConv2d, depthwiseConv2dBackpropInput, depthwiseConv2dBackpropFilter,
+} from './kernels/wasm/depthwise-conv2d.ts';
+export {
+  depthwiseConv2dReference, depthwiseConv2dBackpropInputReference, depthwiseConv2dBackpropFilterReference,
+} from './kernels/reference/depthwise-conv2d.ts';
+
+export {
+  channelView, keepBitsetFromIndices, keepIndicesFromBitset, bitsetWords, type ChannelView,
+} from './kernels/channels.ts';
+export { maskChannels, gatherChannels } from './kernels/wasm/channel-mask.ts';
+export { maskChannelsReference, gatherChannelsReference } from './kernels/reference/channel-mask.ts';
+
+export {
+  type AnnealProblem, type AnnealGroup, type AnnealOptions, type AnnealResult, type T0Options,
+  type FlopsModel, type FlopsEdge, type ContrastMode, ANNEAL_DEFAULTS, unprunedFlops,
+} from './kernels/anneal-problem.ts';
+export { anneal, annealEnergy, estimateT0 } from './kernels/wasm/anneal.ts';
+export {
+  annealReference, annealEnergyReference, estimateT0Reference, metropolisExp,
+} from './kernels/reference/anneal.ts';
+export { thresholdMask, maskPopcount, maskHamming } from './kernels/wasm/bitset.ts';
+export { thresholdMaskReference, popcountReference, hammingReference } from './kernels/reference/bitset.ts';
+export { Xoshiro128 } from './kernels/reference/rng.ts';
+export { registerWasmGradients, WASM_GAP_KERNELS } from './tfjs/register.ts';

@@ -39,20 +39,20 @@ export const GEOMETRY_FIELDS = [
   'strideH', 'strideW', 'padTop', 'padLeft', 'dilationH', 'dilationW',
 ] as const satisfies readonly (keyof Conv2DGeometry)[];
 
-function pair(value: number | readonly [number, number] | undefined, name: string): [number, number] {
+function pair(op: string, value: number | readonly [number, number] | undefined, name: string): [number, number] {
   const [a, b] = value === undefined ? [1, 1] : typeof value === 'number' ? [value, value] : value;
   for (const v of [a, b]) {
     if (!Number.isInteger(v) || v < 1) {
-      throw new RangeError(`conv2d: ${name} must be positive integers, got ${JSON.stringify(value)}`);
+      throw new RangeError(`${op}: ${name} must be positive integers, got ${JSON.stringify(value)}`);
     }
   }
   return [a, b];
 }
 
-function positiveShape(shape: readonly number[], rank: number, name: string, layout: string): void {
+function positiveShape(op: string, shape: readonly number[], rank: number, name: string, layout: string): void {
   if (shape.length !== rank || !shape.every((d) => Number.isInteger(d) && d >= 1)) {
     throw new RangeError(
-      `conv2d: ${name} shape must be ${rank} positive integers (${layout}), got [${shape.join(', ')}]`,
+      `${op}: ${name} shape must be ${rank} positive integers (${layout}), got [${shape.join(', ')}]`,
     );
   }
 }
@@ -62,15 +62,72 @@ export function conv2dGeometry(
   filterShape: readonly number[],
   options: Conv2DOptions = {},
 ): Conv2DGeometry {
-  positiveShape(xShape, 4, 'input', 'NHWC: batch, height, width, channels');
-  positiveShape(filterShape, 4, 'filter', 'HWIO: height, width, in channels, out channels');
-  const [batch, inH, inW, inC] = xShape as [number, number, number, number];
+  const op = 'conv2d';
+  positiveShape(op, xShape, 4, 'input', 'NHWC: batch, height, width, channels');
+  positiveShape(op, filterShape, 4, 'filter', 'HWIO: height, width, in channels, out channels');
   const [filterH, filterW, filterIn, outC] = filterShape as [number, number, number, number];
-  if (filterIn !== inC) {
-    throw new RangeError(`conv2d: the filter takes ${filterIn} input channels but the input has ${inC}`);
+  if (filterIn !== xShape[3]) {
+    throw new RangeError(`${op}: the filter takes ${filterIn} input channels but the input has ${xShape[3]}`);
   }
-  const [strideH, strideW] = pair(options.strides, 'strides');
-  const [dilationH, dilationW] = pair(options.dilations, 'dilations');
+  return spatialGeometry(op, xShape, filterH, filterW, outC, options);
+}
+
+/**
+ * Depthwise convolution geometry: filter [kh, kw, inC, channelMultiplier] (tfjs's layout), output
+ * channel co = ci·multiplier + m, so the shared struct holds outC = inC·multiplier (the kernels
+ * recover the multiplier as outC / inC). Same padding, stride and dilation rules as conv2d.
+ */
+export function depthwiseConv2dGeometry(
+  xShape: readonly number[],
+  filterShape: readonly number[],
+  options: Conv2DOptions = {},
+): Conv2DGeometry {
+  const op = 'depthwiseConv2d';
+  positiveShape(op, xShape, 4, 'input', 'NHWC: batch, height, width, channels');
+  positiveShape(op, filterShape, 4, 'filter', 'height, width, in channels, channel multiplier');
+  const [filterH, filterW, filterIn, multiplier] = filterShape as [number, number, number, number];
+  if (filterIn !== xShape[3]) {
+    throw new RangeError(`${op}: the filter takes ${filterIn} input channels but the input has ${xShape[3]}`);
+  }
+  return spatialGeometry(op, xShape, filterH, filterW, filterIn * multiplier, options);
+}
+
+/**
+ * Checks a geometry handed to a depthwise kernel (it may be built by hand rather than by
+ * depthwiseConv2dGeometry) and returns its channel multiplier outC / inC.
+ */
+export function depthwiseMultiplier(op: string, g: Conv2DGeometry): number {
+  if (typeof g !== 'object' || g === null) {
+    throw new TypeError(`${op}: geometry must be an object from depthwiseConv2dGeometry(), got ${String(g)}`);
+  }
+  for (const name of GEOMETRY_FIELDS) {
+    const v = g[name];
+    const min = name === 'padTop' || name === 'padLeft' ? 0 : 1;
+    if (typeof v !== 'number' || !Number.isInteger(v) || v < min) {
+      throw new RangeError(
+        `${op}: geometry.${name} must be an integer >= ${min}, got ${String(v)}; build the geometry with depthwiseConv2dGeometry()`,
+      );
+    }
+  }
+  if (g.outC % g.inC !== 0) {
+    throw new RangeError(
+      `${op}: geometry.outC (${g.outC}) must be inC (${g.inC}) × the channel multiplier; build it with depthwiseConv2dGeometry()`,
+    );
+  }
+  return g.outC / g.inC;
+}
+
+function spatialGeometry(
+  op: string,
+  xShape: readonly number[],
+  filterH: number,
+  filterW: number,
+  outC: number,
+  options: Conv2DOptions,
+): Conv2DGeometry {
+  const [batch, inH, inW, inC] = xShape as [number, number, number, number];
+  const [strideH, strideW] = pair(op, options.strides, 'strides');
+  const [dilationH, dilationW] = pair(op, options.dilations, 'dilations');
   const effH = (filterH - 1) * dilationH + 1;
   const effW = (filterW - 1) * dilationW + 1;
   const padding = options.padding ?? 'valid';
@@ -90,7 +147,7 @@ export function conv2dGeometry(
       typeof padding === 'number' ? [[padding, padding], [padding, padding]] : padding;
     for (const p of [top, bottom, left, right]) {
       if (!Number.isInteger(p) || p < 0) {
-        throw new RangeError(`conv2d: explicit padding must be non-negative integers, got ${JSON.stringify(padding)}`);
+        throw new RangeError(`${op}: explicit padding must be non-negative integers, got ${JSON.stringify(padding)}`);
       }
     }
     outH = Math.floor((inH + top + bottom - effH) / strideH) + 1;
@@ -100,7 +157,7 @@ export function conv2dGeometry(
   }
   if (!(outH >= 1 && outW >= 1)) {
     throw new RangeError(
-      `conv2d: a ${effH}×${effW} (dilated) filter does not fit a ${inH}×${inW} input with padding ` +
+      `${op}: a ${effH}×${effW} (dilated) filter does not fit a ${inH}×${inW} input with padding ` +
         `${JSON.stringify(padding)}; use 'same' padding or a smaller filter`,
     );
   }
@@ -113,6 +170,11 @@ export function conv2dGeometry(
 export const inputSize = (g: Conv2DGeometry): number => g.batch * g.inH * g.inW * g.inC;
 export const outputSize = (g: Conv2DGeometry): number => g.batch * g.outH * g.outW * g.outC;
 export const filterSize = (g: Conv2DGeometry): number => g.filterH * g.filterW * g.inC * g.outC;
+/** Elements of a depthwise filter [kh, kw, inC, multiplier] (outC = inC·multiplier). */
+export const depthwiseFilterSize = (g: Conv2DGeometry): number => g.filterH * g.filterW * g.outC;
 /** Multiply-adds of the forward pass (each gradient costs the same). */
 export const conv2dMacs = (g: Conv2DGeometry): number =>
   g.batch * g.outH * g.outW * g.outC * g.filterH * g.filterW * g.inC;
+/** Multiply-adds of the depthwise forward pass (each gradient costs the same). */
+export const depthwiseConv2dMacs = (g: Conv2DGeometry): number =>
+  g.batch * g.outH * g.outW * g.outC * g.filterH * g.filterW;

@@ -13,4 +13,42 @@ export interface KernelExports {
   conv2d_backprop_input_f32(geometry: number, dy: number, filter: number, dx: number, scratch: number): void;
   conv2d_backprop_filter_scratch_bytes(geometry: number): number;
   conv2d_backprop_filter_f32(geometry: number, x: number, dy: number, dfilter: number, scratch: number): void;
+
+  // assembly/channel_mask.ts: x viewed as [outer, axisLen, inner]; keep bitset u32, LSB first
+  mask_channels_f32(x: number, outer: number, axisLen: number, inner: number, keepBits: number): void;
+  gather_channels_f32(
+    x: number, outer: number, axisLen: number, inner: number, keep: number, keepCount: number, y: number,
+  ): void;
+
+  // assembly/depthwise_conv2d.ts: the conv2d geometry struct with outC = inC * multiplier
+  depthwise_conv2d_scratch_bytes(geometry: number): number;
+  depthwise_conv2d_f32(geometry: number, x: number, filter: number, y: number, scratch: number): void;
+  depthwise_conv2d_backprop_input_scratch_bytes(geometry: number): number;
+  depthwise_conv2d_backprop_input_f32(geometry: number, dy: number, filter: number, dx: number, scratch: number): void;
+  depthwise_conv2d_backprop_filter_scratch_bytes(geometry: number): number;
+  depthwise_conv2d_backprop_filter_f32(geometry: number, x: number, dy: number, dfilter: number, scratch: number): void;
+
+  // assembly/rng.ts: xoshiro128** seeded by splitmix32 (definition: assembly/rng_core.ts)
+  rng_seed(seed: number, stream: number): void;
+  /** An i32: take `>>> 0` for the u32. */
+  rng_next_u32(): number;
+  rng_uniform_f64(): number;
+  rng_below_i32(n: number): number;
+  rng_fill_u32(out: number, count: number): void;
+
+  // assembly/bitset.ts: masks as bitsets, bit i = bit (i & 31) of u32 word i >> 5
+  bitset_words_padded(channels: number): number;
+  mask_threshold_f32(gamma: number, n: number, theta: number, minChannels: number, mask: number, words: number): number;
+  bitset_popcount_u32(mask: number, words: number): number;
+  bitset_hamming_u32(a: number, b: number, words: number): number;
+
+  // assembly/anneal.ts: problem struct p (80 B), options o (48 B), result r (40 B), states i32[K·L]
+  anneal_workspace_bytes(problem: number): number;
+  anneal_prepare_f32(problem: number, workspace: number): void;
+  anneal_energy_f64(problem: number, workspace: number, state: number): number;
+  anneal_t0_f64(problem: number, workspace: number, start: number, options: number, samples: number, scratch: number): number;
+  anneal_run_f64(
+    problem: number, workspace: number, options: number, start: number, best: number, last: number, trace: number, result: number,
+  ): void;
+  metropolis_exp_f64(x: number): number;
 }

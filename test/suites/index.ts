@@ -2,5 +2,12 @@
 // test/deno (deno test), test/browser (headless Chromium).
 import type { TestSuite } from '../harness.ts';
 import { loaderSuite } from './loader.suite.ts';
+import { channelMaskSuite } from './channel-mask.suite.ts';
+import { depthwiseConv2dSuite } from './depthwise-conv2d.suite.ts';
+import { conv2dSuite } from './conv2d.suite.ts';
+import { tfjsBackendsSuite } from './tfjs-backends.suite.ts';
+import { workerSuite } from './worker.suite.ts';
+import { annealSuite } from './anneal.suite.ts';
+import { tfjsTrainingSuite } from './tfjs-training.suite.ts';
 
-export const suites: readonly TestSuite[] = [loaderSuite];
+export const suites: readonly TestSuite[] = [loaderSuite, conv2dSuite, tfjsBackendsSuite, workerSuite, channelMaskSuite, depthwiseConv2dSuite, annealSuite, tfjsTrainingSuite];

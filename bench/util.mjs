@@ -1,0 +1,35 @@
+// Shared helpers for the benchmarks: medians of repeated timings and markdown tables.
+import { performance } from 'node:perf_hooks';
+
+/** Median wall time (ms) of `reps` runs of fn after `warmup` runs. */
+export async function medianMs(fn, { reps = 7, warmup = 2, minTotalMs = 0 } = {}) {
+  for (let i = 0; i < warmup; i++) await fn();
+  const times = [];
+  const start = performance.now();
+  while (times.length < reps || performance.now() - start < minTotalMs) {
+    const t0 = performance.now();
+    await fn();
+    times.push(performance.now() - t0);
+  }
+  times.sort((a, b) => a - b);
+  return times[Math.floor(times.length / 2)];
+}
+
+export function table(header, rows) {
+  const line = (cells) => `| ${cells.join(' | ')} |`;
+  return [line(header), line(header.map(() => '---')), ...rows.map(line)].join('\n');
+}
+
+export function seededArray(n, seed) {
+  let a = seed >>> 0;
+  const out = new Float32Array(n);
+  for (let i = 0; i < n; i++) {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = Math.imul(a ^ (a >>> 15), a | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    out[i] = (((t ^ (t >>> 14)) >>> 0) / 4294967296) * 2 - 1;
+  }
+  return out;
+}
+
+export const fmt = (x, digits = 1) => x.toFixed(digits);

@@ -1,0 +1,78 @@
+/**
+ * Typed wrappers over assembly/bitset.ts, with masks as one 0/1 byte per channel (the form of
+ * src/kernels/reference/bitset.ts); the kernels' bitsets stay inside linear memory.
+ * The kernels must be loaded first (`await initKernels()`).
+ */
+import { kernels, type KernelInstance } from '../../wasm/loader.ts';
+
+function run<T>(body: (k: KernelInstance) => T): T {
+  const k = kernels();
+  const mark = k.arena.mark();
+  try {
+    return body(k);
+  } finally {
+    k.arena.release(mark);
+  }
+}
+
+function checkMask(kernel: string, name: string, m: unknown): Uint8Array {
+  if (!(m instanceof Uint8Array)) throw new TypeError(`${kernel}: ${name} must be a Uint8Array of 0/1 per channel`);
+  for (let i = 0; i < m.length; i++) {
+    if (m[i]! > 1) throw new RangeError(`${kernel}: ${name}[${i}] is ${m[i]}; a mask holds 0 (pruned) or 1 (kept)`);
+  }
+  return m;
+}
+
+/** Packs a 0/1 mask into the arena as a bitset (bit i of word i >> 5); returns [pointer, words]. */
+function putBits(k: KernelInstance, mask: Uint8Array): [number, number] {
+  const words = k.exports.bitset_words_padded(mask.length);
+  const bits = new Uint32Array(words);
+  for (let i = 0; i < mask.length; i++) if (mask[i]) bits[i >>> 5]! |= 1 << (i & 31);
+  return [k.arena.put(bits), words];
+}
+
+/**
+ * [|γ_i| > θ] with the minChannels guard (keep the minChannels largest |γ|, ties by the lower
+ * index), as 0/1 bytes: the kernel behind every candidate mask of the annealer.
+ */
+export function thresholdMask(gamma: Float32Array, theta: number, minChannels: number): Uint8Array {
+  if (!(gamma instanceof Float32Array)) throw new TypeError('thresholdMask: gamma must be a Float32Array');
+  for (let i = 0; i < gamma.length; i++) {
+    if (!Number.isFinite(gamma[i]!)) throw new RangeError(`thresholdMask: gamma[${i}] is ${gamma[i]}; every γ must be finite`);
+  }
+  if (typeof theta !== 'number' || Number.isNaN(theta)) throw new RangeError(`thresholdMask: theta must be a number, got ${theta}`);
+  if (!Number.isInteger(minChannels) || minChannels < 0 || minChannels > gamma.length) {
+    throw new RangeError(`thresholdMask: minChannels must be an integer in [0, ${gamma.length}], got ${minChannels}`);
+  }
+  return run((k) => {
+    const g = k.arena.put(gamma);
+    const words = k.exports.bitset_words_padded(gamma.length);
+    const m = k.arena.alloc(4 * words);
+    k.exports.mask_threshold_f32(g, gamma.length, theta, minChannels, m, words);
+    const bits = k.arena.u32(m, words);
+    const out = new Uint8Array(gamma.length);
+    for (let i = 0; i < gamma.length; i++) out[i] = (bits[i >>> 5]! >>> (i & 31)) & 1;
+    return out;
+  });
+}
+
+/** Kept channels of a 0/1 mask, counted on its bitset. */
+export function maskPopcount(mask: Uint8Array): number {
+  checkMask('maskPopcount', 'mask', mask);
+  return run((k) => {
+    const [ptr, words] = putBits(k, mask);
+    return k.exports.bitset_popcount_u32(ptr, words);
+  });
+}
+
+/** Channels kept by exactly one of two 0/1 masks of the same length, counted on their bitsets. */
+export function maskHamming(a: Uint8Array, b: Uint8Array): number {
+  checkMask('maskHamming', 'a', a);
+  checkMask('maskHamming', 'b', b);
+  if (a.length !== b.length) throw new RangeError(`maskHamming: masks of ${a.length} and ${b.length} channels`);
+  return run((k) => {
+    const [pa, words] = putBits(k, a);
+    const [pb] = putBits(k, b);
+    return k.exports.bitset_hamming_u32(pa, pb, words);
+  });
+}

@@ -1,0 +1,143 @@
+import { suite, assertAllClose, assertThrows, testRng, randomArray } from '../harness.ts';
+import {
+  initKernels, conv2dGeometry, conv2d, conv2dBackpropInput, conv2dBackpropFilter,
+  conv2dReference, conv2dBackpropInputReference, conv2dBackpropFilterReference,
+  inputSize, outputSize, filterSize, type Conv2DOptions, type Conv2DGeometry,
+} from 'slimprune';
+import * as tf from '@tensorflow/tfjs-core';
+import '@tensorflow/tfjs-backend-cpu';
+// tfjs-core alone registers no gradients; the tfjs umbrella package imports this.
+import '@tensorflow/tfjs-core/dist/register_all_gradients';
+
+interface Shape {
+  x: [number, number, number, number];
+  f: [number, number, number, number];
+  opts: Conv2DOptions;
+}
+
+/**
+ * Swept shapes: odd spatial sizes, channel counts not divisible by 4 (the scalar tails run) and
+ * below/above one 8-channel block, every padding mode, stride 2 and dilation 2.
+ */
+function sweptShapes(): Shape[] {
+  const shapes: Shape[] = [];
+  const rng = testRng(7);
+  const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rng() * xs.length)]!;
+  const paddings: Conv2DOptions['padding'][] = ['same', 'valid', 1, [[0, 2], [1, 0]]];
+  for (const k of [1, 3, 5]) {
+    for (const stride of [1, 2]) {
+      for (const padding of paddings) {
+        const inC = pick([1, 3, 5, 8, 13]);
+        const outC = pick([1, 3, 8, 9, 20]);
+        const h = pick([5, 7, 9]);
+        const w = pick([6, 7, 11]);
+        const dilation = k === 3 && stride === 1 && rng() < 0.5 ? 2 : 1;
+        shapes.push({ x: [pick([1, 2]), h, w, inC], f: [k, k, inC, outC], opts: { strides: stride, padding, dilations: dilation } });
+      }
+    }
+  }
+  // Non-square filters and strides, and a size that exercises many 6-pixel tiles plus a tail.
+  shapes.push({ x: [1, 8, 9, 4], f: [3, 1, 4, 7], opts: { strides: [2, 1], padding: 'same' } });
+  shapes.push({ x: [3, 13, 13, 16], f: [3, 3, 16, 17], opts: { padding: 'same' } });
+  return shapes;
+}
+
+const describe = (s: Shape, g: Conv2DGeometry) =>
+  `x[${s.x}] f[${s.f}] ${JSON.stringify(s.opts)} → out ${g.outH}×${g.outW}`;
+
+function tfPadding(g: Conv2DGeometry, opts: Conv2DOptions): 'same' | 'valid' | [[number, number], [number, number], [number, number], [number, number]] {
+  const p = opts.padding ?? 'valid';
+  if (p === 'same' || p === 'valid') return p;
+  const [[t, b], [l, r]] = typeof p === 'number' ? [[p, p], [p, p]] : p;
+  return [[0, 0], [t, b], [l, r], [0, 0]];
+}
+
+export const conv2dSuite = suite('conv2d', (test) => {
+  test('WASM forward ≡ reference on swept shapes (with bias and ReLU)', async () => {
+    await initKernels();
+    const rng = testRng(1);
+    for (const s of sweptShapes()) {
+      const g = conv2dGeometry(s.x, s.f, s.opts);
+      const x = randomArray(inputSize(g), rng);
+      const f = randomArray(filterSize(g), rng);
+      const bias = randomArray(g.outC, rng);
+      assertAllClose(conv2d(g, x, f), conv2dReference(g, x, f), {}, `forward ${describe(s, g)}`);
+      assertAllClose(
+        conv2d(g, x, f, { bias, relu: true }),
+        conv2dReference(g, x, f, bias, true),
+        {},
+        `forward+bias+relu ${describe(s, g)}`,
+      );
+    }
+  });
+
+  test('WASM input gradient ≡ reference on swept shapes', async () => {
+    await initKernels();
+    const rng = testRng(2);
+    for (const s of sweptShapes()) {
+      const g = conv2dGeometry(s.x, s.f, s.opts);
+      const dy = randomArray(outputSize(g), rng);
+      const f = randomArray(filterSize(g), rng);
+      assertAllClose(conv2dBackpropInput(g, dy, f), conv2dBackpropInputReference(g, dy, f), {}, `dx ${describe(s, g)}`);
+    }
+  });
+
+  test('WASM filter gradient ≡ reference on swept shapes', async () => {
+    await initKernels();
+    const rng = testRng(3);
+    for (const s of sweptShapes()) {
+      const g = conv2dGeometry(s.x, s.f, s.opts);
+      const x = randomArray(inputSize(g), rng);
+      const dy = randomArray(outputSize(g), rng);
+      assertAllClose(conv2dBackpropFilter(g, x, dy), conv2dBackpropFilterReference(g, x, dy), {}, `dfilter ${describe(s, g)}`);
+    }
+  });
+
+  test('reference ≡ tfjs (cpu) conv2d and both gradients', async () => {
+    await tf.setBackend('cpu');
+    const rng = testRng(4);
+    for (const s of sweptShapes()) {
+      const g = conv2dGeometry(s.x, s.f, s.opts);
+      const x = randomArray(inputSize(g), rng);
+      const f = randomArray(filterSize(g), rng);
+      const dy = randomArray(outputSize(g), rng);
+      const strides: [number, number] = [g.strideH, g.strideW];
+      const dilations: [number, number] = [g.dilationH, g.dilationW];
+      const pad = tfPadding(g, s.opts);
+      const xt = tf.tensor4d(x, s.x);
+      const ft = tf.tensor4d(f, s.f);
+      const dyt = tf.tensor4d(dy, [g.batch, g.outH, g.outW, g.outC]);
+      const conv = (a: tf.Tensor4D, b: tf.Tensor4D) => tf.conv2d(a, b, strides, pad, 'NHWC', dilations);
+      const y = conv(xt, ft);
+      assertAllClose(conv2dReference(g, x, f), y.dataSync(), {}, `tfjs forward ${describe(s, g)}`);
+      // tfjs has no gradient for dilated conv2d; the reference's dilation is covered by the forward check.
+      if (g.dilationH === 1 && g.dilationW === 1) {
+        const [dx, df] = tf.grads((a: tf.Tensor, b: tf.Tensor) =>
+          tf.sum(tf.mul(conv(a as tf.Tensor4D, b as tf.Tensor4D), dyt)),
+        )([xt, ft]);
+        assertAllClose(conv2dBackpropInputReference(g, dy, f), dx!.dataSync(), {}, `tfjs dx ${describe(s, g)}`);
+        assertAllClose(conv2dBackpropFilterReference(g, x, dy), df!.dataSync(), {}, `tfjs dfilter ${describe(s, g)}`);
+        tf.dispose([dx!, df!]);
+      }
+      tf.dispose([xt, ft, dyt, y]);
+    }
+  });
+
+  test('bad arguments get clear errors', async () => {
+    await initKernels();
+    assertThrows(() => conv2dGeometry([1, 5, 5, 3], [3, 3, 4, 8]), /takes 4 input channels but the input has 3/);
+    assertThrows(() => conv2dGeometry([1, -5, 5, 3], [3, 3, 3, 8]), /input shape must be 4 positive integers/);
+    assertThrows(() => conv2dGeometry([1, 5, 5, 3], [3, 3, 3]), /filter shape must be 4 positive integers/);
+    assertThrows(() => conv2dGeometry([1, 2, 2, 3], [3, 3, 3, 8]), /does not fit a 2×2 input/);
+    assertThrows(() => conv2dGeometry([1, 5, 5, 3], [3, 3, 3, 8], { strides: 0 }), /strides must be positive integers/);
+    assertThrows(() => conv2dGeometry([1, 5, 5, 3], [3, 3, 3, 8], { padding: -1 }), /non-negative integers/);
+    const g = conv2dGeometry([1, 5, 5, 3], [3, 3, 3, 8], { padding: 'same' });
+    const x = new Float32Array(inputSize(g));
+    const f = new Float32Array(filterSize(g));
+    assertThrows(() => conv2d(g, x.subarray(1), f), /x has 74 elements, expected 75/);
+    assertThrows(() => conv2d(g, new Float64Array(75) as unknown as Float32Array, f), /x must be a Float32Array, got Float64Array/);
+    assertThrows(() => conv2d(g, x, f, { bias: new Float32Array(7) }), /bias has 7 elements, expected 8/);
+    assertThrows(() => conv2dBackpropFilter(g, x, new Float32Array(3)), /dy has 3 elements, expected 200/);
+    assertThrows(() => conv2dBackpropInput(g, new Float32Array(200), new Float32Array(1)), /filter has 1 elements, expected 216/);
+  });
+});

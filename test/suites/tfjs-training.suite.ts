@@ -1,0 +1,133 @@
+import { suite, assert, assertAllClose, testRng, randomArray } from '../harness.ts';
+import { registerWasmGradients } from 'slimprune';
+import * as tfl from '@tensorflow/tfjs-layers';
+import '@tensorflow/tfjs-core/dist/register_all_gradients';
+import { useTfjsBackend } from '../tfjs.ts';
+
+/** conv + BatchNorm + ReLU + max-pool + dense: the shape of every reference network. */
+function smallConvNet(): tfl.LayersModel {
+  const model = tfl.sequential();
+  model.add(tfl.layers.conv2d({
+    inputShape: [9, 9, 3], filters: 6, kernelSize: 3, padding: 'same', useBias: false,
+    kernelInitializer: tfl.initializers.glorotUniform({ seed: 1 }),
+  }));
+  model.add(tfl.layers.batchNormalization({ gammaInitializer: tfl.initializers.constant({ value: 0.5 }) }));
+  model.add(tfl.layers.activation({ activation: 'relu' }));
+  model.add(tfl.layers.maxPooling2d({ poolSize: 2 }));
+  model.add(tfl.layers.conv2d({
+    filters: 5, kernelSize: 3, strides: 2, padding: 'valid',
+    kernelInitializer: tfl.initializers.glorotUniform({ seed: 2 }),
+  }));
+  model.add(tfl.layers.batchNormalization());
+  model.add(tfl.layers.activation({ activation: 'relu' }));
+  model.add(tfl.layers.flatten());
+  model.add(tfl.layers.dense({ units: 3, kernelInitializer: tfl.initializers.glorotUniform({ seed: 3 }) }));
+  return model;
+}
+
+/** A depthwise-separable block, whose gradients tfjs-backend-wasm also lacks. */
+function smallDepthwiseNet(): tfl.LayersModel {
+  const model = tfl.sequential();
+  model.add(tfl.layers.depthwiseConv2d({
+    inputShape: [9, 9, 3], kernelSize: 3, depthMultiplier: 2, strides: 2, padding: 'same', useBias: false,
+    depthwiseInitializer: tfl.initializers.glorotUniform({ seed: 4 }),
+  }));
+  model.add(tfl.layers.batchNormalization());
+  model.add(tfl.layers.activation({ activation: 'relu' }));
+  model.add(tfl.layers.conv2d({ filters: 5, kernelSize: 1, kernelInitializer: tfl.initializers.glorotUniform({ seed: 5 }) }));
+  model.add(tfl.layers.globalAveragePooling2d({}));
+  model.add(tfl.layers.dense({ units: 3, kernelInitializer: tfl.initializers.glorotUniform({ seed: 6 }) }));
+  return model;
+}
+
+/** Gradients of a softmax cross-entropy loss with respect to every trainable weight. */
+async function gradients(
+  build: () => tfl.LayersModel, backend: 'cpu' | 'wasm', weights: Float32Array[], x: Float32Array, labels: Int32Array,
+) {
+  const tf = await useTfjsBackend(backend);
+  const model = build();
+  model.setWeights(weights.map((w, i) => tf.tensor(w, model.getWeights()[i]!.shape)));
+  const xs = tf.tensor4d(x, [labels.length, 9, 9, 3]);
+  const ys = tf.oneHot(tf.tensor1d(labels, 'int32'), 3);
+  // Layer names differ between model instances, so gradients are keyed by position.
+  const variables = model.trainableWeights.map((w) => w.read() as ReturnType<typeof tf.variable>);
+  const { value, grads } = tf.variableGrads(
+    () => tf.losses.softmaxCrossEntropy(ys, model.apply(xs, { training: true }) as ReturnType<typeof tf.add>) as ReturnType<typeof tf.scalar>,
+    variables,
+  );
+  const out = Object.fromEntries(
+    model.trainableWeights.map((w, i) => [`weight ${i} [${w.shape}]`, grads[variables[i]!.name]!.dataSync().slice()]),
+  );
+  const loss = value.dataSync()[0]!;
+  tf.dispose([xs, ys, value, ...Object.values(grads)]);
+  model.dispose();
+  return { loss, grads: out };
+}
+
+export const tfjsTrainingSuite = suite('tfjs wasm training', (test) => {
+  test('registers the kernels tfjs-backend-wasm lacks', async () => {
+    await useTfjsBackend('wasm');
+    const names = await registerWasmGradients();
+    const again = await registerWasmGradients();
+    assert(again.length === 0, 'a second call registers nothing');
+    assert(names.length === 0 || names.includes('Conv2DBackpropFilter'), `registered ${names.join(', ')}`);
+  });
+
+  for (const [label, build] of [
+    ['conv+BN+ReLU+maxpool+dense', smallConvNet],
+    ['depthwise(stride 2, multiplier 2)+BN+ReLU+1×1 conv+dense', smallDepthwiseNet],
+  ] as const) {
+    test(`gradients of a ${label} model on wasm equal those on cpu`, async () => {
+      await useTfjsBackend('wasm');
+      await registerWasmGradients();
+      const rng = testRng(11);
+      const weights = build().getWeights().map((w) => randomArray(w.size, rng, -0.5, 0.5));
+      const x = randomArray(4 * 9 * 9 * 3, rng);
+      const labels = Int32Array.from([0, 1, 2, 1]);
+      const cpu = await gradients(build, 'cpu', weights, x, labels);
+      const wasm = await gradients(build, 'wasm', weights, x, labels);
+      assertAllClose([wasm.loss], [cpu.loss], { rtol: 1e-5 }, 'loss');
+      const names = Object.keys(cpu.grads);
+      assert(names.length >= 6, `expected gradients for every trainable weight, got ${names.join(', ')}`);
+      for (const name of names) {
+        assertAllClose(wasm.grads[name]!, cpu.grads[name]!, { rtol: 1e-4, atol: 1e-6 }, `gradient of ${name}`);
+      }
+    });
+  }
+
+  test('model.fit trains on wasm and the loss falls', async () => {
+    const tf = await useTfjsBackend('wasm');
+    await registerWasmGradients();
+    const rng = testRng(12);
+    // A learnable task: the class is which third of the image is brightest.
+    const n = 48;
+    const x = randomArray(n * 9 * 9 * 3, rng, 0, 0.2);
+    const labels = new Int32Array(n);
+    for (let i = 0; i < n; i++) {
+      const c = i % 3;
+      labels[i] = c;
+      for (let yy = c * 3; yy < c * 3 + 3; yy++) for (let xx = 0; xx < 9; xx++) for (let ch = 0; ch < 3; ch++) {
+        x[((i * 9 + yy) * 9 + xx) * 3 + ch]! += 0.8;
+      }
+    }
+    const model = smallConvNet();
+    const head = tfl.sequential({ layers: [model, tfl.layers.activation({ activation: 'softmax' })] });
+    head.compile({ optimizer: tf.train.adam(0.02), loss: 'categoricalCrossentropy' });
+    const xs = tf.tensor4d(x, [n, 9, 9, 3]);
+    const ys = tf.oneHot(tf.tensor1d(labels, 'int32'), 3);
+    // The optimizer creates its slots in the first epoch; after that the count must stay flat.
+    const tensorsPerEpoch: number[] = [];
+    const history = await head.fit(xs, ys, {
+      epochs: 8, batchSize: 16, shuffle: false, verbose: 0,
+      callbacks: { onEpochEnd: async () => void tensorsPerEpoch.push(tf.memory().numTensors) },
+    });
+    const losses = history.history['loss'] as number[];
+    assert(losses[losses.length - 1]! < 0.5 * losses[0]!, `loss fell from ${losses[0]} to ${losses[losses.length - 1]}`);
+    assert(
+      tensorsPerEpoch.every((count) => count === tensorsPerEpoch[0]),
+      `tensor count flat across epochs (no leak): ${tensorsPerEpoch.join(', ')}`,
+    );
+    tf.dispose([xs, ys]);
+    head.dispose();
+  });
+});
