@@ -2,7 +2,7 @@
 // layouts), as indirect GEMMs in the style of XNNPACK: an indirection buffer holds, for every
 // output pixel and filter tap, the address of the input row (all channels of one input pixel) it
 // reads, or of a zero row where the tap falls into the padding. One register-blocked micro-kernel
-// (6 pixels x 8 channels, 12 f32x4 accumulators) then serves every kernel size, stride, dilation
+// (4 pixels x 8 channels, 8 f32x4 accumulators) then serves every kernel size, stride, dilation
 // and padding mode.
 //
 // Geometry: a struct of 16 i32 at `g` (see GEOMETRY_FIELDS in src/kernels/geometry.ts):
@@ -15,7 +15,15 @@
 
 import { madd } from "./simd";
 
-const MR: i32 = 6; // output pixels per micro-tile
+// Output pixels per micro-tile of the forward GEMM. 4x8 keeps 8 accumulators + 2 weight vectors +
+// 1 broadcast in registers; 6x8 (15 live vectors) spills under V8's allocator and ran at half
+// the speed (32x32x32x64->64 3x3, Node 20: 4x8 22 GFLOP/s, 5x8 11, 6x8 13, 7x8 11; 4x8 with k
+// unrolled by two 14).
+const MR: i32 = 4;
+// Input channels per micro-tile of the filter gradient, for the same reason (dW GFLOP/s on
+// 32x32x32x64->64 3x3 / lenet conv2 / 8x8x128->128: 4x8 25.5/21.1/32.7, 5x8 23.5/25.3/33.5,
+// 6x8 21.7/18.5/24.3).
+const MR_GRAD: i32 = 4;
 const NR: i32 = 8; // output channels per micro-tile (two f32x4)
 // Output rows per cache chunk: the chunk's input rows stay in cache while every 8-channel block
 // of the output is swept over them.
@@ -92,7 +100,7 @@ const TAIL: usize = memory.data(32, 16);
   store8(dst, v0, v1, nv);
 }
 
-function igemm_6x8(
+function igemm_4x8(
   row: i32, ks: i32, kc: i32, ind: usize, wb: usize,
   b0: v128, b1: v128, out: usize, ldOut: i32, col: i32, nv: i32, flags: i32,
 ): void {
@@ -100,36 +108,24 @@ function igemm_6x8(
   let c10 = f32x4.splat(0), c11 = f32x4.splat(0);
   let c20 = f32x4.splat(0), c21 = f32x4.splat(0);
   let c30 = f32x4.splat(0), c31 = f32x4.splat(0);
-  let c40 = f32x4.splat(0), c41 = f32x4.splat(0);
-  let c50 = f32x4.splat(0), c51 = f32x4.splat(0);
   const rowStride = <usize>ks << 2;
   let ip = ind + <usize>row * rowStride;
   let wp = wb;
   for (let t = 0; t < ks; t++) {
-    let a0 = <usize>load<u32>(ip);
-    let a1 = <usize>load<u32>(ip + rowStride);
+    let a0 = <usize>load<u32>(ip + 0 * rowStride);
+    let a1 = <usize>load<u32>(ip + 1 * rowStride);
     let a2 = <usize>load<u32>(ip + 2 * rowStride);
     let a3 = <usize>load<u32>(ip + 3 * rowStride);
-    let a4 = <usize>load<u32>(ip + 4 * rowStride);
-    let a5 = <usize>load<u32>(ip + 5 * rowStride);
     ip += 4;
     for (let k = 0; k < kc; k++) {
       const w0 = v128.load(wp);
       const w1 = v128.load(wp, 16);
       wp += 32;
-      let x = v128.load32_splat(a0);
-      c00 = madd(x, w0, c00); c01 = madd(x, w1, c01);
-      x = v128.load32_splat(a1);
-      c10 = madd(x, w0, c10); c11 = madd(x, w1, c11);
-      x = v128.load32_splat(a2);
-      c20 = madd(x, w0, c20); c21 = madd(x, w1, c21);
-      x = v128.load32_splat(a3);
-      c30 = madd(x, w0, c30); c31 = madd(x, w1, c31);
-      x = v128.load32_splat(a4);
-      c40 = madd(x, w0, c40); c41 = madd(x, w1, c41);
-      x = v128.load32_splat(a5);
-      c50 = madd(x, w0, c50); c51 = madd(x, w1, c51);
-      a0 += 4; a1 += 4; a2 += 4; a3 += 4; a4 += 4; a5 += 4;
+      let x: v128;
+      x = v128.load32_splat(a0); c00 = madd(x, w0, c00); c01 = madd(x, w1, c01); a0 += 4;
+      x = v128.load32_splat(a1); c10 = madd(x, w0, c10); c11 = madd(x, w1, c11); a1 += 4;
+      x = v128.load32_splat(a2); c20 = madd(x, w0, c20); c21 = madd(x, w1, c21); a2 += 4;
+      x = v128.load32_splat(a3); c30 = madd(x, w0, c30); c31 = madd(x, w1, c31); a3 += 4;
     }
   }
   const ldBytes = <usize>ldOut << 2;
@@ -138,10 +134,7 @@ function igemm_6x8(
   epilogue(dst, c10, c11, b0, b1, nv, flags); dst += ldBytes;
   epilogue(dst, c20, c21, b0, b1, nv, flags); dst += ldBytes;
   epilogue(dst, c30, c31, b0, b1, nv, flags); dst += ldBytes;
-  epilogue(dst, c40, c41, b0, b1, nv, flags); dst += ldBytes;
-  epilogue(dst, c50, c51, b0, b1, nv, flags);
 }
-
 function igemm_1x8(
   row: i32, ks: i32, kc: i32, ind: usize, wb: usize,
   b0: v128, b1: v128, out: usize, ldOut: i32, col: i32, nv: i32, flags: i32,
@@ -185,7 +178,7 @@ export function igemm_f32(
         b1 = load8hi(bias + (<usize>col << 2), nv);
       }
       let r = m0;
-      for (; r + MR <= m1; r += MR) igemm_6x8(r, ks, kc, ind, wb, b0, b1, out, ldOut, col, nv, flags);
+      for (; r + MR <= m1; r += MR) igemm_4x8(r, ks, kc, ind, wb, b0, b1, out, ldOut, col, nv, flags);
       for (; r < m1; r++) igemm_1x8(r, ks, kc, ind, wb, b0, b1, out, ldOut, col, nv, flags);
     }
   }
@@ -400,15 +393,13 @@ export function conv2d_backprop_filter_scratch_bytes(g: usize): usize {
   return backprop_filter_layout(g, 0);
 }
 
-function filter_grad_6x8(
+function filter_grad_4x8(
   p0: i32, p1: i32, t: i32, ks: i32, ci: i32, dy: usize, ldDy: usize, ind: usize, acc: usize, ldAcc: usize,
 ): void {
-  let c00 = v128.load(acc), c01 = v128.load(acc, 16);
-  let c10 = v128.load(acc + ldAcc), c11 = v128.load(acc + ldAcc, 16);
+  let c00 = v128.load(acc + 0 * ldAcc), c01 = v128.load(acc + 0 * ldAcc, 16);
+  let c10 = v128.load(acc + 1 * ldAcc), c11 = v128.load(acc + 1 * ldAcc, 16);
   let c20 = v128.load(acc + 2 * ldAcc), c21 = v128.load(acc + 2 * ldAcc, 16);
   let c30 = v128.load(acc + 3 * ldAcc), c31 = v128.load(acc + 3 * ldAcc, 16);
-  let c40 = v128.load(acc + 4 * ldAcc), c41 = v128.load(acc + 4 * ldAcc, 16);
-  let c50 = v128.load(acc + 5 * ldAcc), c51 = v128.load(acc + 5 * ldAcc, 16);
   const ciOff = <usize>ci << 2;
   let ip = ind + ((<usize>p0 * ks + t) << 2);
   const ipStride = <usize>ks << 2;
@@ -419,27 +410,17 @@ function filter_grad_6x8(
     const d0 = v128.load(d);
     const d1 = v128.load(d, 16);
     d += ldDy;
-    let x = v128.load32_splat(a);
-    c00 = madd(x, d0, c00); c01 = madd(x, d1, c01);
-    x = v128.load32_splat(a + 4);
-    c10 = madd(x, d0, c10); c11 = madd(x, d1, c11);
-    x = v128.load32_splat(a + 8);
-    c20 = madd(x, d0, c20); c21 = madd(x, d1, c21);
-    x = v128.load32_splat(a + 12);
-    c30 = madd(x, d0, c30); c31 = madd(x, d1, c31);
-    x = v128.load32_splat(a + 16);
-    c40 = madd(x, d0, c40); c41 = madd(x, d1, c41);
-    x = v128.load32_splat(a + 20);
-    c50 = madd(x, d0, c50); c51 = madd(x, d1, c51);
+    let x: v128;
+    x = v128.load32_splat(a, 0); c00 = madd(x, d0, c00); c01 = madd(x, d1, c01);
+    x = v128.load32_splat(a, 4); c10 = madd(x, d0, c10); c11 = madd(x, d1, c11);
+    x = v128.load32_splat(a, 8); c20 = madd(x, d0, c20); c21 = madd(x, d1, c21);
+    x = v128.load32_splat(a, 12); c30 = madd(x, d0, c30); c31 = madd(x, d1, c31);
   }
-  v128.store(acc, c00); v128.store(acc, c01, 16);
-  v128.store(acc + ldAcc, c10); v128.store(acc + ldAcc, c11, 16);
+  v128.store(acc + 0 * ldAcc, c00); v128.store(acc + 0 * ldAcc, c01, 16);
+  v128.store(acc + 1 * ldAcc, c10); v128.store(acc + 1 * ldAcc, c11, 16);
   v128.store(acc + 2 * ldAcc, c20); v128.store(acc + 2 * ldAcc, c21, 16);
   v128.store(acc + 3 * ldAcc, c30); v128.store(acc + 3 * ldAcc, c31, 16);
-  v128.store(acc + 4 * ldAcc, c40); v128.store(acc + 4 * ldAcc, c41, 16);
-  v128.store(acc + 5 * ldAcc, c50); v128.store(acc + 5 * ldAcc, c51, 16);
 }
-
 function filter_grad_1x8(
   p0: i32, p1: i32, t: i32, ks: i32, ci: i32, dy: usize, ldDy: usize, ind: usize, acc: usize,
 ): void {
@@ -483,8 +464,8 @@ export function conv2d_backprop_filter_f32(g: usize, x: usize, dy: usize, df: us
       for (let nb = 0; nb < blocks; nb++) {
         const col = <usize>(nb * NR) << 2;
         let ci = 0;
-        for (; ci + MR <= inC; ci += MR) {
-          filter_grad_6x8(p0, p1, t, taps, ci, dy + col, ldDy, ind, accTap + <usize>ci * ldAcc + col, ldAcc);
+        for (; ci + MR_GRAD <= inC; ci += MR_GRAD) {
+          filter_grad_4x8(p0, p1, t, taps, ci, dy + col, ldDy, ind, accTap + <usize>ci * ldAcc + col, ldAcc);
         }
         for (; ci < inC; ci++) {
           filter_grad_1x8(p0, p1, t, taps, ci, dy + col, ldDy, ind, accTap + <usize>ci * ldAcc + col);

@@ -14,6 +14,7 @@ import { stripTypes } from '../scripts/strip-types.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const outDir = resolve(root, 'build/browser');
+// Debian's package (see .ci/run); CHROMIUM_PATH for a developer machine that keeps it elsewhere.
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 /** The whole run; each case also has its own timeout inside the page (test/run-case.ts). */
 const RUN_TIMEOUT_MS = 10 * 60_000;

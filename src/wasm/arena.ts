@@ -70,6 +70,23 @@ export class Arena {
     return new Uint8Array(this.memory.buffer, ptr, length);
   }
 
+  /**
+   * Copies `length` floats at `ptr` out of linear memory into a new array. Not `view.slice()`:
+   * V8 slices a view of WebAssembly memory element by element (25 ms for 8 MiB, measured),
+   * while `set` is a memcpy (1 ms).
+   */
+  copyF32(ptr: number, length: number): Float32Array {
+    const out = new Float32Array(length);
+    out.set(this.f32(ptr, length));
+    return out;
+  }
+
+  copyI32(ptr: number, length: number): Int32Array {
+    const out = new Int32Array(length);
+    out.set(this.i32(ptr, length));
+    return out;
+  }
+
   /** Bytes currently reserved in linear memory (for tests and diagnostics). */
   get memoryBytes(): number {
     return this.memory.buffer.byteLength;

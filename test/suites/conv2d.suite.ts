@@ -1,6 +1,6 @@
-import { suite, assertAllClose, assertThrows, testRng, randomArray } from '../harness.ts';
+import { suite, assert, assertAllClose, assertThrows, testRng, randomArray } from '../harness.ts';
 import {
-  initKernels, conv2dGeometry, conv2d, conv2dBackpropInput, conv2dBackpropFilter,
+  initKernels, detectWasmFeatures, setRelaxedSimd, conv2dGeometry, conv2d, conv2dBackpropInput, conv2dBackpropFilter,
   conv2dReference, conv2dBackpropInputReference, conv2dBackpropFilterReference,
   inputSize, outputSize, filterSize, type Conv2DOptions, type Conv2DGeometry,
 } from 'slimprune';
@@ -120,6 +120,27 @@ export const conv2dSuite = suite('conv2d', (test) => {
         tf.dispose([dx!, df!]);
       }
       tf.dispose([xt, ft, dyt, y]);
+    }
+  });
+
+  test('the relaxed-SIMD (FMA) build, where the runtime has it, ≡ reference', async () => {
+    if (!detectWasmFeatures().relaxedSimd) return; // Node 20 without a flag: the default build only
+    setRelaxedSimd(true);
+    try {
+      const k = await initKernels();
+      assert(k.flavour === 'relaxed-simd', `expected the relaxed build, got ${k.flavour}`);
+      const rng = testRng(5);
+      for (const s of sweptShapes().slice(0, 8)) {
+        const g = conv2dGeometry(s.x, s.f, s.opts);
+        const x = randomArray(inputSize(g), rng);
+        const f = randomArray(filterSize(g), rng);
+        const dy = randomArray(outputSize(g), rng);
+        assertAllClose(conv2d(g, x, f), conv2dReference(g, x, f), {}, `relaxed forward ${describe(s, g)}`);
+        assertAllClose(conv2dBackpropFilter(g, x, dy), conv2dBackpropFilterReference(g, x, dy), {}, `relaxed dfilter ${describe(s, g)}`);
+      }
+    } finally {
+      setRelaxedSimd(false);
+      await initKernels();
     }
   });
 

@@ -131,9 +131,9 @@ export function anneal(problem: AnnealProblem, options: AnnealOptions): AnnealRe
     k.exports.anneal_run_f64(at.p, at.ws, opts, start, best, last, trace, result);
     const r = f64View(k, result, 5);
     return {
-      best: a.i32(best, cells).slice(),
+      best: a.copyI32(best, cells),
       energy: r[0]!,
-      final: a.i32(last, cells).slice(),
+      final: a.copyI32(last, cells),
       finalEnergy: r[1]!,
       accepted: r[2]!,
       moves: r[3]!,

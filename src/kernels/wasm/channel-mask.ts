@@ -23,7 +23,7 @@ export function maskChannels(x: Float32Array, shape: readonly number[], axis: nu
     const xp = k.arena.put(x);
     const kp = k.arena.put(keep);
     k.exports.mask_channels_f32(xp, v.outer, v.axisLen, v.inner, kp);
-    return k.arena.f32(xp, x.length).slice();
+    return k.arena.copyF32(xp, x.length);
   } finally {
     k.arena.release(mark);
   }
@@ -52,7 +52,7 @@ export function gatherChannels(
     const n = viewSize(v, idx.length);
     const yp = k.arena.alloc(n * 4);
     k.exports.gather_channels_f32(xp, v.outer, v.axisLen, v.inner, ip, idx.length, yp);
-    return k.arena.f32(yp, n).slice();
+    return k.arena.copyF32(yp, n);
   } finally {
     k.arena.release(mark);
   }

@@ -50,7 +50,7 @@ export function conv2d(g: Conv2DGeometry, x: Float32Array, filter: Float32Array,
     const yp = k.arena.alloc(n * 4);
     const sp = k.arena.alloc(k.exports.conv2d_scratch_bytes(gp));
     k.exports.conv2d_f32(gp, xp, fp, bp, yp, sp);
-    return k.arena.f32(yp, n).slice();
+    return k.arena.copyF32(yp, n);
   });
 }
 
@@ -66,7 +66,7 @@ export function conv2dBackpropInput(g: Conv2DGeometry, dy: Float32Array, filter:
     const dxp = k.arena.alloc(n * 4);
     const sp = k.arena.alloc(k.exports.conv2d_backprop_input_scratch_bytes(gp));
     k.exports.conv2d_backprop_input_f32(gp, dyp, fp, dxp, sp);
-    return k.arena.f32(dxp, n).slice();
+    return k.arena.copyF32(dxp, n);
   });
 }
 
@@ -82,6 +82,6 @@ export function conv2dBackpropFilter(g: Conv2DGeometry, x: Float32Array, dy: Flo
     const dfp = k.arena.alloc(n * 4);
     const sp = k.arena.alloc(k.exports.conv2d_backprop_filter_scratch_bytes(gp));
     k.exports.conv2d_backprop_filter_f32(gp, xp, dyp, dfp, sp);
-    return k.arena.f32(dfp, n).slice();
+    return k.arena.copyF32(dfp, n);
   });
 }

@@ -37,7 +37,7 @@ export function depthwiseConv2d(g: Conv2DGeometry, x: Float32Array, filter: Floa
     const yp = k.arena.alloc(n * 4);
     const sp = k.arena.alloc(k.exports.depthwise_conv2d_scratch_bytes(gp));
     k.exports.depthwise_conv2d_f32(gp, xp, fp, yp, sp);
-    return k.arena.f32(yp, n).slice();
+    return k.arena.copyF32(yp, n);
   });
 }
 
@@ -55,7 +55,7 @@ export function depthwiseConv2dBackpropInput(g: Conv2DGeometry, dy: Float32Array
     const dxp = k.arena.alloc(n * 4);
     const sp = k.arena.alloc(k.exports.depthwise_conv2d_backprop_input_scratch_bytes(gp));
     k.exports.depthwise_conv2d_backprop_input_f32(gp, dyp, fp, dxp, sp);
-    return k.arena.f32(dxp, n).slice();
+    return k.arena.copyF32(dxp, n);
   });
 }
 
@@ -73,6 +73,6 @@ export function depthwiseConv2dBackpropFilter(g: Conv2DGeometry, x: Float32Array
     const dfp = k.arena.alloc(n * 4);
     const sp = k.arena.alloc(k.exports.depthwise_conv2d_backprop_filter_scratch_bytes(gp));
     k.exports.depthwise_conv2d_backprop_filter_f32(gp, xp, dyp, dfp, sp);
-    return k.arena.f32(dfp, n).slice();
+    return k.arena.copyF32(dfp, n);
   });
 }
