@@ -1,7 +1,8 @@
 /**
  * Reading inputs from and writing outputs to tfjs-backend-wasm's own heap. Its tensors live in
  * another WebAssembly memory than our kernels', so every registered kernel copies its inputs
- * into our arena and its result back (the copies are O(data), the kernels O(data × taps)).
+ * into our arena and its result straight into tfjs's output (the copies are O(data), the
+ * kernels O(data × taps)).
  */
 import type { TensorInfo } from '@tensorflow/tfjs-core';
 
@@ -18,8 +19,17 @@ export function readF32(backend: WasmBackendLike, info: TensorInfo, kernel: stri
   return backend.typedArrayFromHeap(info) as Float32Array;
 }
 
-export function writeOutput(backend: WasmBackendLike, shape: number[], values: Float32Array): TensorInfo {
-  const out = backend.makeOutput(shape, 'float32');
-  (backend.typedArrayFromHeap(out) as Float32Array).set(values);
-  return out;
+/**
+ * Allocates the output in tfjs's heap, then runs `compute` with a view of it to write into.
+ * The output is allocated first because allocating can grow tfjs's heap, which detaches any
+ * view of the inputs taken before.
+ */
+export function computeInto(
+  backend: WasmBackendLike,
+  shape: number[],
+  compute: (out: Float32Array) => void,
+): TensorInfo {
+  const info = backend.makeOutput(shape, 'float32');
+  compute(backend.typedArrayFromHeap(info) as Float32Array);
+  return info;
 }

@@ -2,7 +2,8 @@
  * Typed wrappers over assembly/conv2d.ts: validate, place the buffers in the kernels' memory,
  * call, copy the result out. The kernels must be loaded first (`await initKernels()`).
  */
-import { kernels, type KernelInstance } from '../../wasm/loader.ts';
+import type { KernelInstance } from '../../wasm/loader.ts';
+import { withKernels, checkOut } from './with-kernels.ts';
 import {
   GEOMETRY_FIELDS, filterSize, inputSize, outputSize, type Conv2DGeometry,
 } from '../geometry.ts';
@@ -20,15 +21,6 @@ export function putGeometry(k: KernelInstance, g: Conv2DGeometry, flags = 0): nu
   return ptr;
 }
 
-function run<T>(body: (k: KernelInstance) => T): T {
-  const k = kernels();
-  const mark = k.arena.mark();
-  try {
-    return body(k);
-  } finally {
-    k.arena.release(mark);
-  }
-}
 
 export interface Conv2DEpilogue {
   bias?: Float32Array;
@@ -36,11 +28,12 @@ export interface Conv2DEpilogue {
 }
 
 /** y = act(conv2d(x, filter) + bias): x NHWC, filter HWIO, y NHWC. */
-export function conv2d(g: Conv2DGeometry, x: Float32Array, filter: Float32Array, epilogue: Conv2DEpilogue = {}): Float32Array {
+export function conv2d(g: Conv2DGeometry, x: Float32Array, filter: Float32Array, epilogue: Conv2DEpilogue = {}, out?: Float32Array): Float32Array {
   checkF32('conv2d', 'x', x, inputSize(g));
   checkF32('conv2d', 'filter', filter, filterSize(g));
   if (epilogue.bias !== undefined) checkF32('conv2d', 'bias', epilogue.bias, g.outC);
-  return run((k) => {
+  checkOut('conv2d', out, outputSize(g));
+  return withKernels((k) => {
     const flags = (epilogue.bias ? FLAG_BIAS : 0) | (epilogue.relu ? FLAG_RELU : 0);
     const gp = putGeometry(k, g, flags);
     const xp = k.arena.put(x);
@@ -50,15 +43,16 @@ export function conv2d(g: Conv2DGeometry, x: Float32Array, filter: Float32Array,
     const yp = k.arena.alloc(n * 4);
     const sp = k.arena.alloc(k.exports.conv2d_scratch_bytes(gp));
     k.exports.conv2d_f32(gp, xp, fp, bp, yp, sp);
-    return k.arena.copyF32(yp, n);
+    return k.arena.copyF32(yp, n, out);
   });
 }
 
 /** dx = the gradient of conv2d's output with respect to its input, given dy. */
-export function conv2dBackpropInput(g: Conv2DGeometry, dy: Float32Array, filter: Float32Array): Float32Array {
+export function conv2dBackpropInput(g: Conv2DGeometry, dy: Float32Array, filter: Float32Array, out?: Float32Array): Float32Array {
   checkF32('conv2dBackpropInput', 'dy', dy, outputSize(g));
   checkF32('conv2dBackpropInput', 'filter', filter, filterSize(g));
-  return run((k) => {
+  checkOut('conv2dBackpropInput', out, inputSize(g));
+  return withKernels((k) => {
     const gp = putGeometry(k, g);
     const dyp = k.arena.put(dy);
     const fp = k.arena.put(filter);
@@ -66,15 +60,16 @@ export function conv2dBackpropInput(g: Conv2DGeometry, dy: Float32Array, filter:
     const dxp = k.arena.alloc(n * 4);
     const sp = k.arena.alloc(k.exports.conv2d_backprop_input_scratch_bytes(gp));
     k.exports.conv2d_backprop_input_f32(gp, dyp, fp, dxp, sp);
-    return k.arena.copyF32(dxp, n);
+    return k.arena.copyF32(dxp, n, out);
   });
 }
 
 /** dfilter = the gradient of conv2d's output with respect to the filter, given x and dy. */
-export function conv2dBackpropFilter(g: Conv2DGeometry, x: Float32Array, dy: Float32Array): Float32Array {
+export function conv2dBackpropFilter(g: Conv2DGeometry, x: Float32Array, dy: Float32Array, out?: Float32Array): Float32Array {
   checkF32('conv2dBackpropFilter', 'x', x, inputSize(g));
   checkF32('conv2dBackpropFilter', 'dy', dy, outputSize(g));
-  return run((k) => {
+  checkOut('conv2dBackpropFilter', out, filterSize(g));
+  return withKernels((k) => {
     const gp = putGeometry(k, g);
     const xp = k.arena.put(x);
     const dyp = k.arena.put(dy);
@@ -82,6 +77,6 @@ export function conv2dBackpropFilter(g: Conv2DGeometry, x: Float32Array, dy: Flo
     const dfp = k.arena.alloc(n * 4);
     const sp = k.arena.alloc(k.exports.conv2d_backprop_filter_scratch_bytes(gp));
     k.exports.conv2d_backprop_filter_f32(gp, xp, dyp, dfp, sp);
-    return k.arena.copyF32(dfp, n);
+    return k.arena.copyF32(dfp, n, out);
   });
 }

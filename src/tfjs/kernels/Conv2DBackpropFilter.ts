@@ -7,7 +7,7 @@
 import { backend_util, type KernelConfig, type TensorInfo, type NamedAttrMap } from '@tensorflow/tfjs-core';
 import { conv2dBackpropFilter } from '../../kernels/wasm/conv2d.ts';
 import { geometryFromConvInfo } from '../conv-info.ts';
-import { readF32, writeOutput, type WasmBackendLike } from '../wasm-heap.ts';
+import { readF32, computeInto, type WasmBackendLike } from '../wasm-heap.ts';
 
 const NAME = 'Conv2DBackpropFilter';
 
@@ -31,7 +31,8 @@ export const conv2DBackpropFilterConfig: KernelConfig = {
     );
     const g = geometryFromConvInfo(NAME, info);
     const wasm = backend as unknown as WasmBackendLike;
-    const df = conv2dBackpropFilter(g, readF32(wasm, x, NAME, 'x'), readF32(wasm, dy, NAME, 'dy'));
-    return writeOutput(wasm, filterShape, df);
+    return computeInto(wasm, filterShape, (out) =>
+      conv2dBackpropFilter(g, readF32(wasm, x, NAME, 'x'), readF32(wasm, dy, NAME, 'dy'), out),
+    );
   },
 };

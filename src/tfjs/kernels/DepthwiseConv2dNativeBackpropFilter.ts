@@ -6,7 +6,7 @@
 import { backend_util, type KernelConfig, type TensorInfo, type NamedAttrMap } from '@tensorflow/tfjs-core';
 import { depthwiseConv2dBackpropFilter } from '../../kernels/wasm/depthwise-conv2d.ts';
 import { geometryFromConvInfo } from '../conv-info.ts';
-import { readF32, writeOutput, type WasmBackendLike } from '../wasm-heap.ts';
+import { readF32, computeInto, type WasmBackendLike } from '../wasm-heap.ts';
 
 const NAME = 'DepthwiseConv2dNativeBackpropFilter';
 
@@ -27,9 +27,8 @@ export const depthwiseConv2dNativeBackpropFilterConfig: KernelConfig = {
       x.shape as [number, number, number, number], filterShape, strides, dilations, pad, dimRoundingMode, true,
     );
     const wasm = backend as unknown as WasmBackendLike;
-    const df = depthwiseConv2dBackpropFilter(
-      geometryFromConvInfo(NAME, info), readF32(wasm, x, NAME, 'x'), readF32(wasm, dy, NAME, 'dy'),
+    return computeInto(wasm, filterShape, (out) =>
+      depthwiseConv2dBackpropFilter(geometryFromConvInfo(NAME, info), readF32(wasm, x, NAME, 'x'), readF32(wasm, dy, NAME, 'dy'), out),
     );
-    return writeOutput(wasm, filterShape, df);
   },
 };

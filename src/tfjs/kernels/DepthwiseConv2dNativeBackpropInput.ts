@@ -5,7 +5,7 @@
 import { backend_util, type KernelConfig, type TensorInfo, type NamedAttrMap } from '@tensorflow/tfjs-core';
 import { depthwiseConv2dBackpropInput } from '../../kernels/wasm/depthwise-conv2d.ts';
 import { geometryFromConvInfo } from '../conv-info.ts';
-import { readF32, writeOutput, type WasmBackendLike } from '../wasm-heap.ts';
+import { readF32, computeInto, type WasmBackendLike } from '../wasm-heap.ts';
 
 const NAME = 'DepthwiseConv2dNativeBackpropInput';
 
@@ -26,9 +26,8 @@ export const depthwiseConv2dNativeBackpropInputConfig: KernelConfig = {
       inputShape, filter.shape as [number, number, number, number], strides, dilations, pad, dimRoundingMode, true,
     );
     const wasm = backend as unknown as WasmBackendLike;
-    const dx = depthwiseConv2dBackpropInput(
-      geometryFromConvInfo(NAME, info), readF32(wasm, dy, NAME, 'dy'), readF32(wasm, filter, NAME, 'filter'),
+    return computeInto(wasm, inputShape, (out) =>
+      depthwiseConv2dBackpropInput(geometryFromConvInfo(NAME, info), readF32(wasm, dy, NAME, 'dy'), readF32(wasm, filter, NAME, 'filter'), out),
     );
-    return writeOutput(wasm, inputShape, dx);
   },
 };
