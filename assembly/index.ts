@@ -13,3 +13,4 @@ export * from "./depthwise_conv2d";
 export * from "./rng";
 export * from "./bitset";
 export * from "./anneal";
+export * from "./tile";

@@ -1,13 +1,20 @@
 /**
- * Fills tfjs-backend-wasm's gaps with our kernels: registers each of ours for a kernel name that
- * the 'wasm' backend lacks (never replacing one it has). Call after importing
- * '@tensorflow/tfjs-backend-wasm' and before training on 'wasm'.
+ * Our kernels in tfjs-backend-wasm's registry.
+ * - Gaps: kernels the 'wasm' backend lacks (4.22: the filter gradient of conv2d and both
+ *   depthwise gradients), so that `model.fit` of conv nets works at all.
+ * - Replacements: kernels it has, where ours measured faster in a training step (BENCHMARKS.md);
+ *   each falls back to the original for the cases it does not take.
+ * Call after importing '@tensorflow/tfjs-backend-wasm' and before training on 'wasm'.
  */
 import { getKernel, registerKernel, type KernelConfig } from '@tensorflow/tfjs-core';
 import { initKernels } from '../wasm/loader.ts';
 import { conv2DBackpropFilterConfig } from './kernels/Conv2DBackpropFilter.ts';
 import { depthwiseConv2dNativeBackpropFilterConfig } from './kernels/DepthwiseConv2dNativeBackpropFilter.ts';
 import { depthwiseConv2dNativeBackpropInputConfig } from './kernels/DepthwiseConv2dNativeBackpropInput.ts';
+import { conv2DBackpropInputReplacement } from './kernels/Conv2DBackpropInput.ts';
+import { batchMatMulReplacement } from './kernels/BatchMatMul.ts';
+import { tileReplacement } from './kernels/Tile.ts';
+import { replaceWasmKernel, type Replacement } from './replace.ts';
 
 export const WASM_GAP_KERNELS: readonly KernelConfig[] = [
   conv2DBackpropFilterConfig,
@@ -15,8 +22,19 @@ export const WASM_GAP_KERNELS: readonly KernelConfig[] = [
   depthwiseConv2dNativeBackpropInputConfig,
 ];
 
-/** Loads our kernels and registers the missing ones; returns the names it registered. */
-export async function registerWasmGradients(): Promise<string[]> {
+export const WASM_REPLACEMENT_KERNELS: readonly Replacement[] = [
+  conv2DBackpropInputReplacement,
+  batchMatMulReplacement,
+  tileReplacement,
+];
+
+export interface RegisterOptions {
+  /** Also replace the kernels where ours are faster (default true). */
+  readonly replace?: boolean;
+}
+
+/** Loads our kernels and registers them; returns the names it registered or replaced. */
+export async function registerWasmKernels(options: RegisterOptions = {}): Promise<string[]> {
   await initKernels();
   const registered: string[] = [];
   for (const config of WASM_GAP_KERNELS) {
@@ -25,5 +43,15 @@ export async function registerWasmGradients(): Promise<string[]> {
       registered.push(config.kernelName);
     }
   }
+  if (options.replace ?? true) {
+    for (const replacement of WASM_REPLACEMENT_KERNELS) {
+      if (replaceWasmKernel(replacement)) registered.push(replacement.kernelName);
+    }
+  }
   return registered;
+}
+
+/** Fills only the gaps (the kernels tfjs-backend-wasm lacks). */
+export function registerWasmGradients(): Promise<string[]> {
+  return registerWasmKernels({ replace: false });
 }

@@ -51,4 +51,7 @@ export interface KernelExports {
     problem: number, workspace: number, options: number, start: number, best: number, last: number, trace: number, result: number,
   ): void;
   metropolis_exp_f64(x: number): number;
+
+  // assembly/tile.ts
+  tile_f32(x: number, shape: number, reps: number, rank: number, y: number): void;
 }

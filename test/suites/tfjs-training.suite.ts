@@ -1,5 +1,5 @@
-import { suite, assert, assertAllClose, testRng, randomArray } from '../harness.ts';
-import { registerWasmGradients } from 'slimprune';
+import { suite, assert, assertEqual, assertDeepEqual, assertAllClose, testRng, randomArray } from '../harness.ts';
+import { registerWasmGradients, registerWasmKernels } from 'slimprune';
 import * as tfl from '@tensorflow/tfjs-layers';
 import '@tensorflow/tfjs-core/dist/register_all_gradients';
 import { useTfjsBackend } from '../tfjs.ts';
@@ -65,12 +65,42 @@ async function gradients(
 }
 
 export const tfjsTrainingSuite = suite('tfjs wasm training', (test) => {
-  test('registers the kernels tfjs-backend-wasm lacks', async () => {
+  test('registers the kernels tfjs-backend-wasm lacks, then the faster replacements, once', async () => {
     await useTfjsBackend('wasm');
-    const names = await registerWasmGradients();
-    const again = await registerWasmGradients();
-    assert(again.length === 0, 'a second call registers nothing');
-    assert(names.length === 0 || names.includes('Conv2DBackpropFilter'), `registered ${names.join(', ')}`);
+    const gaps = await registerWasmGradients();
+    assert(gaps.length === 0 || gaps.includes('Conv2DBackpropFilter'), `registered ${gaps.join(', ')}`);
+    const replaced = await registerWasmKernels();
+    assert(replaced.length === 0 || replaced.includes('BatchMatMul'), `replaced ${replaced.join(', ')}`);
+    const again = await registerWasmKernels();
+    assertEqual(again.length, 0, 'kernels registered by a second call');
+  });
+
+  test('replaced kernels equal the cpu backend, including the cases they hand back', async () => {
+    const rng = testRng(13);
+    const cases: [string, (tf: typeof import('@tensorflow/tfjs-core')) => import('@tensorflow/tfjs-core').Tensor][] = [
+      ['matMul', (tf) => tf.matMul(tf.tensor2d(randomArray(7 * 13, testRng(1)), [7, 13]), tf.tensor2d(randomArray(13 * 9, testRng(2)), [13, 9]))],
+      ['matMul Aᵀ', (tf) => tf.matMul(tf.tensor2d(randomArray(13 * 7, testRng(3)), [13, 7]), tf.tensor2d(randomArray(13 * 9, testRng(4)), [13, 9]), true, false)],
+      ['matMul Bᵀ', (tf) => tf.matMul(tf.tensor2d(randomArray(7 * 13, testRng(5)), [7, 13]), tf.tensor2d(randomArray(9 * 13, testRng(6)), [9, 13]), false, true)],
+      ['matMul AᵀBᵀ (original kernel)', (tf) => tf.matMul(tf.tensor2d(randomArray(13 * 7, testRng(7)), [13, 7]), tf.tensor2d(randomArray(9 * 13, testRng(8)), [9, 13]), true, true)],
+      ['batched matMul (original kernel)', (tf) => tf.matMul(tf.tensor3d(randomArray(2 * 5 * 6, testRng(9)), [2, 5, 6]), tf.tensor3d(randomArray(2 * 6 * 3, testRng(10)), [2, 6, 3]))],
+      ['tile', (tf) => tf.tile(tf.tensor4d(randomArray(5, testRng(11)), [1, 1, 1, 5]), [3, 4, 2, 1])],
+      ['tile int32 (original kernel)', (tf) => tf.tile(tf.tensor2d([1, 2, 3, 4], [2, 2], 'int32'), [2, 3])],
+      ['conv2dTranspose', (tf) => tf.conv2dTranspose(tf.tensor4d(randomArray(2 * 4 * 4 * 6, testRng(12)), [2, 4, 4, 6]), tf.tensor4d(randomArray(3 * 3 * 5 * 6, testRng(13)), [3, 3, 5, 6]), [2, 8, 8, 5], 2, 'same')],
+    ];
+    void rng;
+    for (const [label, op] of cases) {
+      const cpu = await useTfjsBackend('cpu');
+      const expected = op(cpu);
+      const want = expected.dataSync().slice();
+      const wantShape = expected.shape;
+      expected.dispose();
+      const wasm = await useTfjsBackend('wasm');
+      await registerWasmKernels();
+      const actual = op(wasm);
+      assertDeepEqual(actual.shape, wantShape, `${label} shape`);
+      assertAllClose(actual.dataSync(), want, { rtol: 1e-5 }, label);
+      actual.dispose();
+    }
   });
 
   for (const [label, build] of [
@@ -79,7 +109,7 @@ export const tfjsTrainingSuite = suite('tfjs wasm training', (test) => {
   ] as const) {
     test(`gradients of a ${label} model on wasm equal those on cpu`, async () => {
       await useTfjsBackend('wasm');
-      await registerWasmGradients();
+      await registerWasmKernels();
       const rng = testRng(11);
       const weights = build().getWeights().map((w) => randomArray(w.size, rng, -0.5, 0.5));
       const x = randomArray(4 * 9 * 9 * 3, rng);
@@ -97,7 +127,7 @@ export const tfjsTrainingSuite = suite('tfjs wasm training', (test) => {
 
   test('model.fit trains on wasm and the loss falls', async () => {
     const tf = await useTfjsBackend('wasm');
-    await registerWasmGradients();
+    await registerWasmKernels();
     const rng = testRng(12);
     // A learnable task: the class is which third of the image is brightest.
     const n = 48;
