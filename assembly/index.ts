@@ -14,3 +14,4 @@ export * from "./rng";
 export * from "./bitset";
 export * from "./anneal";
 export * from "./tile";
+export * from "./max_pool";

@@ -14,6 +14,7 @@ import { depthwiseConv2dNativeBackpropInputConfig } from './kernels/DepthwiseCon
 import { conv2DBackpropInputReplacement } from './kernels/Conv2DBackpropInput.ts';
 import { batchMatMulReplacement } from './kernels/BatchMatMul.ts';
 import { tileReplacement } from './kernels/Tile.ts';
+import { maxPoolGradReplacement } from './kernels/MaxPoolGrad.ts';
 import { replaceWasmKernel, type Replacement } from './replace.ts';
 
 export const WASM_GAP_KERNELS: readonly KernelConfig[] = [
@@ -26,6 +27,7 @@ export const WASM_REPLACEMENT_KERNELS: readonly Replacement[] = [
   conv2DBackpropInputReplacement,
   batchMatMulReplacement,
   tileReplacement,
+  maxPoolGradReplacement,
 ];
 
 export interface RegisterOptions {

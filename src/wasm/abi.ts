@@ -54,4 +54,7 @@ export interface KernelExports {
 
   // assembly/tile.ts
   tile_f32(x: number, shape: number, reps: number, rank: number, y: number): void;
+
+  // assembly/max_pool.ts
+  max_pool_backprop_f32(geometry: number, x: number, dy: number, dx: number): void;
 }
