@@ -51,4 +51,50 @@ export {
 export { thresholdMask, maskPopcount, maskHamming } from './kernels/wasm/bitset.ts';
 export { thresholdMaskReference, popcountReference, hammingReference } from './kernels/reference/bitset.ts';
 export { Xoshiro128 } from './kernels/reference/rng.ts';
-export { registerWasmGradients, WASM_GAP_KERNELS } from './tfjs/register.ts';
+export {
+  registerWasmKernels, registerWasmGradients, WASM_GAP_KERNELS, WASM_REPLACEMENT_KERNELS, type RegisterOptions,
+} from './tfjs/register.ts';
+export { tile, tileShape } from './kernels/wasm/tile.ts';
+export { tileReference } from './kernels/reference/tile.ts';
+export { maxPoolBackprop } from './kernels/wasm/max-pool.ts';
+export { maxPoolBackpropReference } from './kernels/reference/max-pool.ts';
+
+// Data sets: IDX and CIFAR-binary readers, sources, seeded samples and the batcher (src/data/).
+export * from './data/index.ts';
+
+// The worker pool (src/pool/): plain-data jobs on N workers, retried, cancellable, deterministic.
+export {
+  createPool, type WorkerPool, type PoolOptions, type RunOptions, type MapOptions, type PoolStats, type ProgressInfo,
+} from './pool/pool.ts';
+export {
+  PoolJobError, PoolClosedError, type AttemptFailure, type FailureKind, type RetryEvent,
+} from './pool/errors.ts';
+export type {
+  Job, JobResult, JobType, JobTypes, ResultOf, ProgressOf,
+  AnnealJob, AnnealJobResult, FaultJob, FaultJobResult, FaultKind, FaultProgress,
+} from './pool/jobs.ts';
+export { hardwareConcurrency } from './platform/hardware-concurrency.ts';
+export {
+  searchThreshold, candidateThresholds, valleys, silvermanBandwidth,
+  type CandidateOptions, type CandidateSet, type CandidateSource, type ThresholdSearch,
+} from './select/candidates.ts';
+export { histogram } from './select/histogram.ts';
+export {
+  selectStructure, annealProblem, baselineStart, randomStart, restartSeed,
+  type Selection, type SelectionInput, type SelectionOptions, type RestartRunner, type RestartSummary, type AnnealSchedule,
+} from './select/structure.ts';
+
+export * from './train/index.ts';
+
+// The reference networks and the dependency graph of prunable groups (src/model/); masks,
+// history, masked model, compaction and export (src/prune/).
+export * from './model/index.ts';
+export * from './prune/index.ts';
+export {
+  prune, type PruneRun, type PruneMetrics, type PruneOptions, type PruneProgress, type ModelFigures, type Stage,
+} from './pipeline/prune.ts';
+export { resolveConfig, PRUNE_METHODS, type PruneConfig, type PruneMethod, type ResolvedConfig, type Sampling } from './pipeline/config.ts';
+export { loadTaskData, type TaskData } from './pipeline/data.ts';
+export { slimmingThreshold, decideStructure, type StructureDecision } from './pipeline/structure.ts';
+export { latencyMs } from './pipeline/latency.ts';
+export { writeRunFolder } from './pipeline/output.ts';

@@ -6,8 +6,7 @@ import {
 } from 'slimprune';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
-// tfjs-core alone registers no gradients; the tfjs umbrella package imports this.
-import '@tensorflow/tfjs-core/dist/register_all_gradients';
+// tfjs-core alone registers no gradients; slimprune imports the tfjs umbrella package, which does.
 
 interface Shape {
   x: [number, number, number, number];

@@ -7,7 +7,17 @@ import { depthwiseConv2dSuite } from './depthwise-conv2d.suite.ts';
 import { conv2dSuite } from './conv2d.suite.ts';
 import { tfjsBackendsSuite } from './tfjs-backends.suite.ts';
 import { workerSuite } from './worker.suite.ts';
+import { poolSuite } from './pool.suite.ts';
 import { annealSuite } from './anneal.suite.ts';
 import { tfjsTrainingSuite } from './tfjs-training.suite.ts';
+import { dataReadersSuite } from './data-readers.suite.ts';
+import { dataBatchesSuite } from './data-batches.suite.ts';
+import { tileSuite } from './tile.suite.ts';
+import { selectSuite } from './select.suite.ts';
+import { maxPoolSuite } from './max-pool.suite.ts';
+import { modelGraphSuite } from './model-graph.suite.ts';
+import { pruneSuite } from './prune.suite.ts';
+import { sparsityRegularizersSuite } from './sparsity-regularizers.suite.ts';
+import { sparsityTrainingSuite } from './sparsity-training.suite.ts';
 
-export const suites: readonly TestSuite[] = [loaderSuite, conv2dSuite, tfjsBackendsSuite, workerSuite, channelMaskSuite, depthwiseConv2dSuite, annealSuite, tfjsTrainingSuite];
+export const suites: readonly TestSuite[] = [loaderSuite, conv2dSuite, tfjsBackendsSuite, workerSuite, poolSuite, channelMaskSuite, depthwiseConv2dSuite, annealSuite, tileSuite, maxPoolSuite, selectSuite, tfjsTrainingSuite, dataReadersSuite, dataBatchesSuite, modelGraphSuite, pruneSuite, sparsityRegularizersSuite, sparsityTrainingSuite];

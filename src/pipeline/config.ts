@@ -1,0 +1,101 @@
+/**
+ * What one pruning run does, as plain data: the task, the method, the budget and every seed.
+ * `resolveConfig` fills the defaults and rejects bad values with a message that says what to do.
+ */
+import { REFERENCE_TASKS, type ReferenceTask } from '../model/index.ts';
+import type { CandidateOptions } from '../select/candidates.ts';
+
+export type PruneMethod = 'contrast-sa' | 'polarization' | 'slimming';
+export const PRUNE_METHODS: readonly PruneMethod[] = ['contrast-sa', 'polarization', 'slimming'];
+
+/** METHOD.md §3: K disjoint shards, or K overlapping samples of a fraction of the set. */
+export type Sampling = 'disjoint' | 'overlap';
+
+export interface PruneConfig {
+  readonly task: ReferenceTask;
+  readonly method?: PruneMethod;
+  /** K networks for contrast-sa (default 3); the baselines train one network on the whole set. */
+  readonly networks?: number;
+  readonly sampling?: Sampling;
+  /** Fraction of the training images in each overlapping sample (default 0.5). */
+  readonly sampleFraction?: number;
+  /** Use only this many training images (a seeded subset; default all): the quick budget. */
+  readonly trainImages?: number;
+  /** Sparsity-training epochs (default: the task's recipe). */
+  readonly epochs?: number;
+  /** Fine-tuning epochs on the whole (subset of the) training set (default 2). */
+  readonly fineTuneEpochs?: number;
+  readonly batchSize?: number;
+  /** Polarization λ and t (default: the task's recipe). */
+  readonly lambda?: number;
+  readonly t?: number;
+  /** Network Slimming: the global fraction of channels pruned (default 0.5). */
+  readonly slimmingRatio?: number;
+  readonly candidates?: CandidateOptions;
+  /** Annealing restarts (default 8) and schedule (METHOD.md §6 defaults). */
+  readonly restarts?: number;
+  readonly cooling?: number;
+  readonly movesPerTemperature?: number;
+  readonly seed?: number;
+  /** Where the task's data lives, for Fashion-MNIST and CIFAR-10 (default: their standard places). */
+  readonly dataSource?: string;
+}
+
+export interface ResolvedConfig extends Required<Omit<PruneConfig, 'trainImages' | 'epochs' | 'lambda' | 't' | 'dataSource' | 'candidates' | 'cooling' | 'movesPerTemperature'>> {
+  readonly trainImages: number | undefined;
+  readonly epochs: number | undefined;
+  readonly lambda: number | undefined;
+  readonly t: number | undefined;
+  readonly dataSource: string | undefined;
+  readonly candidates: CandidateOptions;
+  readonly cooling: number | undefined;
+  readonly movesPerTemperature: number | undefined;
+}
+
+function positiveInt(name: string, v: number | undefined, fallback: number): number {
+  const x = v ?? fallback;
+  if (!Number.isInteger(x) || x < 1) throw new RangeError(`${name} must be a positive integer, got ${String(v)}`);
+  return x;
+}
+
+export function resolveConfig(config: PruneConfig): ResolvedConfig {
+  if (!REFERENCE_TASKS.includes(config.task)) {
+    throw new RangeError(`unknown task '${String(config.task)}'; choose one of ${REFERENCE_TASKS.join(', ')}`);
+  }
+  const method = config.method ?? 'contrast-sa';
+  if (!PRUNE_METHODS.includes(method)) {
+    throw new RangeError(`unknown method '${String(method)}'; choose one of ${PRUNE_METHODS.join(', ')}`);
+  }
+  const networks = positiveInt('networks', config.networks, 3);
+  if (method === 'contrast-sa' && networks < 2) {
+    throw new RangeError('contrast-sa compares K >= 2 networks: pass --networks 2 or more');
+  }
+  const sampling = config.sampling ?? 'disjoint';
+  if (sampling !== 'disjoint' && sampling !== 'overlap') throw new RangeError(`sampling must be 'disjoint' or 'overlap', got ${String(sampling)}`);
+  const sampleFraction = config.sampleFraction ?? 0.5;
+  if (!(sampleFraction > 0 && sampleFraction <= 1)) throw new RangeError(`sampleFraction must be in (0, 1], got ${sampleFraction}`);
+  const slimmingRatio = config.slimmingRatio ?? 0.5;
+  if (!(slimmingRatio >= 0 && slimmingRatio < 1)) throw new RangeError(`slimmingRatio must be in [0, 1), got ${slimmingRatio}`);
+  const seed = config.seed ?? 1;
+  if (!Number.isInteger(seed) || seed < 0 || seed > 0xffffffff) throw new RangeError(`seed must be a u32 integer, got ${seed}`);
+  return {
+    task: config.task,
+    method,
+    networks: method === 'contrast-sa' ? networks : 1,
+    sampling,
+    sampleFraction,
+    trainImages: config.trainImages === undefined ? undefined : positiveInt('trainImages', config.trainImages, 1),
+    epochs: config.epochs === undefined ? undefined : positiveInt('epochs', config.epochs, 1),
+    fineTuneEpochs: config.fineTuneEpochs === 0 ? 0 : positiveInt('fineTuneEpochs', config.fineTuneEpochs, 2),
+    batchSize: positiveInt('batchSize', config.batchSize, 64),
+    lambda: config.lambda,
+    t: config.t,
+    slimmingRatio,
+    candidates: config.candidates ?? {},
+    restarts: positiveInt('restarts', config.restarts, 8),
+    cooling: config.cooling,
+    movesPerTemperature: config.movesPerTemperature,
+    seed,
+    dataSource: config.dataSource,
+  };
+}

@@ -1,0 +1,176 @@
+/**
+ * `prune()`: one run of a method on a reference task, end to end (ARCHITECTURE.md's data flow):
+ * data → K samples → K sparsity-trained networks → structure (contrast-sa, polarization or
+ * slimming) → compaction → fine-tuning → metrics (METHOD.md §9). Everything the report and
+ * metrics.json show is measured here; nothing is copied from elsewhere.
+ */
+import type * as tfl from '@tensorflow/tfjs-layers';
+import { env } from '../env.ts';
+import { buildGraph, graphFlops, graphParams, type PruningGraph } from '../model/index.ts';
+import { compactModel, modelStorage, historyFromMasks, type PruningStep } from '../prune/index.ts';
+import { evaluate, train, useTrainingBackend, type TrainProgress, type PolarizationReport } from '../train/index.ts';
+import { resolveConfig, type PruneConfig, type ResolvedConfig } from './config.ts';
+import { loadTaskData, type TaskData } from './data.ts';
+import { latencyMs } from './latency.ts';
+import { batcherFor, networkSamples, sparsityRecipeFor, testBatcher, trainNetworks, trainingPool } from './networks.ts';
+import { decideStructure, type StructureDecision } from './structure.ts';
+
+export type Stage = 'data' | 'train' | 'select' | 'compact' | 'fine-tune' | 'measure';
+
+export interface PruneProgress {
+  readonly stage: Stage;
+  readonly message: string;
+  /** Training stages: which network, and the trainer's progress. */
+  readonly network?: number;
+  readonly training?: TrainProgress;
+}
+
+export interface ModelFigures {
+  readonly accuracy: number;
+  readonly params: number;
+  /** Multiply-adds of one image. */
+  readonly flops: number;
+  readonly weightBytes: number;
+  readonly gzipBytes: number;
+  readonly latencyBatch1Ms: number;
+  readonly latencyBatch64Ms: number;
+}
+
+export interface PruneMetrics {
+  readonly task: string;
+  readonly method: string;
+  readonly config: ResolvedConfig;
+  readonly runtime: string;
+  readonly before: ModelFigures;
+  readonly afterCompaction: { readonly accuracy: number };
+  readonly after: ModelFigures;
+  readonly groups: { readonly layers: readonly string[]; readonly width: number; readonly kept: number; readonly threshold: number }[];
+  readonly channels: { readonly total: number; readonly kept: number };
+  readonly network: number;
+  readonly networksTrained: { readonly images: number; readonly seconds: number; readonly testAccuracy: number; readonly polarization: PolarizationReport }[];
+  readonly stageSeconds: Partial<Record<Stage, number>>;
+  readonly seeds: { readonly run: number; readonly annealRestarts?: number[] };
+}
+
+export interface PruneRun {
+  readonly model: tfl.LayersModel;
+  readonly history: readonly PruningStep[];
+  readonly metrics: PruneMetrics;
+  readonly decision: StructureDecision;
+  readonly graph: PruningGraph;
+}
+
+export interface PruneOptions {
+  readonly onProgress?: (progress: PruneProgress) => void;
+  /** Data already loaded (e.g. to run several methods on one load). */
+  readonly data?: TaskData;
+}
+
+async function figures(model: tfl.LayersModel, graph: PruningGraph, widths: readonly number[] | undefined, accuracy: number): Promise<ModelFigures> {
+  const storage = await modelStorage(model);
+  return {
+    accuracy,
+    params: graphParams(graph, widths),
+    flops: graphFlops(graph, widths),
+    weightBytes: storage.weightBytes,
+    gzipBytes: storage.gzipBytes,
+    latencyBatch1Ms: await latencyMs(model, 1),
+    latencyBatch64Ms: await latencyMs(model, 64, 7),
+  };
+}
+
+export async function prune(config: PruneConfig, options: PruneOptions = {}): Promise<PruneRun> {
+  const c = resolveConfig(config);
+  const say = (stage: Stage, message: string, extra: Partial<PruneProgress> = {}) =>
+    options.onProgress?.({ stage, message, ...extra });
+  const seconds: Partial<Record<Stage, number>> = {};
+  const timed = async <T>(stage: Stage, body: () => Promise<T>): Promise<T> => {
+    const t0 = performance.now();
+    try {
+      return await body();
+    } finally {
+      seconds[stage] = (seconds[stage] ?? 0) + (performance.now() - t0) / 1000;
+    }
+  };
+
+  await useTrainingBackend('wasm');
+  const data = options.data ?? (await timed('data', async () => {
+    say('data', `loading ${c.task}`);
+    return loadTaskData(c.task, c.dataSource);
+  }));
+  const pool = trainingPool(c, data);
+  const samples = networkSamples(c, pool);
+
+  const trained = await timed('train', () =>
+    trainNetworks(c, data, samples, (k, p) =>
+      say('train', `network ${k + 1}/${samples.length}`, { network: k, training: p })));
+  const tests = testBatcher(c, data);
+  const accuracies: number[] = [];
+  for (const t of trained) accuracies.push((await evaluate(t.model, tests)).accuracy);
+
+  const graph = buildGraph(trained[0]!.model);
+  const decision = await timed('select', async () => {
+    say('select', c.method === 'contrast-sa' ? `annealing over ${c.networks} networks, ${c.restarts} restarts` : `${c.method} thresholds`);
+    return decideStructure(c, graph, trained.map((t) => t.model));
+  });
+  const chosen = trained[decision.network]!.model;
+
+  const compact = await timed('compact', async () => {
+    say('compact', `removing pruned channels of network ${decision.network + 1}`);
+    return compactModel(chosen, decision.masks, { graph });
+  });
+  const compactAccuracy = (await evaluate(compact.model, tests)).accuracy;
+
+  await timed('fine-tune', async () => {
+    if (c.fineTuneEpochs === 0) return;
+    const recipe = sparsityRecipeFor(c);
+    const sgd = recipe.optimizer;
+    const fineTune = {
+      epochs: c.fineTuneEpochs,
+      optimizer: { ...sgd, learningRate: sgd.learningRate / 10 },
+      schedule: recipe.schedule,
+      weightDecay: recipe.weightDecay,
+      weightDecayOn: recipe.weightDecayOn,
+      regularizer: { kind: 'none' } as const,
+      gammaInit: null,
+    };
+    await train(compact.model, batcherFor(c, data, pool, c.seed + 7), fineTune, {
+      onProgress: (p) => say('fine-tune', 'fine-tuning the compact model', { training: p }),
+    });
+  });
+
+  const measured = await timed('measure', async () => {
+    say('measure', 'accuracy, storage and latency');
+    const finalAccuracy = (await evaluate(compact.model, tests)).accuracy;
+    const before = await figures(chosen, graph, undefined, accuracies[decision.network]!);
+    const after = await figures(compact.model, graph, compact.widths, finalAccuracy);
+    return { before, after };
+  });
+
+  const groups = graph.groups.map((g, l) => ({
+    layers: [...g.producers], width: g.width, kept: compact.widths[l]!, threshold: decision.thresholds[l]!,
+  }));
+  return {
+    model: compact.model,
+    history: historyFromMasks(graph, decision.masks),
+    decision,
+    graph,
+    metrics: {
+      task: c.task,
+      method: c.method,
+      config: c,
+      runtime: env.runtime,
+      before: measured.before,
+      afterCompaction: { accuracy: compactAccuracy },
+      after: measured.after,
+      groups,
+      channels: { total: groups.reduce((a, g) => a + g.width, 0), kept: groups.reduce((a, g) => a + g.kept, 0) },
+      network: decision.network,
+      networksTrained: trained.map((t, k) => ({
+        images: t.indices.length, seconds: t.seconds, testAccuracy: accuracies[k]!, polarization: t.result.polarization,
+      })),
+      stageSeconds: seconds,
+      seeds: { run: c.seed, ...(decision.selection ? { annealRestarts: decision.selection.restarts.map((r) => r.seed) } : {}) },
+    },
+  };
+}

@@ -1,0 +1,48 @@
+/**
+ * The 'train' job of the worker pool (ARCHITECTURE.md: one job per network): build the task's
+ * reference network from its seed, sparsity-train it on the given sample of the task's training
+ * set, and return its weights as plain data. The parent rebuilds the model from the same seed
+ * and sets the weights, so no tfjs object crosses the worker boundary.
+ */
+import { referenceModel, type ReferenceTask } from '../model/index.ts';
+import { train, type TrainRecipe, type TrainProgress, type PolarizationReport } from '../train/index.ts';
+import type { ResolvedConfig } from './config.ts';
+import { loadTaskData, type TaskData } from './data.ts';
+import { batcherFor, batchSeed } from './networks.ts';
+
+export interface TrainJob {
+  readonly type: 'train';
+  readonly config: ResolvedConfig;
+  /** Which network of the run (for progress and the batch seed). */
+  readonly network: number;
+  readonly indices: Int32Array;
+  readonly recipe: TrainRecipe;
+}
+
+export interface TrainJobResult {
+  readonly type: 'train';
+  readonly network: number;
+  /** model.getWeights() in order, with shapes. */
+  readonly weights: { readonly shape: number[]; readonly values: Float32Array }[];
+  readonly polarization: PolarizationReport;
+  readonly seconds: number;
+}
+
+export type TrainJobProgress = TrainProgress & { readonly network: number };
+
+/** Loaded once per worker and task: every train job of a run reads the same files. */
+const cache = new Map<string, Promise<TaskData>>();
+
+export async function runTrainJob(job: TrainJob, progress: (p: TrainJobProgress) => void): Promise<TrainJobResult> {
+  const key = `${job.config.task}|${job.config.dataSource ?? ''}`;
+  if (!cache.has(key)) cache.set(key, loadTaskData(job.config.task, job.config.dataSource));
+  const data = await cache.get(key)!;
+  const started = performance.now();
+  const model = referenceModel(job.config.task as ReferenceTask, { seed: job.config.seed });
+  const result = await train(model, batcherFor(job.config, data, job.indices, batchSeed(job.config, job.network)), job.recipe, {
+    onProgress: (p) => progress({ ...p, network: job.network }),
+  });
+  const weights = model.getWeights().map((w) => ({ shape: w.shape.slice(), values: w.dataSync() as Float32Array }));
+  model.dispose();
+  return { type: 'train', network: job.network, weights, polarization: result.polarization, seconds: (performance.now() - started) / 1000 };
+}

@@ -1,0 +1,61 @@
+/**
+ * The masked model of METHOD.md §8: a copy of the model in which every pruned channel's
+ * BatchNorm γ and β are 0 (in every BN of its group), so the channel is exactly 0 from its BNs
+ * on: what compaction must reproduce. The input model is never modified.
+ *
+ * Also zeroed: a depthwise conv's bias on pruned channels (a depthwise conv carries its group's
+ * channels, and its bias would otherwise make a zero channel nonzero). With zeroBeta: false only
+ * γ is zeroed: the reference of the exact bias fold (src/prune/fold.ts).
+ */
+import type * as tfl from '@tensorflow/tfjs-layers';
+import { initKernels } from '../wasm/loader.ts';
+import { maskChannels } from '../kernels/wasm/channel-mask.ts';
+import { buildGraph, type PruningGraph } from '../model/graph.ts';
+import { forEachSlotIndex, type ChannelLayout } from '../model/layout.ts';
+import { readTopology } from '../model/topology.ts';
+import { checkGraphMatches, layerWeight, modelFromParts, readWeights, type WeightValue } from '../model/weights.ts';
+import { bitsFromFlags, checkMasks, type GroupMasks } from './masks.ts';
+
+export interface MaskOptions {
+  /** The model's graph, if already built (default: built from the model). */
+  readonly graph?: PruningGraph;
+  /** Zero β too (default true: the masked model); false zeroes only γ. */
+  readonly zeroBeta?: boolean;
+}
+
+/** The kept-channel bitset of a layer's channel axis (fixed channels kept). */
+export function axisKeepBits(layout: ChannelLayout, kept: readonly Uint8Array[]): Uint32Array {
+  const flags = new Uint8Array(layout.length).fill(1);
+  for (const s of layout.segments) {
+    if (s.group === null) continue;
+    const k = kept[s.group]!;
+    forEachSlotIndex(s, s.width, (i, c) => void (flags[i] = k[c]!));
+  }
+  return bitsFromFlags(flags);
+}
+
+/** A copy of `model` with the pruned channels' BN γ and β (and depthwise biases) set to 0. */
+export async function maskModel(model: tfl.LayersModel, masks: GroupMasks, options: MaskOptions = {}): Promise<tfl.LayersModel> {
+  const op = 'maskModel';
+  await initKernels();
+  const graph = options.graph ?? buildGraph(model);
+  const zeroBeta = options.zeroBeta ?? true;
+  const kept = checkMasks(op, graph, masks, 0);
+  const weights = readWeights(model, op);
+  checkGraphMatches(op, graph, weights);
+  const replaced = new Map<string, WeightValue>();
+  const mask = (w: WeightValue | undefined, bits: Uint32Array): void => {
+    if (w) replaced.set(w.name, { ...w, data: maskChannels(w.data, [w.data.length], 0, bits) });
+  };
+  for (const l of graph.layers) {
+    if (l.role === 'batchnorm') {
+      const bits = axisKeepBits(l.output, kept);
+      mask(layerWeight(weights, l.name, 'gamma'), bits);
+      if (zeroBeta) mask(layerWeight(weights, l.name, 'beta'), bits);
+    } else if (l.role === 'depthwise' && l.useBias && zeroBeta) {
+      mask(layerWeight(weights, l.name, 'bias'), axisKeepBits(l.output, kept));
+    }
+  }
+  const list = weights.list.map((w) => replaced.get(w.name) ?? w);
+  return modelFromParts(readTopology(model).json, list);
+}

@@ -1,0 +1,2 @@
+export { poolSuite } from '../suites/pool.suite.ts';
+export { workerSuite } from '../suites/worker.suite.ts';

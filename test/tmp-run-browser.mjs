@@ -1,0 +1,200 @@
+// Runs the runtime-neutral suites in headless Chromium: bundles test/browser/tmp-entry.ts into
+// build/browser/, serves the repository over HTTP on 127.0.0.1 (cross-origin isolated, as a page
+// that shares memory with workers must be), opens the page, prints each case and ends with one
+// summary line. Exit code 1 if a case failed or the page errored.
+import { createServer } from 'node:http';
+import { copyFile, readFile, rm, writeFile } from 'node:fs/promises';
+import { extname, resolve, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { rollup } from 'rollup';
+import { nodeResolve } from '@rollup/plugin-node-resolve';
+import commonjs from '@rollup/plugin-commonjs';
+import { chromium } from 'playwright-core';
+import { stripTypes } from '../scripts/strip-types.mjs';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const outDir = resolve(root, 'build/browser');
+// Debian's package (see .ci/run); CHROMIUM_PATH for a developer machine that keeps it elsewhere.
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+/** The whole run; each case also has its own timeout inside the page (test/run-case.ts). */
+const RUN_TIMEOUT_MS = 10 * 60_000;
+/** Marks the page's console lines that are results (see test/browser/tmp-entry.ts). */
+const RESULT_PREFIX = '[slimprune-test]';
+
+/** `slimprune` is the built bundle, as in vitest.config.ts and deno.json. */
+function slimpruneAlias() {
+  const targets = {
+    slimprune: resolve(root, 'dist/index.js'),
+    'slimprune/worker': resolve(root, 'dist/worker.js'),
+  };
+  return { name: 'slimprune-alias', resolveId: (id) => targets[id] ?? null };
+}
+
+async function bundle() {
+  await rm(outDir, { recursive: true, force: true });
+  const build = await rollup({
+    input: resolve(root, 'test/browser/tmp-entry.ts'),
+    plugins: [
+      slimpruneAlias(),
+      // `browser`: the packages' own browser maps stub fs, worker_threads and friends.
+      nodeResolve({ browser: true, preferBuiltins: false }),
+      // tfjs's ESM imports CommonJS-only packages (long, seedrandom, the emscripten glue).
+      commonjs(),
+      // Not @rollup/plugin-typescript: `npm run typecheck` checks these files already, and a
+      // second type-checking pass doubled the time of this runner.
+      stripTypes(),
+    ],
+    // Node-only branches of the library (e.g. reading a .wasm path with node:fs) never run here.
+    external: (id) => id.startsWith('node:'),
+    onwarn(warning, warn) {
+      // tfjs's ESM sets `this` at top level and has circular imports; both are harmless.
+      if (warning.code === 'THIS_IS_UNDEFINED' || warning.code === 'CIRCULAR_DEPENDENCY') return;
+      warn(warning);
+    },
+  });
+  try {
+    await build.write({ dir: outDir, format: 'es', entryFileNames: 'entry.js' });
+  } finally {
+    await build.close();
+  }
+  // The library starts its worker as `new URL('./worker.js', import.meta.url)`; once bundled,
+  // import.meta.url is entry.js, so the worker goes next to it (what a user's bundler does).
+  await copyFile(resolve(root, 'dist/worker.js'), resolve(outDir, 'worker.js'));
+  await writeFile(
+    resolve(outDir, 'index.html'),
+    `<!doctype html>
+<meta charset="utf-8">
+<title>slimprune tests</title>
+<link rel="icon" href="data:,">
+<script type="module" src="./entry.js" onerror="globalThis.__slimpruneLoadError = 'entry.js did not load'"></script>
+`,
+  );
+}
+
+const MIME_TYPES = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.mjs': 'text/javascript; charset=utf-8',
+  '.json': 'application/json',
+  '.map': 'application/json',
+  '.wasm': 'application/wasm',
+  '.css': 'text/css',
+  '.txt': 'text/plain; charset=utf-8',
+};
+
+/**
+ * Serves the repository root, so the page can also fetch tfjs-backend-wasm's .wasm files from
+ * node_modules (test/tfjs.ts points the backend there). COOP + COEP make the page cross-origin
+ * isolated: SharedArrayBuffer and wasm threads work, as in a deployed app that uses workers.
+ */
+function serve() {
+  const server = createServer(async (request, response) => {
+    const headers = {
+      'Cross-Origin-Opener-Policy': 'same-origin',
+      'Cross-Origin-Embedder-Policy': 'require-corp',
+      'Cache-Control': 'no-store',
+    };
+    const pathname = decodeURIComponent(new URL(request.url ?? '/', 'http://localhost').pathname);
+    const file = resolve(root, `.${pathname}`);
+    if (!file.startsWith(root) || file.includes(`${sep}.git${sep}`)) {
+      response.writeHead(403, headers).end();
+      return;
+    }
+    try {
+      const body = await readFile(file);
+      const type = MIME_TYPES[extname(file)] ?? 'application/octet-stream';
+      response.writeHead(200, { ...headers, 'Content-Type': type }).end(body);
+    } catch {
+      response.writeHead(404, headers).end();
+    }
+  });
+  return new Promise((resolveServer, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => resolveServer(server));
+  });
+}
+
+function indent(text) {
+  return text.replace(/^/gm, '      ');
+}
+
+async function runPage(origin) {
+  const browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: [
+      '--no-sandbox', // we run as root in CI, where Chromium's sandbox cannot start
+      '--disable-gpu',
+      '--disable-dev-shm-usage',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+    ],
+  });
+  try {
+    console.log(`browser: Chromium ${browser.version()}, page ${origin}/build/browser/index.html`);
+    const page = await browser.newPage();
+    const pageErrors = [];
+    page.on('pageerror', (error) => pageErrors.push(error.stack ?? error.message));
+    page.on('crash', () => pageErrors.push('the page crashed'));
+    page.on('requestfailed', (request) => console.log(`  [page] request failed: ${request.url()}`));
+    page.on('response', (response) => {
+      if (response.status() >= 400) console.log(`  [page] HTTP ${response.status()} ${response.url()}`);
+    });
+    page.on('console', (message) => {
+      const text = message.text();
+      if (!text.startsWith(RESULT_PREFIX)) {
+        console.log(`  [page ${message.type()}] ${text}`);
+        return;
+      }
+      const result = JSON.parse(text.slice(RESULT_PREFIX.length));
+      console.log(`  ${result.ok ? 'pass' : 'FAIL'} ${result.name} (${Math.round(result.ms)} ms)`);
+      if (!result.ok) console.log(indent(result.error));
+    });
+
+    await page.goto(`${origin}/build/browser/index.html`);
+    const deadline = Date.now() + RUN_TIMEOUT_MS;
+    const state = () =>
+      page.evaluate(() => ({
+        run: globalThis.__slimpruneTests ?? null,
+        loadError: globalThis.__slimpruneLoadError ?? null,
+      }));
+    let current = await state();
+    while (!current.run?.done && !current.loadError && pageErrors.length === 0) {
+      if (Date.now() > deadline) {
+        pageErrors.push(`the run did not finish within ${RUN_TIMEOUT_MS / 1000} s`);
+        break;
+      }
+      await new Promise((wake) => setTimeout(wake, 200));
+      current = await state();
+    }
+    if (current.loadError) pageErrors.push(current.loadError);
+    if (!current.run) pageErrors.push('the test entry never started (see the page output above)');
+    return { run: current.run, pageErrors };
+  } finally {
+    await browser.close();
+  }
+}
+
+let exitCode = 1;
+let server;
+try {
+  await bundle();
+  server = await serve();
+  const { port } = server.address();
+  const { run, pageErrors } = await runPage(`http://127.0.0.1:${port}`);
+  const results = run?.results ?? [];
+  const passed = results.filter((r) => r.ok).length;
+  const notRun = Math.max(0, (run?.total ?? 0) - results.length);
+  const failed = results.length - passed + notRun;
+  for (const error of pageErrors) console.log(`  page error: ${indent(error).trimStart()}`);
+  if (notRun > 0) console.log(`  ${notRun} case(s) did not run`);
+  console.log(`browser: ${passed} passed, ${failed} failed`);
+  exitCode = failed === 0 && pageErrors.length === 0 && results.length > 0 ? 0 : 1;
+} catch (error) {
+  console.error(error);
+} finally {
+  server?.closeAllConnections();
+  server?.close();
+}
+process.exit(exitCode);
