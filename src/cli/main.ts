@@ -6,7 +6,7 @@
  */
 import { Command, InvalidArgumentError, Option } from 'commander';
 import {
-  prune, loadTaskData, prepareCifar10, writeRunFolder, PRUNE_METHODS, REFERENCE_TASKS, type PruneConfig, type PruneRun, type ReferenceTask,
+  prune, loadTaskData, prepareCifar10, writeRunFolder, hardwareConcurrency, PRUNE_METHODS, REFERENCE_TASKS, type PruneConfig, type PruneRun, type ReferenceTask,
 } from 'slimprune';
 
 import { progressPrinter } from './progress.ts';
@@ -39,6 +39,7 @@ program
   .addOption(new Option('--budget <budget>', 'training budget preset').choices(Object.keys(BUDGETS)).default('quick'))
   .option('--networks <K>', 'networks for contrast-sa', int('--networks'), 3)
   .addOption(new Option('--sampling <how>', 'samples of the K networks').choices(['disjoint', 'overlap']).default('disjoint'))
+  .addOption(new Option('--structure-from <net>', "contrast-sa: prune network k* ('k-star') or apply k*'s widths to a network trained on the whole set ('full')").choices(['k-star', 'full']).default('k-star'))
   .option('--sample-fraction <f>', 'fraction of the training set per overlapping sample', real('--sample-fraction'))
   .option('--train-images <n>', 'use a seeded subset of the training set', int('--train-images'))
   .option('--epochs <n>', 'sparsity-training epochs', int('--epochs'))
@@ -47,6 +48,7 @@ program
   .option('--t <t>', 'polarization t', real('--t'))
   .option('--slimming-ratio <p>', 'Network Slimming: fraction of channels pruned', real('--slimming-ratio'))
   .option('--restarts <R>', 'annealing restarts', int('--restarts'))
+  .option('--workers <n>', 'worker threads for the K trainings (default: the core count)', int('--workers'))
   .option('--seed <seed>', 'seed of every random choice', int('--seed'), 1)
   .option('--data <path>', 'folder of the task data (Fashion-MNIST, CIFAR-10)')
   .option('--baselines', 'also run Network Slimming and Polarization in the same harness', false)
@@ -58,7 +60,9 @@ program
       task: o.task as ReferenceTask,
       networks: o.networks,
       sampling: o.sampling,
+      structureFrom: o.structureFrom,
       seed: o.seed,
+      workers: o.workers ?? hardwareConcurrency(),
       ...(o.sampleFraction !== undefined && { sampleFraction: o.sampleFraction }),
       ...(o.trainImages !== undefined && { trainImages: o.trainImages }),
       ...(o.epochs !== undefined && { epochs: o.epochs }),
@@ -74,7 +78,11 @@ program
     const main = await prune({ ...base, method: o.method }, { data, onProgress });
     const others: PruneRun[] = [];
     if (o.baselines) {
-      for (const method of PRUNE_METHODS.filter((m) => m !== o.method)) {
+      // The other reading of METHOD.md §7 first, then the classic baselines.
+      if (o.method === 'contrast-sa') {
+        others.push(await prune({ ...base, method: 'contrast-sa', structureFrom: o.structureFrom === 'full' ? 'k-star' : 'full' }, { data, onProgress }));
+      }
+      for (const method of PRUNE_METHODS.filter((m) => m !== o.method && m !== 'contrast-sa')) {
         others.push(await prune({ ...base, method }, { data, onProgress }));
       }
     }
@@ -95,11 +103,15 @@ program
     process.stdout.write(`${r.created ? 'created' : 'found verified'} CIFAR-10 batches in ${r.dir} (${(r.milliseconds / 1000).toFixed(1)} s)\n`);
   });
 
+function methodLabel(m: PruneRun['metrics']): string {
+  return m.method === 'contrast-sa' ? `contrast-sa (${m.config.structureFrom})` : m.method;
+}
+
 function printSummary(main: PruneRun, others: readonly PruneRun[]): void {
   for (const r of [main, ...others]) {
     const m = r.metrics;
     process.stdout.write(
-      `${m.method.padEnd(13)} accuracy ${(100 * m.before.accuracy).toFixed(2)}% → ${(100 * m.afterCompaction.accuracy).toFixed(2)}% (compact) → ` +
+      `${methodLabel(m).padEnd(22)} accuracy ${(100 * m.before.accuracy).toFixed(2)}% → ${(100 * m.afterCompaction.accuracy).toFixed(2)}% (compact) → ` +
         `${(100 * m.after.accuracy).toFixed(2)}% (fine-tuned); channels ${m.channels.kept}/${m.channels.total}; ` +
         `FLOPs ${((100 * m.after.flops) / m.before.flops).toFixed(1)}%; params ${((100 * m.after.params) / m.before.params).toFixed(1)}%\n`,
     );

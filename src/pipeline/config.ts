@@ -11,6 +11,14 @@ export const PRUNE_METHODS: readonly PruneMethod[] = ['contrast-sa', 'polarizati
 /** METHOD.md §3: K disjoint shards, or K overlapping samples of a fraction of the set. */
 export type Sampling = 'disjoint' | 'overlap';
 
+/**
+ * METHOD.md §7, which network the selected structure prunes: 'k-star' (our reading of the
+ * paper: network k*, trained on its sample) or 'full' (a variant: one more network,
+ * sparsity-trained on the whole training set, keeps k*'s width per group, its own channels
+ * ranked by |γ|).
+ */
+export type StructureTarget = 'k-star' | 'full';
+
 export interface PruneConfig {
   readonly task: ReferenceTask;
   readonly method?: PruneMethod;
@@ -19,6 +27,8 @@ export interface PruneConfig {
   readonly sampling?: Sampling;
   /** Fraction of the training images in each overlapping sample (default 0.5). */
   readonly sampleFraction?: number;
+  /** contrast-sa only (default 'k-star'). */
+  readonly structureFrom?: StructureTarget;
   /** Use only this many training images (a seeded subset; default all): the quick budget. */
   readonly trainImages?: number;
   /** Sparsity-training epochs (default: the task's recipe). */
@@ -37,6 +47,8 @@ export interface PruneConfig {
   readonly cooling?: number;
   readonly movesPerTemperature?: number;
   readonly seed?: number;
+  /** Worker threads for the K trainings (default 1: in this thread). */
+  readonly workers?: number;
   /** Where the task's data lives, for Fashion-MNIST and CIFAR-10 (default: their standard places). */
   readonly dataSource?: string;
 }
@@ -73,6 +85,9 @@ export function resolveConfig(config: PruneConfig): ResolvedConfig {
   const sampling = config.sampling ?? 'disjoint';
   if (sampling !== 'disjoint' && sampling !== 'overlap') throw new RangeError(`sampling must be 'disjoint' or 'overlap', got ${String(sampling)}`);
   const sampleFraction = config.sampleFraction ?? 0.5;
+  if (config.structureFrom !== undefined && config.structureFrom !== 'k-star' && config.structureFrom !== 'full') {
+    throw new RangeError(`structureFrom must be 'k-star' or 'full', got ${String(config.structureFrom)}`);
+  }
   if (!(sampleFraction > 0 && sampleFraction <= 1)) throw new RangeError(`sampleFraction must be in (0, 1], got ${sampleFraction}`);
   const slimmingRatio = config.slimmingRatio ?? 0.5;
   if (!(slimmingRatio >= 0 && slimmingRatio < 1)) throw new RangeError(`slimmingRatio must be in [0, 1), got ${slimmingRatio}`);
@@ -84,6 +99,7 @@ export function resolveConfig(config: PruneConfig): ResolvedConfig {
     networks: method === 'contrast-sa' ? networks : 1,
     sampling,
     sampleFraction,
+    structureFrom: config.structureFrom ?? 'k-star',
     trainImages: config.trainImages === undefined ? undefined : positiveInt('trainImages', config.trainImages, 1),
     epochs: config.epochs === undefined ? undefined : positiveInt('epochs', config.epochs, 1),
     fineTuneEpochs: config.fineTuneEpochs === 0 ? 0 : positiveInt('fineTuneEpochs', config.fineTuneEpochs, 2),
@@ -96,6 +112,7 @@ export function resolveConfig(config: PruneConfig): ResolvedConfig {
     cooling: config.cooling,
     movesPerTemperature: config.movesPerTemperature,
     seed,
+    workers: positiveInt('workers', config.workers, 1),
     dataSource: config.dataSource,
   };
 }

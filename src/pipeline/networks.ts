@@ -83,7 +83,9 @@ export async function trainNetworks(
   data: TaskData,
   samples: readonly Int32Array[],
   onProgress: (network: number, progress: TrainProgress) => void,
+  workers = 1,
 ): Promise<TrainedNetwork[]> {
+  if (workers > 1 && samples.length > 1) return trainOnPool(config, samples, onProgress, Math.min(workers, samples.length));
   const out: TrainedNetwork[] = [];
   for (let k = 0; k < samples.length; k++) {
     const recipe = sparsityRecipeFor(config, samples[k]!.length);
@@ -96,4 +98,38 @@ export async function trainNetworks(
     out.push({ model, indices: samples[k]!, result, seconds: (performance.now() - started) / 1000 });
   }
   return out;
+}
+
+/**
+ * The K trainings as jobs on a worker pool, one network per worker (ARCHITECTURE.md). Each worker
+ * loads the task's data itself and builds the network from the run's seed; the weights come back
+ * as plain arrays and are set on a network built here from the same seed, so the result equals
+ * the serial run's on the same backend.
+ */
+async function trainOnPool(
+  config: ResolvedConfig,
+  samples: readonly Int32Array[],
+  onProgress: (network: number, progress: TrainProgress) => void,
+  size: number,
+): Promise<TrainedNetwork[]> {
+  const { createPool } = await import('../pool/pool.ts');
+  const tf = await import('@tensorflow/tfjs-core');
+  // A training whose own code threw would throw again: retry only crashed or lost workers.
+  const pool = createPool({ size, retries: 1, shouldRetry: (f) => f.kind !== 'error' });
+  try {
+    const jobs = samples.map((indices, k) => ({
+      type: 'train' as const, config, network: k, indices, recipe: sparsityRecipeFor(config, indices.length),
+    }));
+    const results = await pool.map(jobs, { onProgress: (p) => onProgress(p.network, p) });
+    return results.map((r, k) => {
+      const model = referenceModel(config.task as ReferenceTask, { seed: config.seed });
+      const tensors = r.weights.map((w) => tf.tensor(w.values, w.shape));
+      model.setWeights(tensors);
+      tf.dispose(tensors);
+      const gammas: TrainResult['gammas'] = [];
+      return { model, indices: samples[k]!, result: { history: [], gammas, polarization: r.polarization }, seconds: r.seconds };
+    });
+  } finally {
+    await pool.close();
+  }
 }

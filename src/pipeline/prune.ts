@@ -7,13 +7,13 @@
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { env } from '../env.ts';
 import { buildGraph, graphFlops, graphParams, type PruningGraph } from '../model/index.ts';
-import { compactModel, modelStorage, historyFromMasks, type PruningStep } from '../prune/index.ts';
+import { compactModel, modelStorage, historyFromMasks, groupImportance, type PruningStep } from '../prune/index.ts';
 import { evaluate, train, useTrainingBackend, type TrainProgress, type PolarizationReport } from '../train/index.ts';
 import { resolveConfig, type PruneConfig, type ResolvedConfig } from './config.ts';
 import { loadTaskData, type TaskData } from './data.ts';
 import { latencyMs } from './latency.ts';
 import { batcherFor, networkSamples, sparsityRecipeFor, testBatcher, trainNetworks, trainingPool } from './networks.ts';
-import { decideStructure, type StructureDecision } from './structure.ts';
+import { decideStructure, topWidthMasks, type StructureDecision } from './structure.ts';
 
 export type Stage = 'data' | 'train' | 'select' | 'compact' | 'fine-tune' | 'measure';
 
@@ -103,7 +103,7 @@ export async function prune(config: PruneConfig, options: PruneOptions = {}): Pr
 
   const trained = await timed('train', () =>
     trainNetworks(c, data, samples, (k, p) =>
-      say('train', `network ${k + 1}/${samples.length}`, { network: k, training: p })));
+      say('train', `network ${k + 1}/${samples.length}`, { network: k, training: p }), c.workers));
   const tests = testBatcher(c, data);
   const accuracies: number[] = [];
   for (const t of trained) accuracies.push((await evaluate(t.model, tests)).accuracy);
@@ -113,11 +113,24 @@ export async function prune(config: PruneConfig, options: PruneOptions = {}): Pr
     say('select', c.method === 'contrast-sa' ? `annealing over ${c.networks} networks, ${c.restarts} restarts` : `${c.method} thresholds`);
     return decideStructure(c, graph, trained.map((t) => t.model));
   });
-  const chosen = trained[decision.network]!.model;
+  let chosen = trained[decision.network]!.model;
+  let chosenAccuracy = accuracies[decision.network]!;
+  let masks = decision.masks;
+  if (c.method === 'contrast-sa' && c.structureFrom === 'full') {
+    // METHOD.md §7 variant: the selected widths on a network sparsity-trained on the whole pool.
+    const [full] = await timed('train', () =>
+      trainNetworks({ ...c, networks: 1 }, data, [pool], (_k, p) =>
+        say('train', 'network trained on the whole set', { network: c.networks, training: p })));
+    trained.push(full!);
+    chosen = full!.model;
+    chosenAccuracy = (await evaluate(chosen, tests)).accuracy;
+    accuracies.push(chosenAccuracy);
+    masks = topWidthMasks(groupImportance(chosen, graph), decision.selection!.widths[decision.network]!);
+  }
 
   const compact = await timed('compact', async () => {
     say('compact', `removing pruned channels of network ${decision.network + 1}`);
-    return compactModel(chosen, decision.masks, { graph });
+    return compactModel(chosen, masks, { graph });
   });
   const compactAccuracy = (await evaluate(compact.model, tests)).accuracy;
 
@@ -142,7 +155,7 @@ export async function prune(config: PruneConfig, options: PruneOptions = {}): Pr
   const measured = await timed('measure', async () => {
     say('measure', 'accuracy, storage and latency');
     const finalAccuracy = (await evaluate(compact.model, tests)).accuracy;
-    const before = await figures(chosen, graph, undefined, accuracies[decision.network]!);
+    const before = await figures(chosen, graph, undefined, chosenAccuracy);
     const after = await figures(compact.model, graph, compact.widths, finalAccuracy);
     return { before, after };
   });
@@ -152,7 +165,7 @@ export async function prune(config: PruneConfig, options: PruneOptions = {}): Pr
   }));
   return {
     model: compact.model,
-    history: historyFromMasks(graph, decision.masks),
+    history: historyFromMasks(graph, masks),
     decision,
     graph,
     metrics: {
@@ -165,7 +178,7 @@ export async function prune(config: PruneConfig, options: PruneOptions = {}): Pr
       after: measured.after,
       groups,
       channels: { total: groups.reduce((a, g) => a + g.width, 0), kept: groups.reduce((a, g) => a + g.kept, 0) },
-      network: decision.network,
+      network: c.structureFrom === 'full' && c.method === 'contrast-sa' ? trained.length - 1 : decision.network,
       networksTrained: trained.map((t, k) => ({
         images: t.indices.length, seconds: t.seconds, testAccuracy: accuracies[k]!, polarization: t.result.polarization,
       })),

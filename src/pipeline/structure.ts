@@ -11,6 +11,7 @@ import { annealGroups, flopsModel, type PruningGraph } from '../model/index.ts';
 import { groupImportance, masksFromThresholds } from '../prune/index.ts';
 import { candidateThresholds, searchThreshold, type CandidateSet } from '../select/candidates.ts';
 import { selectStructure, type Selection } from '../select/structure.ts';
+import { keepBitsetFromIndices } from '../kernels/channels.ts';
 import type { ResolvedConfig } from './config.ts';
 
 export interface StructureDecision {
@@ -24,6 +25,15 @@ export interface StructureDecision {
   readonly selection?: Selection;
   /** Importance (mean |γ|) per network and group, for the report. */
   readonly importance: Float32Array[][];
+}
+
+/** Keeps the `widths[l]` channels of largest importance in every group (ties: lower index). */
+export function topWidthMasks(importance: readonly Float32Array[], widths: readonly number[]): Uint32Array[] {
+  return importance.map((g, l) => {
+    const order = Array.from(g.keys()).sort((a, b) => g[b]! - g[a]! || a - b);
+    const keep = order.slice(0, Math.max(1, widths[l]!)).sort((a, b) => a - b);
+    return keepBitsetFromIndices(g.length, keep);
+  });
 }
 
 export function slimmingThreshold(importance: readonly Float32Array[], ratio: number): number {

@@ -14,10 +14,12 @@ import type { JobHandler, JobContext } from './handler.ts';
 import type { Job, JobResult, JobType } from './jobs.ts';
 import { annealHandler } from './handlers/anneal.ts';
 import { faultHandler } from './handlers/fault.ts';
+import { trainHandler } from './handlers/train.ts';
 
 export const JOB_HANDLERS: { readonly [T in JobType]: JobHandler<T> } = {
   anneal: annealHandler,
   fault: faultHandler,
+  train: trainHandler,
 };
 
 /**

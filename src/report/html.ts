@@ -19,7 +19,8 @@ export function methodsTable(runs: readonly PruneRun[]): string {
       int(first.before.weightBytes), int(first.before.gzipBytes), ms(first.before.latencyBatch1Ms), ms(first.before.latencyBatch64Ms)],
     ...runs.map((r) => {
       const m = r.metrics;
-      return [m.method, pct(m.before.accuracy), pct(m.afterCompaction.accuracy), pct(m.after.accuracy), `${m.channels.kept} / ${m.channels.total}`,
+      const label = m.method === 'contrast-sa' ? `contrast-sa (structure on ${m.config.structureFrom === 'full' ? 'a full-set network' : 'network k*'})` : m.method;
+      return [label, pct(m.before.accuracy), pct(m.afterCompaction.accuracy), pct(m.after.accuracy), `${m.channels.kept} / ${m.channels.total}`,
         `${int(m.after.params)} (${pct(m.after.params / m.before.params)})`, `${int(m.after.flops)} (${pct(m.after.flops / m.before.flops)})`,
         int(m.after.weightBytes), int(m.after.gzipBytes), ms(m.after.latencyBatch1Ms), ms(m.after.latencyBatch64Ms)];
     }),

@@ -1,2 +1,0 @@
-export { poolSuite } from '../suites/pool.suite.ts';
-export { workerSuite } from '../suites/worker.suite.ts';

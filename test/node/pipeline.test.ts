@@ -1,0 +1,66 @@
+// Node-only: prune() end to end on a tiny budget of real MNIST, the run folder written
+// atomically, and the checks a user meets first (bad config, an existing output folder).
+import { mkdtemp, readdir, readFile, rm, mkdir } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { prune, resolveConfig, writeRunFolder, loadTaskData, type PruneRun, type TaskData } from 'slimprune';
+
+const TINY = { task: 'mnist-lenet' as const, trainImages: 900, epochs: 1, fineTuneEpochs: 1, restarts: 2, cooling: 0.9, movesPerTemperature: 50 };
+
+describe('prune pipeline', () => {
+  let dir: string;
+  let data: TaskData;
+  let run: PruneRun;
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'slimprune-run-'));
+    data = await loadTaskData('mnist-lenet');
+    run = await prune({ ...TINY, method: 'contrast-sa', networks: 3, lambda: 0.05 }, { data });
+  }, 240_000);
+  afterAll(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('trains K networks, selects a structure, compacts and measures', () => {
+    const m = run.metrics;
+    expect(m.networksTrained).toHaveLength(3);
+    expect(m.networksTrained.map((n) => n.images)).toEqual([300, 300, 300]);
+    expect(m.network).toBeGreaterThanOrEqual(0);
+    expect(m.groups.map((g) => g.width)).toEqual([20, 50, 500]);
+    for (const g of m.groups) expect(g.kept).toBeGreaterThanOrEqual(1);
+    expect(m.after.params).toBeLessThanOrEqual(m.before.params);
+    expect(m.after.flops).toBeLessThanOrEqual(m.before.flops);
+    expect(m.before.accuracy).toBeGreaterThan(0.3); // 300 images, one epoch: far above chance
+    expect(run.model.countParams()).toBe(m.after.params);
+    expect(run.decision.selection?.restarts).toHaveLength(2);
+  });
+
+  it('training the K networks on 2 workers gives the same run as in this thread', async () => {
+    const pooled = await prune({ ...TINY, method: 'contrast-sa', networks: 3, lambda: 0.05, workers: 2 }, { data });
+    expect(pooled.metrics.networksTrained.map((n) => n.testAccuracy)).toEqual(run.metrics.networksTrained.map((n) => n.testAccuracy));
+    expect(pooled.metrics.groups).toEqual(run.metrics.groups);
+    expect(pooled.metrics.after.accuracy).toBe(run.metrics.after.accuracy);
+  }, 240_000);
+
+  it('writes the run folder atomically and refuses an existing one', async () => {
+    const out = join(dir, 'run');
+    await writeRunFolder(out, run);
+    expect((await readdir(out)).sort()).toEqual(['history.json', 'metrics.json', 'model', 'report.html']);
+    expect((await readdir(out + '/model')).sort()).toEqual(['model.json', 'weights.bin']);
+    const html = await readFile(join(out, 'report.html'), 'utf8');
+    expect(html).toContain('<svg');
+    expect(html).toContain('contrast-sa');
+    expect(JSON.parse(await readFile(join(out, 'metrics.json'), 'utf8')).method).toBe('contrast-sa');
+    await expect(writeRunFolder(out, run)).rejects.toThrow(/already exists/);
+    await mkdir(join(dir, 'other'));
+    expect((await readdir(dir)).filter((f) => f.includes('partial'))).toEqual([]);
+  });
+
+  it('rejects bad configurations with what to do', () => {
+    expect(() => resolveConfig({ task: 'mnist-lenet', method: 'contrast-sa', networks: 1 })).toThrow(/--networks 2 or more/);
+    expect(() => resolveConfig({ task: 'nope' as 'mnist-lenet' })).toThrow(/unknown task 'nope'; choose one of/);
+    expect(() => resolveConfig({ task: 'mnist-lenet', method: 'magic' as 'slimming' })).toThrow(/unknown method/);
+    expect(() => resolveConfig({ task: 'mnist-lenet', sampleFraction: 0 })).toThrow(/sampleFraction must be in/);
+    expect(() => resolveConfig({ task: 'mnist-lenet', epochs: 0 })).toThrow(/epochs must be a positive integer/);
+  });
+});
