@@ -11,7 +11,7 @@
 //
 // Options: --task mnist-lenet|fashion-lenet (the CIFAR tasks need the prepared cache, see the
 // README), --epochs N, --images N (the first N training images; default all), --test N (default
-// all), --batch N (default 64), --lambda, --t, --method polarization|l1, --seed S (default 1),
+// all), --batch N (default 64), --lambda, --t, --method polarization|l1|none, --seed S (default 1),
 // --checkpoint FILE (written after every epoch; resumed from when it exists).
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-wasm';
@@ -49,8 +49,9 @@ const cifar = task.startsWith('cifar');
 const trainBatches = new Batcher(trainSet, firstN(trainSet, args.images), { batchSize, seed, augment: cifar });
 const testBatches = new Batcher(testSet, firstN(testSet, args.test), { batchSize: 256, shuffle: false });
 
-const base = sparsityRecipe(task, args.method);
-const regularizer = { ...base.regularizer };
+// --method none: the same recipe without a sparsity term (the unpruned reference).
+const base = sparsityRecipe(task, args.method === 'none' ? 'polarization' : args.method);
+const regularizer = args.method === 'none' ? { kind: 'none' } : { ...base.regularizer };
 if (args.lambda !== undefined) regularizer.lambda = Number(args.lambda);
 if (args.t !== undefined) regularizer.t = Number(args.t);
 const recipe = { ...base, regularizer, ...(args.epochs === undefined ? {} : { epochs: Number(args.epochs) }) };

@@ -3,7 +3,7 @@
 // that shares memory with workers must be), opens the page, prints each case and ends with one
 // summary line. Exit code 1 if a case failed or the page errored.
 import { createServer } from 'node:http';
-import { copyFile, readFile, rm, writeFile } from 'node:fs/promises';
+import { copyFile, readFile, rm, writeFile, cp } from 'node:fs/promises';
 import { extname, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { rollup } from 'rollup';
@@ -60,6 +60,8 @@ async function bundle() {
   // The library starts its worker as `new URL('./worker.js', import.meta.url)`; once bundled,
   // import.meta.url is entry.js, so the worker goes next to it (what a user's bundler does).
   await copyFile(resolve(root, 'dist/worker.js'), resolve(outDir, 'worker.js'));
+  // The worker entry imports its shared chunk (it also loads the 'train' job's chunk lazily).
+  await cp(resolve(root, 'dist/chunks'), resolve(outDir, 'chunks'), { recursive: true });
   await writeFile(
     resolve(outDir, 'index.html'),
     `<!doctype html>
