@@ -3,7 +3,8 @@
  * reference, src/kernels/anneal-problem.ts), lay the problem out in the kernels' memory, call,
  * copy the results out. The kernels must be loaded first (`await initKernels()`).
  */
-import { kernels, type KernelInstance } from '../../wasm/loader.ts';
+import type { KernelInstance } from '../../wasm/loader.ts';
+import { withKernels } from './with-kernels.ts';
 import {
   type AnnealProblem, type AnnealOptions, type AnnealResult, type T0Options, type ResolvedAnnealOptions,
   validateAnnealProblem, resolveAnnealOptions, resolveT0Options, validateState, temperatureSteps,
@@ -12,16 +13,6 @@ import {
 const PROBLEM_BYTES = 80;
 const OPTIONS_BYTES = 48;
 const RESULT_BYTES = 40;
-
-function run<T>(body: (k: KernelInstance) => T): T {
-  const k = kernels();
-  const mark = k.arena.mark();
-  try {
-    return body(k);
-  } finally {
-    k.arena.release(mark);
-  }
-}
 
 function f64View(k: KernelInstance, ptr: number, length: number): Float64Array {
   return new Float64Array(k.memory.buffer, ptr, length);
@@ -96,7 +87,7 @@ function t0Kernel(k: KernelInstance, at: Placed, o: ResolvedAnnealOptions): numb
 export function annealEnergy(problem: AnnealProblem, state: Int32Array): number {
   validateAnnealProblem('annealEnergy', problem);
   const s = validateState('annealEnergy', problem, state);
-  return run((k) => {
+  return withKernels((k) => {
     const at = place(k, problem);
     return k.exports.anneal_energy_f64(at.p, at.ws, k.arena.put(s));
   });
@@ -106,7 +97,7 @@ export function annealEnergy(problem: AnnealProblem, state: Int32Array): number 
 export function estimateT0(problem: AnnealProblem, options: T0Options): number {
   validateAnnealProblem('estimateT0', problem);
   const o = resolveT0Options('estimateT0', problem, options);
-  return run((k) => t0Kernel(k, place(k, problem), o));
+  return withKernels((k) => t0Kernel(k, place(k, problem), o));
 }
 
 /**
@@ -116,7 +107,7 @@ export function estimateT0(problem: AnnealProblem, options: T0Options): number {
 export function anneal(problem: AnnealProblem, options: AnnealOptions): AnnealResult {
   validateAnnealProblem('anneal', problem);
   const o = resolveAnnealOptions('anneal', problem, options);
-  return run((k) => {
+  return withKernels((k) => {
     const at = place(k, problem);
     const t0 = o.t0 ?? t0Kernel(k, at, o);
     const steps = temperatureSteps('anneal', t0, o.cooling, o.tMinFactor);

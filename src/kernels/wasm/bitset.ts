@@ -3,17 +3,8 @@
  * src/kernels/reference/bitset.ts); the kernels' bitsets stay inside linear memory.
  * The kernels must be loaded first (`await initKernels()`).
  */
-import { kernels, type KernelInstance } from '../../wasm/loader.ts';
-
-function run<T>(body: (k: KernelInstance) => T): T {
-  const k = kernels();
-  const mark = k.arena.mark();
-  try {
-    return body(k);
-  } finally {
-    k.arena.release(mark);
-  }
-}
+import type { KernelInstance } from '../../wasm/loader.ts';
+import { withKernels } from './with-kernels.ts';
 
 function checkMask(kernel: string, name: string, m: unknown): Uint8Array {
   if (!(m instanceof Uint8Array)) throw new TypeError(`${kernel}: ${name} must be a Uint8Array of 0/1 per channel`);
@@ -44,7 +35,7 @@ export function thresholdMask(gamma: Float32Array, theta: number, minChannels: n
   if (!Number.isInteger(minChannels) || minChannels < 0 || minChannels > gamma.length) {
     throw new RangeError(`thresholdMask: minChannels must be an integer in [0, ${gamma.length}], got ${minChannels}`);
   }
-  return run((k) => {
+  return withKernels((k) => {
     const g = k.arena.put(gamma);
     const words = k.exports.bitset_words_padded(gamma.length);
     const m = k.arena.alloc(4 * words);
@@ -59,7 +50,7 @@ export function thresholdMask(gamma: Float32Array, theta: number, minChannels: n
 /** Kept channels of a 0/1 mask, counted on its bitset. */
 export function maskPopcount(mask: Uint8Array): number {
   checkMask('maskPopcount', 'mask', mask);
-  return run((k) => {
+  return withKernels((k) => {
     const [ptr, words] = putBits(k, mask);
     return k.exports.bitset_popcount_u32(ptr, words);
   });
@@ -70,7 +61,7 @@ export function maskHamming(a: Uint8Array, b: Uint8Array): number {
   checkMask('maskHamming', 'a', a);
   checkMask('maskHamming', 'b', b);
   if (a.length !== b.length) throw new RangeError(`maskHamming: masks of ${a.length} and ${b.length} channels`);
-  return run((k) => {
+  return withKernels((k) => {
     const [pa, words] = putBits(k, a);
     const [pb] = putBits(k, b);
     return k.exports.bitset_hamming_u32(pa, pb, words);

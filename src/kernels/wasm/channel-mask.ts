@@ -3,7 +3,7 @@
  * buffers in the kernels' memory, call, copy the result out. The input is never modified. The
  * kernels must be loaded first (`await initKernels()`).
  */
-import { kernels } from '../../wasm/loader.ts';
+import { withKernels } from './with-kernels.ts';
 import { channelView, checkKeepBitset, checkKeepIndices, viewSize } from '../channels.ts';
 import { checkF32 } from '../validate.ts';
 
@@ -17,16 +17,12 @@ export function maskChannels(x: Float32Array, shape: readonly number[], axis: nu
   const v = channelView(shape, axis, op);
   checkF32(op, 'x', x, viewSize(v));
   checkKeepBitset(op, keep, v.axisLen);
-  const k = kernels();
-  const mark = k.arena.mark();
-  try {
+  return withKernels((k) => {
     const xp = k.arena.put(x);
     const kp = k.arena.put(keep);
     k.exports.mask_channels_f32(xp, v.outer, v.axisLen, v.inner, kp);
     return k.arena.copyF32(xp, x.length);
-  } finally {
-    k.arena.release(mark);
-  }
+  });
 }
 
 /**
@@ -44,16 +40,12 @@ export function gatherChannels(
   const v = channelView(shape, axis, op);
   checkF32(op, 'x', x, viewSize(v));
   const idx = checkKeepIndices(op, keep, v.axisLen);
-  const k = kernels();
-  const mark = k.arena.mark();
-  try {
+  return withKernels((k) => {
     const xp = k.arena.put(x);
     const ip = k.arena.put(idx);
     const n = viewSize(v, idx.length);
     const yp = k.arena.alloc(n * 4);
     k.exports.gather_channels_f32(xp, v.outer, v.axisLen, v.inner, ip, idx.length, yp);
     return k.arena.copyF32(yp, n);
-  } finally {
-    k.arena.release(mark);
-  }
+  });
 }
