@@ -63,7 +63,7 @@ All figures were measured in this run.</p>
 ${methodsTable([run, ...others])}
 <h2>Widths per group</h2>
 ${widths}
-<h2>γ histograms of the kept network (dashed: candidates, red: chosen threshold)</h2>
+<h2>γ histograms of the network whose thresholds were chosen (dashed: candidates, red: chosen threshold)</h2>
 <div class="grid">${histograms}</div>
 <h2>Annealing</h2>
 ${annealing}
