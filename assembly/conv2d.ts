@@ -14,6 +14,7 @@
 // (vector loads of a channel tail read past the last element and discard the extra lanes).
 
 import { madd } from "./simd";
+import { field, build_forward_indirection } from "./geometry";
 
 // Output pixels per micro-tile of the forward GEMM. 4x8 keeps 8 accumulators + 2 weight vectors +
 // 1 broadcast in registers; 6x8 (15 live vectors) spills under V8's allocator and ran at half
@@ -39,9 +40,6 @@ const FLAG_ACCUMULATE: i32 = 4; // igemm only: add into the existing output
 // A 32-byte scratch for storing the partial last block of a channel tail.
 const TAIL: usize = memory.data(32, 16);
 
-@inline function field(g: usize, i: i32): i32 {
-  return load<i32>(g + (<usize>i << 2));
-}
 
 @inline function align16(x: usize): usize {
   return (x + 15) & ~(<usize>15);
@@ -187,32 +185,6 @@ export function igemm_f32(
 // ---------------------------------------------------------------------------------------------
 // Indirection buffers.
 
-/** Forward: ind[((b*outH + oy)*outW + ox)*kh*kw + ky*kw + kx] = address of x[b, iy, ix, :] or zero. */
-function build_forward_indirection(g: usize, x: usize, zero: usize, ind: usize): void {
-  const batch = field(g, 0), inH = field(g, 1), inW = field(g, 2), inC = field(g, 3);
-  const outH = field(g, 4), outW = field(g, 5), kh = field(g, 7), kw = field(g, 8);
-  const sh = field(g, 9), sw = field(g, 10), pt = field(g, 11), pl = field(g, 12);
-  const dh = field(g, 13), dw = field(g, 14);
-  const rowBytes = <usize>inC << 2;
-  let p = ind;
-  for (let b = 0; b < batch; b++) {
-    for (let oy = 0; oy < outH; oy++) {
-      for (let ox = 0; ox < outW; ox++) {
-        for (let ky = 0; ky < kh; ky++) {
-          const iy = oy * sh - pt + ky * dh;
-          for (let kx = 0; kx < kw; kx++) {
-            const ix = ox * sw - pl + kx * dw;
-            const inside = <u32>iy < <u32>inH && <u32>ix < <u32>inW;
-            const addr = inside ? x + <usize>((b * inH + iy) * inW + ix) * rowBytes : zero;
-            store<u32>(p, <u32>addr);
-            p += 4;
-          }
-        }
-      }
-    }
-  }
-}
-
 /**
  * Input gradient as a gather: for input pixel (b, iy, ix) and tap (ky, kx), the output pixel
  * that read it is oy = (iy + pt - ky*dh) / sh when that divides exactly and lies in range.
@@ -329,7 +301,7 @@ export function conv2d_f32(g: usize, x: usize, f: usize, bias: usize, y: usize, 
   const flags = field(g, 15);
   memory.fill(zero, 0, (<usize>inC << 2) + 32);
   pack_filter_forward(g, f, packed);
-  build_forward_indirection(g, x, zero, ind);
+  build_forward_indirection(g, x, <usize>inC << 2, zero, ind);
   igemm_f32(rows, outC, taps, inC, ind, packed, bias, y, outC, flags & (FLAG_BIAS | FLAG_RELU));
 }
 
@@ -456,7 +428,7 @@ export function conv2d_backprop_filter_f32(g: usize, x: usize, dy: usize, df: us
   const ldDy = <usize>outC << 2;
   memory.fill(zero, 0, (<usize>inC << 2) + 32);
   memory.fill(acc, 0, <usize>taps * inC * ldAcc);
-  build_forward_indirection(g, x, zero, ind);
+  build_forward_indirection(g, x, <usize>inC << 2, zero, ind);
   for (let p0 = 0; p0 < rows; p0 += PIXEL_CHUNK) {
     const p1 = min(p0 + PIXEL_CHUNK, rows);
     for (let t = 0; t < taps; t++) {

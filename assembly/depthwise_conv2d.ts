@@ -28,6 +28,7 @@
 // their end (channel tails are scalar). Nothing here allocates.
 
 import { madd } from "./simd";
+import { field, build_forward_indirection } from "./geometry";
 
 // Output pixels per chunk of the filter-gradient reduction: the chunk's rows of dy and of the
 // (expanded) input are reused by every (tap, channel block), so they should stay in cache.
@@ -36,9 +37,6 @@ const CHUNK_FLOATS: i32 = 16384; // 64 KiB of dy per chunk
 // Layout results are kept in a static array: the stub runtime allocates nothing at run time.
 const LAYOUT = memory.data(16, 16);
 
-@inline function field(g: usize, i: i32): i32 {
-  return load<i32>(g + (<usize>i << 2));
-}
 
 @inline function align16(x: usize): usize {
   return (x + 15) & ~(<usize>15);
@@ -100,29 +98,6 @@ function reduce_channels(dxe: usize, pixels: i32, inC: i32, mult: i32, dx: usize
   }
 }
 
-/** ind[p*taps + t] = address of row in(p, t) of `src` (rowBytes apart) or 0. */
-function build_forward_indirection(g: usize, src: usize, rowBytes: usize, ind: usize): void {
-  const batch = field(g, 0), inH = field(g, 1), inW = field(g, 2);
-  const outH = field(g, 4), outW = field(g, 5), kh = field(g, 7), kw = field(g, 8);
-  const sh = field(g, 9), sw = field(g, 10), pt = field(g, 11), pl = field(g, 12);
-  const dh = field(g, 13), dw = field(g, 14);
-  let p = ind;
-  for (let b = 0; b < batch; b++) {
-    for (let oy = 0; oy < outH; oy++) {
-      for (let ox = 0; ox < outW; ox++) {
-        for (let ky = 0; ky < kh; ky++) {
-          const iy = oy * sh - pt + ky * dh;
-          for (let kx = 0; kx < kw; kx++) {
-            const ix = ox * sw - pl + kx * dw;
-            const inside = <u32>iy < <u32>inH && <u32>ix < <u32>inW;
-            store<u32>(p, inside ? <u32>(src + <usize>((b * inH + iy) * inW + ix) * rowBytes) : 0);
-            p += 4;
-          }
-        }
-      }
-    }
-  }
-}
 
 /**
  * tab[i*k + j] = the output coordinate o with o*stride - pad + j*dilation = i along one axis, or
@@ -256,7 +231,7 @@ export function depthwise_conv2d_f32(g: usize, x: usize, f: usize, y: usize, scr
     xe = xe0;
     expand_channels(x, inPixels, inC, outC / inC, xe);
   }
-  build_forward_indirection(g, xe, <usize>outC << 2, ind);
+  build_forward_indirection(g, xe, <usize>outC << 2, 0, ind);
   depthwise_rows(outPixels, taps, outC, ind, f, y);
 }
 
@@ -313,7 +288,7 @@ export function depthwise_conv2d_backprop_filter_f32(g: usize, x: usize, dy: usi
     expand_channels(x, inPixels, inC, outC / inC, xe);
   }
   const rowBytes = <usize>outC << 2;
-  build_forward_indirection(g, xe, rowBytes, ind);
+  build_forward_indirection(g, xe, rowBytes, 0, ind);
   memory.fill(df, 0, <usize>taps * rowBytes);
   const chunk = max(16, CHUNK_FLOATS / outC);
   const indStride = <usize>taps << 2;

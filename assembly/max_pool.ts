@@ -6,9 +6,7 @@
 // Geometry: the conv struct of assembly/conv2d.ts with inC = outC = channels and the pooling
 // window as the filter (fields 7, 8), strides 9, 10, pads 11, 12, dilations 13, 14.
 
-@inline function field(g: usize, i: i32): i32 {
-  return load<i32>(g + (<usize>i << 2));
-}
+import { field } from "./geometry";
 
 const LANE_IDX = memory.data(16, 16);
 

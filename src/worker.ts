@@ -6,7 +6,7 @@
  */
 import { expose, transfer } from 'comlink';
 import { parentEndpoint } from './platform/worker-endpoint.ts';
-import { instantiateKernels, setWasmSource, initKernels } from './wasm/loader.ts';
+import { setWasmSource, initKernels } from './wasm/loader.ts';
 import type { Conv2DGeometry } from './kernels/geometry.ts';
 import { conv2d, conv2dBackpropFilter, conv2dBackpropInput, type Conv2DEpilogue } from './kernels/wasm/conv2d.ts';
 import { runJob } from './pool/registry.ts';
@@ -48,7 +48,5 @@ const api = {
 };
 
 export type WorkerApi = typeof api;
-// Kept for callers that already hold an instance factory (tests of the worker boundary).
-export { instantiateKernels };
 
 expose(api, endpoint);

@@ -7,7 +7,7 @@ import type * as tfl from '@tensorflow/tfjs-layers';
 import { Batcher, disjointShards, overlappingSamples, seededPermutation } from '../data/index.ts';
 import { referenceModel, type ReferenceTask } from '../model/index.ts';
 import {
-  train, sparsityRecipe, equivalentLambda, SPARSITY_DEFAULTS, type TrainRecipe, type TrainResult, type TrainProgress,
+  train, sparsityRecipe, equivalentLambda, SPARSITY_DEFAULTS, type TrainRecipe, type TrainProgress, type PolarizationReport,
 } from '../train/index.ts';
 import type { ResolvedConfig } from './config.ts';
 import type { TaskData } from './data.ts';
@@ -15,7 +15,7 @@ import type { TaskData } from './data.ts';
 export interface TrainedNetwork {
   readonly model: tfl.LayersModel;
   readonly indices: Int32Array;
-  readonly result: TrainResult;
+  readonly polarization: PolarizationReport;
   readonly seconds: number;
 }
 
@@ -95,7 +95,7 @@ export async function trainNetworks(
     const result = await train(model, batcherFor(config, data, samples[k]!, batchSeed(config, k)), recipe, {
       onProgress: (p) => onProgress(k, p),
     });
-    out.push({ model, indices: samples[k]!, result, seconds: (performance.now() - started) / 1000 });
+    out.push({ model, indices: samples[k]!, polarization: result.polarization, seconds: (performance.now() - started) / 1000 });
   }
   return out;
 }
@@ -126,8 +126,7 @@ async function trainOnPool(
       const tensors = r.weights.map((w) => tf.tensor(w.values, w.shape));
       model.setWeights(tensors);
       tf.dispose(tensors);
-      const gammas: TrainResult['gammas'] = [];
-      return { model, indices: samples[k]!, result: { history: [], gammas, polarization: r.polarization }, seconds: r.seconds };
+      return { model, indices: samples[k]!, polarization: r.polarization, seconds: r.seconds };
     });
   } finally {
     await pool.close();

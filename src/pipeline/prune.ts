@@ -180,7 +180,7 @@ export async function prune(config: PruneConfig, options: PruneOptions = {}): Pr
       channels: { total: groups.reduce((a, g) => a + g.width, 0), kept: groups.reduce((a, g) => a + g.kept, 0) },
       network: c.structureFrom === 'full' && c.method === 'contrast-sa' ? trained.length - 1 : decision.network,
       networksTrained: trained.map((t, k) => ({
-        images: t.indices.length, seconds: t.seconds, testAccuracy: accuracies[k]!, polarization: t.result.polarization,
+        images: t.indices.length, seconds: t.seconds, testAccuracy: accuracies[k]!, polarization: t.polarization,
       })),
       stageSeconds: seconds,
       seeds: { run: c.seed, ...(decision.selection ? { annealRestarts: decision.selection.restarts.map((r) => r.seed) } : {}) },

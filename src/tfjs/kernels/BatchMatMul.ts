@@ -7,7 +7,7 @@
  *   Aᵀ·B  = conv2dBackpropFilter(x = A [K,M], dy = B [K,N])
  * Batched products and Aᵀ·Bᵀ fall back to the original kernel.
  */
-import type { TensorInfo, NamedAttrMap } from '@tensorflow/tfjs-core';
+import type { TensorInfo, BatchMatMulAttrs } from '@tensorflow/tfjs-core';
 import { conv2d, conv2dBackpropFilter, conv2dBackpropInput } from '../../kernels/wasm/conv2d.ts';
 import type { Conv2DGeometry } from '../../kernels/geometry.ts';
 import { readF32, computeInto, type WasmBackendLike } from '../wasm-heap.ts';
@@ -33,7 +33,7 @@ export const batchMatMulReplacement: Replacement = {
   kernelName: NAME,
   run: ({ inputs, backend, attrs }) => {
     const { a, b } = inputs as { a: TensorInfo; b: TensorInfo };
-    const { transposeA, transposeB } = attrs as unknown as NamedAttrMap & { transposeA: boolean; transposeB: boolean };
+    const { transposeA, transposeB } = attrs as unknown as BatchMatMulAttrs;
     const am = matrix(a.shape);
     const bm = matrix(b.shape);
     if (!am || !bm || a.dtype !== 'float32' || b.dtype !== 'float32' || (transposeA && transposeB)) return undefined;

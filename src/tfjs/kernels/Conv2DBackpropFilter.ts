@@ -4,27 +4,20 @@
  * Attributes as tfjs's Conv2DBackpropFilterAttrs: strides, pad, dataFormat, dimRoundingMode,
  * filterShape. tfjs's conv2d gradient always passes dilation 1 (it has no dilated gradient).
  */
-import { backend_util, type KernelConfig, type TensorInfo, type NamedAttrMap } from '@tensorflow/tfjs-core';
+import { backend_util, type KernelConfig, type TensorInfo, type Conv2DBackpropFilterAttrs } from '@tensorflow/tfjs-core';
 import { conv2dBackpropFilter } from '../../kernels/wasm/conv2d.ts';
 import { geometryFromConvInfo } from '../conv-info.ts';
 import { readF32, computeInto, type WasmBackendLike } from '../wasm-heap.ts';
 
 const NAME = 'Conv2DBackpropFilter';
 
-interface Attrs {
-  strides: number | [number, number];
-  pad: 'valid' | 'same' | number | backend_util.ExplicitPadding;
-  dataFormat: 'NHWC' | 'NCHW';
-  dimRoundingMode?: 'floor' | 'round' | 'ceil';
-  filterShape: [number, number, number, number];
-}
 
 export const conv2DBackpropFilterConfig: KernelConfig = {
   kernelName: NAME,
   backendName: 'wasm',
   kernelFunc: ({ inputs, backend, attrs }) => {
     const { x, dy } = inputs as { x: TensorInfo; dy: TensorInfo };
-    const { strides, pad, dataFormat, dimRoundingMode, filterShape } = attrs as unknown as Attrs & NamedAttrMap;
+    const { strides, pad, dataFormat, dimRoundingMode, filterShape } = attrs as unknown as Conv2DBackpropFilterAttrs;
     const info = backend_util.computeConv2DInfo(
       x.shape as [number, number, number, number], filterShape, strides, 1, pad, dimRoundingMode, false,
       backend_util.convertConv2DDataFormat(dataFormat),

@@ -3,7 +3,7 @@
  * 304 ms LeNet-5 training step (batch 64, tf.profile); see BENCHMARKS.md for the ratio.
  * Attributes as tfjs's Conv2DBackpropInputAttrs; NCHW falls back to the original kernel.
  */
-import { backend_util, type TensorInfo, type NamedAttrMap } from '@tensorflow/tfjs-core';
+import { backend_util, type TensorInfo, type Conv2DBackpropInputAttrs } from '@tensorflow/tfjs-core';
 import { conv2dBackpropInput } from '../../kernels/wasm/conv2d.ts';
 import { geometryFromConvInfo } from '../conv-info.ts';
 import { readF32, computeInto, type WasmBackendLike } from '../wasm-heap.ts';
@@ -15,13 +15,7 @@ export const conv2DBackpropInputReplacement: Replacement = {
   kernelName: NAME,
   run: ({ inputs, backend, attrs }) => {
     const { dy, filter } = inputs as { dy: TensorInfo; filter: TensorInfo };
-    const { strides, pad, dataFormat, dimRoundingMode, inputShape } = attrs as unknown as NamedAttrMap & {
-      strides: number | [number, number];
-      pad: 'valid' | 'same' | number | backend_util.ExplicitPadding;
-      dataFormat: 'NHWC' | 'NCHW';
-      dimRoundingMode?: 'floor' | 'round' | 'ceil';
-      inputShape: [number, number, number, number];
-    };
+    const { strides, pad, dataFormat, dimRoundingMode, inputShape } = attrs as unknown as Conv2DBackpropInputAttrs;
     if (dataFormat === 'NCHW' || dy.dtype !== 'float32' || filter.dtype !== 'float32') return undefined;
     const info = backend_util.computeConv2DInfo(
       inputShape, filter.shape as [number, number, number, number], strides, 1, pad, dimRoundingMode, false, 'channelsLast',

@@ -3,7 +3,7 @@
  * Attributes as tfjs's DepthwiseConv2dNativeBackpropFilterAttrs; NHWC only (tfjs's depthwise
  * gradient has no data-format attribute: it is always channels-last).
  */
-import { backend_util, type KernelConfig, type TensorInfo, type NamedAttrMap } from '@tensorflow/tfjs-core';
+import { backend_util, type KernelConfig, type TensorInfo, type DepthwiseConv2dNativeBackpropFilterAttrs } from '@tensorflow/tfjs-core';
 import { depthwiseConv2dBackpropFilter } from '../../kernels/wasm/depthwise-conv2d.ts';
 import { geometryFromConvInfo } from '../conv-info.ts';
 import { readF32, computeInto, type WasmBackendLike } from '../wasm-heap.ts';
@@ -16,13 +16,7 @@ export const depthwiseConv2dNativeBackpropFilterConfig: KernelConfig = {
   kernelFunc: ({ inputs, backend, attrs }) => {
     const { x, dy } = inputs as { x: TensorInfo; dy: TensorInfo };
     const { strides, dilations, pad, dimRoundingMode, filterShape } =
-      attrs as unknown as NamedAttrMap & {
-        strides: number | [number, number];
-        dilations: number | [number, number];
-        pad: 'valid' | 'same' | number | backend_util.ExplicitPadding;
-        dimRoundingMode?: 'floor' | 'round' | 'ceil';
-        filterShape: [number, number, number, number];
-      };
+      attrs as unknown as DepthwiseConv2dNativeBackpropFilterAttrs;
     const info = backend_util.computeConv2DInfo(
       x.shape as [number, number, number, number], filterShape, strides, dilations, pad, dimRoundingMode, true,
     );

@@ -2,7 +2,7 @@
  * DepthwiseConv2dNativeBackpropInput for tfjs-backend-wasm, which (as of 4.22) registers none.
  * Attributes as tfjs's DepthwiseConv2dNativeBackpropInputAttrs; NHWC only.
  */
-import { backend_util, type KernelConfig, type TensorInfo, type NamedAttrMap } from '@tensorflow/tfjs-core';
+import { backend_util, type KernelConfig, type TensorInfo, type DepthwiseConv2dNativeBackpropInputAttrs } from '@tensorflow/tfjs-core';
 import { depthwiseConv2dBackpropInput } from '../../kernels/wasm/depthwise-conv2d.ts';
 import { geometryFromConvInfo } from '../conv-info.ts';
 import { readF32, computeInto, type WasmBackendLike } from '../wasm-heap.ts';
@@ -15,13 +15,7 @@ export const depthwiseConv2dNativeBackpropInputConfig: KernelConfig = {
   kernelFunc: ({ inputs, backend, attrs }) => {
     const { dy, filter } = inputs as { dy: TensorInfo; filter: TensorInfo };
     const { strides, dilations, pad, dimRoundingMode, inputShape } =
-      attrs as unknown as NamedAttrMap & {
-        strides: number | [number, number];
-        dilations: number | [number, number];
-        pad: 'valid' | 'same' | number | backend_util.ExplicitPadding;
-        dimRoundingMode?: 'floor' | 'round' | 'ceil';
-        inputShape: [number, number, number, number];
-      };
+      attrs as unknown as DepthwiseConv2dNativeBackpropInputAttrs;
     const info = backend_util.computeConv2DInfo(
       inputShape, filter.shape as [number, number, number, number], strides, dilations, pad, dimRoundingMode, true,
     );

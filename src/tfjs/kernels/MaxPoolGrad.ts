@@ -2,7 +2,7 @@
  * MaxPoolGrad on 'wasm' through our kernel (assembly/max_pool.ts): tfjs-backend-wasm's took 18 ms
  * of a ~125 ms LeNet-5 training step (batch 64, tf.profile). Float32 NHWC only; the rest falls back.
  */
-import { backend_util, type TensorInfo, type NamedAttrMap } from '@tensorflow/tfjs-core';
+import { backend_util, type TensorInfo, type MaxPoolGradAttrs } from '@tensorflow/tfjs-core';
 import { maxPoolBackprop } from '../../kernels/wasm/max-pool.ts';
 import { geometryFromConvInfo } from '../conv-info.ts';
 import { readF32, computeInto, type WasmBackendLike } from '../wasm-heap.ts';
@@ -14,12 +14,7 @@ export const maxPoolGradReplacement: Replacement = {
   kernelName: NAME,
   run: ({ inputs, backend, attrs }) => {
     const { dy, input } = inputs as { dy: TensorInfo; input: TensorInfo };
-    const { filterSize, strides, pad, dimRoundingMode } = attrs as unknown as NamedAttrMap & {
-      filterSize: number | [number, number];
-      strides: number | [number, number];
-      pad: 'valid' | 'same' | number | backend_util.ExplicitPadding;
-      dimRoundingMode?: 'floor' | 'round' | 'ceil';
-    };
+    const { filterSize, strides, pad, dimRoundingMode } = attrs as unknown as MaxPoolGradAttrs;
     if (dy.dtype !== 'float32' || input.dtype !== 'float32' || input.shape.length !== 4) return undefined;
     const info = backend_util.computePool2DInfo(
       input.shape as [number, number, number, number], filterSize, strides, 1, pad, dimRoundingMode,
