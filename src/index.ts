@@ -98,3 +98,7 @@ export { loadTaskData, type TaskData } from './pipeline/data.ts';
 export { slimmingThreshold, decideStructure, type StructureDecision } from './pipeline/structure.ts';
 export { latencyMs } from './pipeline/latency.ts';
 export { writeRunFolder } from './pipeline/output.ts';
+export { networkJobs, trainNetworks, type NetworkJob, type TrainedNetwork, type TrainNetworksOptions } from './pipeline/networks.ts';
+export { networkKey, memoryNetworkCache, type NetworkCache, type CachedNetwork, type PlainWeights } from './pipeline/network-cache.ts';
+export { folderNetworkCache } from './platform/network-files.ts';
+export { defaultCacheDir } from './platform/files.ts';

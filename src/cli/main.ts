@@ -6,7 +6,7 @@
  */
 import { Command, InvalidArgumentError, Option } from 'commander';
 import {
-  prune, loadTaskData, prepareCifar10, writeRunFolder, hardwareConcurrency, PRUNE_METHODS, REFERENCE_TASKS, type PruneConfig, type PruneRun, type ReferenceTask,
+  prune, loadTaskData, prepareCifar10, folderNetworkCache, defaultCacheDir, networkJobs, trainNetworks, resolveConfig, writeRunFolder, hardwareConcurrency, PRUNE_METHODS, REFERENCE_TASKS, type PruneConfig, type PruneRun, type ReferenceTask,
 } from 'slimprune';
 
 import { progressPrinter } from './progress.ts';
@@ -52,6 +52,8 @@ program
   .option('--seed <seed>', 'seed of every random choice', int('--seed'), 1)
   .option('--data <path>', 'folder of the task data (Fashion-MNIST, CIFAR-10)')
   .option('--baselines', 'also run Network Slimming and Polarization in the same harness', false)
+  .option('--cache <folder>', 'reuse sparsity-trained networks with identical inputs from this folder, and add new ones (default: networks/ in the slimprune cache)')
+  .option('--no-cache', 'train every network, and keep none')
   .requiredOption('--out <folder>', 'output folder (must not exist; written atomically)')
   .option('--json', 'print metrics.json to stdout when done', false)
   .action(async (o) => {
@@ -75,17 +77,26 @@ program
     };
     const onProgress = progressPrinter(process.stderr);
     const data = await loadTaskData(base.task, base.dataSource);
-    const main = await prune({ ...base, method: o.method }, { data, onProgress });
-    const others: PruneRun[] = [];
+    const cache = o.cache === false ? undefined : folderNetworkCache(typeof o.cache === 'string' ? o.cache : `${await defaultCacheDir()}/networks`);
+    const configs: PruneConfig[] = [{ ...base, method: o.method }];
     if (o.baselines) {
       // The other reading of METHOD.md §7 first, then the classic baselines.
-      if (o.method === 'contrast-sa') {
-        others.push(await prune({ ...base, method: 'contrast-sa', structureFrom: o.structureFrom === 'full' ? 'k-star' : 'full' }, { data, onProgress }));
-      }
-      for (const method of PRUNE_METHODS.filter((m) => m !== o.method && m !== 'contrast-sa')) {
-        others.push(await prune({ ...base, method }, { data, onProgress }));
-      }
+      if (o.method === 'contrast-sa') configs.push({ ...base, method: 'contrast-sa', structureFrom: o.structureFrom === 'full' ? 'k-star' : 'full' });
+      for (const method of PRUNE_METHODS.filter((m) => m !== o.method && m !== 'contrast-sa')) configs.push({ ...base, method });
     }
+    if (cache && configs.length > 1) {
+      // Every network of every method in one pass over the pool, so the workers stay busy;
+      // the runs below then take them from the cache.
+      const jobs = configs.flatMap((c) => networkJobs(resolveConfig(c), data));
+      const networks = await trainNetworks(data, jobs, {
+        workers: base.workers ?? 1, cache,
+        onProgress: (k, p) => onProgress({ stage: 'train', message: `network ${k + 1}/${jobs.length} (all methods)`, network: k, training: p }),
+      });
+      for (const n of networks) n.model.dispose();
+    }
+    const runs: PruneRun[] = [];
+    for (const c of configs) runs.push(await prune(c, { data, onProgress, ...(cache && { cache }) }));
+    const [main, ...others] = runs as [PruneRun, ...PruneRun[]];
     const folder = await writeRunFolder(o.out, main, others);
     process.stderr.write(`\nwrote ${folder}/report.html\n`);
     if (o.json) process.stdout.write(JSON.stringify({ ...main.metrics, baselines: others.map((r) => r.metrics) }, null, 1) + '\n');

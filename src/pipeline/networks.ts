@@ -1,7 +1,7 @@
 /**
- * Sparsity training of the K networks (METHOD.md §2, §3): the same seeded initial weights (so a
- * channel index means the same filter at the start), each on its own sample of the training set.
- * Runs in this thread, one network after another; the worker pool runs them in parallel.
+ * Sparsity training of the K networks (METHOD.md §2, §3): which networks a run needs, their
+ * samples, recipes and batch orders, and training them here, on a worker pool, or not at all
+ * when the network cache already holds them.
  */
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { Batcher, disjointShards, overlappingSamples, seededPermutation } from '../data/index.ts';
@@ -9,14 +9,19 @@ import { referenceModel, type ReferenceTask } from '../model/index.ts';
 import {
   train, sparsityRecipe, equivalentLambda, SPARSITY_DEFAULTS, type TrainRecipe, type TrainProgress, type PolarizationReport,
 } from '../train/index.ts';
+import * as tf from '@tensorflow/tfjs-core';
 import type { ResolvedConfig } from './config.ts';
 import type { TaskData } from './data.ts';
+import { networkKey, type CachedNetwork, type NetworkCache, type PlainWeights } from './network-cache.ts';
+import type { TrainJob } from './train-job.ts';
 
 export interface TrainedNetwork {
   readonly model: tfl.LayersModel;
   readonly indices: Int32Array;
   readonly polarization: PolarizationReport;
   readonly seconds: number;
+  /** Taken from the network cache rather than trained by this call. */
+  readonly cached: boolean;
 }
 
 /** The training images used by the run: all, or a seeded subset of `trainImages`. */
@@ -78,55 +83,109 @@ export function testBatcher(config: ResolvedConfig, data: TaskData): Batcher {
   return new Batcher(data.test, undefined, { batchSize: 256, normalization: data.normalization, shuffle: false });
 }
 
-export async function trainNetworks(
-  config: ResolvedConfig,
-  data: TaskData,
-  samples: readonly Int32Array[],
-  onProgress: (network: number, progress: TrainProgress) => void,
-  workers = 1,
-): Promise<TrainedNetwork[]> {
-  if (workers > 1 && samples.length > 1) return trainOnPool(config, samples, onProgress, Math.min(workers, samples.length));
-  const out: TrainedNetwork[] = [];
-  for (let k = 0; k < samples.length; k++) {
-    const recipe = sparsityRecipeFor(config, samples[k]!.length);
+/** One network to sparsity-train: a 'train' job of the worker pool, without its type tag. */
+export type NetworkJob = Omit<TrainJob, 'type'>;
+
+/**
+ * The networks a run trains: the K samples of METHOD.md §3 (one, the whole pool, for the
+ * baselines) and, for contrast-sa with structureFrom 'full', one more on the whole pool — the
+ * same network the Polarization baseline trains (same seed, sample, batch order and recipe).
+ */
+export function networkJobs(config: ResolvedConfig, data: TaskData): NetworkJob[] {
+  const pool = trainingPool(config, data);
+  const jobs = networkSamples(config, pool).map((indices, k) => ({
+    config, network: k, batchSeed: batchSeed(config, k), indices, recipe: sparsityRecipeFor(config, indices.length),
+  }));
+  if (config.method === 'contrast-sa' && config.structureFrom === 'full') {
+    const whole: ResolvedConfig = { ...config, networks: 1 };
+    jobs.push({ config: whole, network: jobs.length, batchSeed: batchSeed(whole, 0), indices: pool, recipe: sparsityRecipeFor(whole, pool.length) });
+  }
+  return jobs;
+}
+
+export function plainWeights(model: tfl.LayersModel): PlainWeights {
+  return model.getWeights().map((w) => ({ shape: w.shape.slice(), values: w.dataSync() as Float32Array }));
+}
+
+function modelWithWeights(config: ResolvedConfig, weights: PlainWeights): tfl.LayersModel {
+  const model = referenceModel(config.task as ReferenceTask, { seed: config.seed });
+  const tensors = weights.map((w) => tf.tensor(w.values, w.shape));
+  model.setWeights(tensors);
+  tf.dispose(tensors);
+  return model;
+}
+
+export interface TrainNetworksOptions {
+  /** Progress of job i of the list. */
+  readonly onProgress?: (job: number, progress: TrainProgress) => void;
+  /** Worker threads (default 1: in this thread, one network after another). */
+  readonly workers?: number;
+  /** Networks trained before with the same inputs are taken from here; new ones are added. */
+  readonly cache?: NetworkCache;
+}
+
+/**
+ * Sparsity-trains the jobs' networks (METHOD.md §2, §3): from the cache where it has them, the
+ * rest in this thread or as jobs on a worker pool. Every network starts from the run's seeded
+ * initial weights (so a channel index means the same filter at the start) and sees its own
+ * sample in its own batch order. Jobs with the same inputs are trained once.
+ */
+export async function trainNetworks(data: TaskData, jobs: readonly NetworkJob[], options: TrainNetworksOptions = {}): Promise<TrainedNetwork[]> {
+  const keys = await Promise.all(jobs.map((j) => networkKey(j)));
+  const found = new Map<string, CachedNetwork>();
+  for (const key of new Set(keys)) {
+    const hit = await options.cache?.get(key);
+    if (hit) found.set(key, hit);
+  }
+  const missing = [...new Set(keys)].filter((k) => !found.has(k)).map((k) => keys.indexOf(k));
+  const workers = Math.min(options.workers ?? 1, missing.length);
+  const trained = workers > 1
+    ? await trainOnPool(missing.map((i) => jobs[i]!), missing, options.onProgress, workers)
+    : await trainHere(data, missing.map((i) => jobs[i]!), missing, options.onProgress);
+  for (let m = 0; m < missing.length; m++) {
+    found.set(keys[missing[m]!]!, trained[m]!);
+    await options.cache?.put(keys[missing[m]!]!, trained[m]!);
+  }
+  return jobs.map((job, i) => {
+    const network = found.get(keys[i]!)!;
+    return {
+      model: modelWithWeights(job.config, network.weights), indices: job.indices, polarization: network.polarization,
+      seconds: network.seconds, cached: !missing.includes(i),
+    };
+  });
+}
+
+async function trainHere(
+  data: TaskData, jobs: readonly NetworkJob[], slots: readonly number[], onProgress: TrainNetworksOptions['onProgress'],
+): Promise<CachedNetwork[]> {
+  const out: CachedNetwork[] = [];
+  for (let j = 0; j < jobs.length; j++) {
+    const job = jobs[j]!;
     const started = performance.now();
-    // Same initial weights for every network (METHOD.md §3 default); different batch orders.
-    const model = referenceModel(config.task as ReferenceTask, { seed: config.seed });
-    const result = await train(model, batcherFor(config, data, samples[k]!, batchSeed(config, k)), recipe, {
-      onProgress: (p) => onProgress(k, p),
+    const model = referenceModel(job.config.task as ReferenceTask, { seed: job.config.seed });
+    const result = await train(model, batcherFor(job.config, data, job.indices, job.batchSeed), job.recipe, {
+      onProgress: (p) => onProgress?.(slots[j]!, p),
     });
-    out.push({ model, indices: samples[k]!, polarization: result.polarization, seconds: (performance.now() - started) / 1000 });
+    out.push({ weights: plainWeights(model), polarization: result.polarization, seconds: (performance.now() - started) / 1000 });
+    model.dispose();
   }
   return out;
 }
 
 /**
- * The K trainings as jobs on a worker pool, one network per worker (ARCHITECTURE.md). Each worker
+ * The trainings as jobs on a worker pool, one network per worker (ARCHITECTURE.md). Each worker
  * loads the task's data itself and builds the network from the run's seed; the weights come back
- * as plain arrays and are set on a network built here from the same seed, so the result equals
- * the serial run's on the same backend.
+ * as plain arrays, so the result equals the serial run's on the same backend.
  */
 async function trainOnPool(
-  config: ResolvedConfig,
-  samples: readonly Int32Array[],
-  onProgress: (network: number, progress: TrainProgress) => void,
-  size: number,
-): Promise<TrainedNetwork[]> {
+  jobs: readonly NetworkJob[], slots: readonly number[], onProgress: TrainNetworksOptions['onProgress'], size: number,
+): Promise<CachedNetwork[]> {
   const { createPool } = await import('../pool/pool.ts');
-  const tf = await import('@tensorflow/tfjs-core');
   // A training whose own code threw would throw again: retry only crashed or lost workers.
   const pool = createPool({ size, retries: 1, shouldRetry: (f) => f.kind !== 'error' });
   try {
-    const jobs = samples.map((indices, k) => ({
-      type: 'train' as const, config, network: k, indices, recipe: sparsityRecipeFor(config, indices.length),
-    }));
-    const results = await pool.map(jobs, { onProgress: (p) => onProgress(p.network, p) });
-    return results.map((r, k) => {
-      const model = referenceModel(config.task as ReferenceTask, { seed: config.seed });
-      const tensors = r.weights.map((w) => tf.tensor(w.values, w.shape));
-      model.setWeights(tensors);
-      tf.dispose(tensors);
-      return { model, indices: samples[k]!, polarization: r.polarization, seconds: r.seconds };
+    return await pool.map(jobs.map((j) => ({ type: 'train' as const, ...j })), {
+      onProgress: (p, info) => onProgress?.(slots[info.index]!, p),
     });
   } finally {
     await pool.close();

@@ -12,7 +12,8 @@ import { evaluate, train, useTrainingBackend, type TrainProgress, type Polarizat
 import { resolveConfig, type PruneConfig, type ResolvedConfig } from './config.ts';
 import { loadTaskData, type TaskData } from './data.ts';
 import { latencyMs } from './latency.ts';
-import { batcherFor, networkSamples, sparsityRecipeFor, testBatcher, trainNetworks, trainingPool } from './networks.ts';
+import { batcherFor, networkJobs, sparsityRecipeFor, testBatcher, trainNetworks, trainingPool } from './networks.ts';
+import type { NetworkCache } from './network-cache.ts';
 import { decideStructure, topWidthMasks, type StructureDecision } from './structure.ts';
 
 export type Stage = 'data' | 'train' | 'select' | 'compact' | 'fine-tune' | 'measure';
@@ -47,7 +48,7 @@ export interface PruneMetrics {
   readonly groups: { readonly layers: readonly string[]; readonly width: number; readonly kept: number; readonly threshold: number }[];
   readonly channels: { readonly total: number; readonly kept: number };
   readonly network: number;
-  readonly networksTrained: { readonly images: number; readonly seconds: number; readonly testAccuracy: number; readonly polarization: PolarizationReport }[];
+  readonly networksTrained: { readonly images: number; readonly seconds: number; readonly cached: boolean; readonly testAccuracy: number; readonly polarization: PolarizationReport }[];
   readonly stageSeconds: Partial<Record<Stage, number>>;
   readonly seeds: { readonly run: number; readonly annealRestarts?: number[] };
 }
@@ -64,6 +65,8 @@ export interface PruneOptions {
   readonly onProgress?: (progress: PruneProgress) => void;
   /** Data already loaded (e.g. to run several methods on one load). */
   readonly data?: TaskData;
+  /** Sparsity-trained networks to reuse, and to add the ones this run trains to. */
+  readonly cache?: NetworkCache;
 }
 
 async function figures(model: tfl.LayersModel, graph: PruningGraph, widths: readonly number[] | undefined, accuracy: number): Promise<ModelFigures> {
@@ -99,11 +102,13 @@ export async function prune(config: PruneConfig, options: PruneOptions = {}): Pr
     return loadTaskData(c.task, c.dataSource);
   }));
   const pool = trainingPool(c, data);
-  const samples = networkSamples(c, pool);
-
+  const jobs = networkJobs(c, data);
   const trained = await timed('train', () =>
-    trainNetworks(c, data, samples, (k, p) =>
-      say('train', `network ${k + 1}/${samples.length}`, { network: k, training: p }), c.workers));
+    trainNetworks(data, jobs, {
+      workers: c.workers,
+      ...(options.cache && { cache: options.cache }),
+      onProgress: (k, p) => say('train', k < c.networks ? `network ${k + 1}/${c.networks}` : 'network trained on the whole set', { network: k, training: p }),
+    }));
   const tests = testBatcher(c, data);
   const accuracies: number[] = [];
   for (const t of trained) accuracies.push((await evaluate(t.model, tests)).accuracy);
@@ -111,22 +116,16 @@ export async function prune(config: PruneConfig, options: PruneOptions = {}): Pr
   const graph = buildGraph(trained[0]!.model);
   const decision = await timed('select', async () => {
     say('select', c.method === 'contrast-sa' ? `annealing over ${c.networks} networks, ${c.restarts} restarts` : `${c.method} thresholds`);
-    return decideStructure(c, graph, trained.map((t) => t.model));
+    return decideStructure(c, graph, trained.slice(0, c.networks).map((t) => t.model));
   });
-  let chosen = trained[decision.network]!.model;
-  let chosenAccuracy = accuracies[decision.network]!;
-  let masks = decision.masks;
-  if (c.method === 'contrast-sa' && c.structureFrom === 'full') {
-    // METHOD.md §7 variant: the selected widths on a network sparsity-trained on the whole pool.
-    const [full] = await timed('train', () =>
-      trainNetworks({ ...c, networks: 1 }, data, [pool], (_k, p) =>
-        say('train', 'network trained on the whole set', { network: c.networks, training: p })));
-    trained.push(full!);
-    chosen = full!.model;
-    chosenAccuracy = (await evaluate(chosen, tests)).accuracy;
-    accuracies.push(chosenAccuracy);
-    masks = topWidthMasks(groupImportance(chosen, graph), decision.selection!.widths[decision.network]!);
-  }
+  const fromFull = c.method === 'contrast-sa' && c.structureFrom === 'full';
+  // METHOD.md §7 variant: the selected widths on the network sparsity-trained on the whole pool.
+  const target = fromFull ? trained.length - 1 : decision.network;
+  const chosen = trained[target]!.model;
+  const chosenAccuracy = accuracies[target]!;
+  const masks = fromFull
+    ? topWidthMasks(groupImportance(chosen, graph), decision.selection!.widths[decision.network]!)
+    : decision.masks;
 
   const compact = await timed('compact', async () => {
     say('compact', `removing pruned channels of network ${decision.network + 1}`);
@@ -178,9 +177,9 @@ export async function prune(config: PruneConfig, options: PruneOptions = {}): Pr
       after: measured.after,
       groups,
       channels: { total: groups.reduce((a, g) => a + g.width, 0), kept: groups.reduce((a, g) => a + g.kept, 0) },
-      network: c.structureFrom === 'full' && c.method === 'contrast-sa' ? trained.length - 1 : decision.network,
+      network: target,
       networksTrained: trained.map((t, k) => ({
-        images: t.indices.length, seconds: t.seconds, testAccuracy: accuracies[k]!, polarization: t.polarization,
+        images: t.indices.length, seconds: t.seconds, cached: t.cached, testAccuracy: accuracies[k]!, polarization: t.polarization,
       })),
       stageSeconds: seconds,
       seeds: { run: c.seed, ...(decision.selection ? { annealRestarts: decision.selection.restarts.map((r) => r.seed) } : {}) },

@@ -8,13 +8,16 @@ import { referenceModel, type ReferenceTask } from '../model/index.ts';
 import { train, type TrainRecipe, type TrainProgress, type PolarizationReport } from '../train/index.ts';
 import type { ResolvedConfig } from './config.ts';
 import { loadTaskData, type TaskData } from './data.ts';
-import { batcherFor, batchSeed } from './networks.ts';
+import { batcherFor, plainWeights } from './networks.ts';
+import type { PlainWeights } from './network-cache.ts';
 
 export interface TrainJob {
   readonly type: 'train';
   readonly config: ResolvedConfig;
-  /** Which network of the run (for progress and the batch seed). */
+  /** Which network of the run (for progress). */
   readonly network: number;
+  /** The seed of its batch order (batchSeed in networks.ts). */
+  readonly batchSeed: number;
   readonly indices: Int32Array;
   readonly recipe: TrainRecipe;
 }
@@ -22,8 +25,7 @@ export interface TrainJob {
 export interface TrainJobResult {
   readonly type: 'train';
   readonly network: number;
-  /** model.getWeights() in order, with shapes. */
-  readonly weights: { readonly shape: number[]; readonly values: Float32Array }[];
+  readonly weights: PlainWeights;
   readonly polarization: PolarizationReport;
   readonly seconds: number;
 }
@@ -39,10 +41,10 @@ export async function runTrainJob(job: TrainJob, progress: (p: TrainJobProgress)
   const data = await cache.get(key)!;
   const started = performance.now();
   const model = referenceModel(job.config.task as ReferenceTask, { seed: job.config.seed });
-  const result = await train(model, batcherFor(job.config, data, job.indices, batchSeed(job.config, job.network)), job.recipe, {
+  const result = await train(model, batcherFor(job.config, data, job.indices, job.batchSeed), job.recipe, {
     onProgress: (p) => progress({ ...p, network: job.network }),
   });
-  const weights = model.getWeights().map((w) => ({ shape: w.shape.slice(), values: w.dataSync() as Float32Array }));
+  const weights = plainWeights(model);
   model.dispose();
   return { type: 'train', network: job.network, weights, polarization: result.polarization, seconds: (performance.now() - started) / 1000 };
 }

@@ -1,10 +1,12 @@
 // Node-only: prune() end to end on a tiny budget of real MNIST, the run folder written
 // atomically, and the checks a user meets first (bad config, an existing output folder).
-import { mkdtemp, readdir, readFile, rm, mkdir } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, mkdir, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { prune, resolveConfig, writeRunFolder, loadTaskData, type PruneRun, type TaskData } from 'slimprune';
+import {
+  prune, resolveConfig, writeRunFolder, loadTaskData, memoryNetworkCache, folderNetworkCache, type PruneRun, type TaskData,
+} from 'slimprune';
 
 const TINY = { task: 'mnist-lenet' as const, trainImages: 900, epochs: 1, fineTuneEpochs: 1, restarts: 2, cooling: 0.9, movesPerTemperature: 50 };
 
@@ -40,6 +42,42 @@ describe('prune pipeline', () => {
     expect(pooled.metrics.networksTrained.map((n) => n.testAccuracy)).toEqual(run.metrics.networksTrained.map((n) => n.testAccuracy));
     expect(pooled.metrics.groups).toEqual(run.metrics.groups);
     expect(pooled.metrics.after.accuracy).toBe(run.metrics.after.accuracy);
+  }, 240_000);
+
+  it('takes networks trained with identical inputs from the cache, and gives the same run', async () => {
+    const cache = memoryNetworkCache();
+    const full = { ...TINY, method: 'contrast-sa' as const, networks: 3, lambda: 0.05, structureFrom: 'full' as const };
+    const first = await prune(full, { data, cache });
+    expect(first.metrics.networksTrained.map((n) => n.cached)).toEqual([false, false, false, false]);
+    // The K networks equal the k-star run's (same inputs), which trained without a cache.
+    expect(first.metrics.networksTrained.slice(0, 3).map((n) => n.testAccuracy)).toEqual(run.metrics.networksTrained.map((n) => n.testAccuracy));
+    const again = await prune(full, { data, cache });
+    expect(again.metrics.networksTrained.map((n) => n.cached)).toEqual([true, true, true, true]);
+    expect(again.metrics.after.accuracy).toBe(first.metrics.after.accuracy);
+    expect(again.metrics.groups).toEqual(first.metrics.groups);
+    // Polarization's network is the §7 variant's full-set network: the same key, so not retrained.
+    const polarization = await prune({ ...TINY, method: 'polarization', lambda: 0.05 }, { data, cache });
+    expect(polarization.metrics.networksTrained.map((n) => n.cached)).toEqual([true]);
+    expect(polarization.metrics.before.accuracy).toBe(first.metrics.before.accuracy);
+  }, 240_000);
+
+  it('keeps networks in a folder cache between runs', async () => {
+    const folder = join(dir, 'networks');
+    const config = { ...TINY, method: 'polarization' as const, lambda: 0.05, trainImages: 300 };
+    const first = await prune(config, { data, cache: folderNetworkCache(folder) });
+    const entries = (await readdir(folder)).sort();
+    expect(entries).toHaveLength(2);
+    expect(entries.filter((f) => f.includes('tmp'))).toEqual([]);
+    const again = await prune(config, { data, cache: folderNetworkCache(folder) });
+    expect(again.metrics.networksTrained[0]!.cached).toBe(true);
+    expect(again.metrics.before.accuracy).toBe(first.metrics.before.accuracy);
+    expect(again.metrics.after.accuracy).toBe(first.metrics.after.accuracy);
+    // A truncated entry is not trusted: the network is trained again.
+    const bin = entries.find((f) => f.endsWith('.bin'))!;
+    await writeFile(join(folder, bin), new Uint8Array(12));
+    const retrained = await prune(config, { data, cache: folderNetworkCache(folder) });
+    expect(retrained.metrics.networksTrained[0]!.cached).toBe(false);
+    expect(retrained.metrics.before.accuracy).toBe(first.metrics.before.accuracy);
   }, 240_000);
 
   it('writes the run folder atomically and refuses an existing one', async () => {
