@@ -91,12 +91,14 @@ export * from './train/index.ts';
 export * from './model/index.ts';
 export * from './prune/index.ts';
 export {
-  prune, type PruneRun, type PruneMetrics, type PruneOptions, type PruneProgress, type ModelFigures, type Stage,
+  prune, type PruneRun, type PruneMetrics, type PruneOptions, type PruneProgress, type Stage,
 } from './pipeline/prune.ts';
 export { resolveConfig, PRUNE_METHODS, type PruneConfig, type PruneMethod, type ResolvedConfig, type Sampling } from './pipeline/config.ts';
 export { loadTaskData, type TaskData } from './pipeline/data.ts';
 export { slimmingThreshold, decideStructure, type StructureDecision } from './pipeline/structure.ts';
 export { latencyMs } from './pipeline/latency.ts';
+export { modelFigures, evaluateModel, type ModelFigures } from './pipeline/figures.ts';
+export { assertFiniteWeights, assertFitsData } from './pipeline/model-checks.ts';
 export { writeRunFolder } from './pipeline/output.ts';
 export { networkJobs, trainNetworks, type NetworkJob, type TrainedNetwork, type TrainNetworksOptions } from './pipeline/networks.ts';
 export { networkKey, memoryNetworkCache, type NetworkCache, type CachedNetwork, type PlainWeights } from './pipeline/network-cache.ts';

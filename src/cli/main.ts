@@ -4,9 +4,10 @@
  *   slimprune data cifar10
  * Arguments are parsed by commander (a well-kept, dependency-free parser with generated --help).
  */
+import { stat } from 'node:fs/promises';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import {
-  prune, loadTaskData, prepareCifar10, folderNetworkCache, defaultCacheDir, networkJobs, trainNetworks, resolveConfig, writeRunFolder, hardwareConcurrency, PRUNE_METHODS, REFERENCE_TASKS, type PruneConfig, type PruneRun, type ReferenceTask,
+  prune, loadTaskData, prepareCifar10, readModelFiles, evaluateModel, useTrainingBackend, folderNetworkCache, defaultCacheDir, networkJobs, trainNetworks, resolveConfig, writeRunFolder, hardwareConcurrency, PRUNE_METHODS, REFERENCE_TASKS, type PruneConfig, type PruneRun, type ReferenceTask,
 } from 'slimprune';
 
 import { progressPrinter } from './progress.ts';
@@ -28,6 +29,8 @@ const BUDGETS: Record<string, Partial<PruneConfig>> = {
   full: {},
 };
 
+const pathExists = (path: string) => stat(path).then(() => true, () => false);
+
 const program = new Command();
 program.name('slimprune').description('Structured pruning of CNNs by contrast loss and simulated annealing (Wang, Wang & Chen 2023)');
 
@@ -35,6 +38,7 @@ program
   .command('prune')
   .description('sparsity-train, select the structure, compact, fine-tune and report')
   .addOption(new Option('--task <task>', 'reference task').choices([...REFERENCE_TASKS]).default('mnist-lenet'))
+  .option('--model <model.json>', "prune this tfjs LayersModel (its model.json) instead of the task's reference network; --task picks the data and recipe")
   .addOption(new Option('--method <method>', 'pruning method').choices([...PRUNE_METHODS]).default('contrast-sa'))
   .addOption(new Option('--budget <budget>', 'training budget preset').choices(Object.keys(BUDGETS)).default('quick'))
   .option('--networks <K>', 'networks for contrast-sa', int('--networks'), 3)
@@ -60,6 +64,7 @@ program
     const base: PruneConfig = {
       ...BUDGETS[o.budget as string],
       task: o.task as ReferenceTask,
+      ...(o.model !== undefined && { model: o.model as string }),
       networks: o.networks,
       sampling: o.sampling,
       structureFrom: o.structureFrom,
@@ -75,6 +80,8 @@ program
       ...(o.restarts !== undefined && { restarts: o.restarts }),
       ...(o.data !== undefined && { dataSource: o.data }),
     };
+    // The folder is written at the end; refuse an existing one now, not after the training.
+    if (await pathExists(o.out as string)) throw new Error(`output folder ${o.out as string} exists already; choose another --out or remove it`);
     const onProgress = progressPrinter(process.stderr);
     const data = await loadTaskData(base.task, base.dataSource);
     const cache = o.cache === false ? undefined : folderNetworkCache(typeof o.cache === 'string' ? o.cache : `${await defaultCacheDir()}/networks`);
@@ -112,6 +119,29 @@ program
     if (name !== 'cifar10') throw new InvalidArgumentError(`unknown data set '${name}': only 'cifar10' needs preparing (MNIST ships with the package)`);
     const r = await prepareCifar10({ ...(o.dir !== undefined && { dir: o.dir }), log: (s: string) => process.stderr.write(`${s}\n`) });
     process.stdout.write(`${r.created ? 'created' : 'found verified'} CIFAR-10 batches in ${r.dir} (${(r.milliseconds / 1000).toFixed(1)} s)\n`);
+  });
+
+program
+  .command('eval')
+  .description("measure a saved model on a task's test set: accuracy, parameters, FLOPs, storage and latency")
+  .requiredOption('--model <model.json>', 'the model (e.g. the model/model.json of a prune run)')
+  .addOption(new Option('--task <task>', 'whose test set').choices([...REFERENCE_TASKS]).default('mnist-lenet'))
+  .option('--data <path>', 'folder of the task data (Fashion-MNIST, CIFAR-10)')
+  .option('--json', 'print the figures as JSON', false)
+  .action(async (o: { model: string; task: ReferenceTask; data?: string; json: boolean }) => {
+    await useTrainingBackend('wasm');
+    const model = await readModelFiles(o.model);
+    const data = await loadTaskData(o.task, o.data);
+    const f = await evaluateModel(model, data);
+    if (o.json) {
+      process.stdout.write(JSON.stringify({ model: o.model, task: o.task, runtime: 'node', ...f }, null, 1) + '\n');
+      return;
+    }
+    process.stdout.write(
+      `${o.model} on the ${o.task} test set: accuracy ${(100 * f.accuracy).toFixed(2)}%; params ${f.params.toLocaleString('en')}; ` +
+        `FLOPs ${f.flops.toLocaleString('en')}; weights ${f.weightBytes.toLocaleString('en')} B (gzip ${f.gzipBytes.toLocaleString('en')} B); ` +
+        `latency ${f.latencyBatch1Ms.toFixed(2)} ms (batch 1) / ${f.latencyBatch64Ms.toFixed(1)} ms (batch 64)\n`,
+    );
   });
 
 function methodLabel(m: PruneRun['metrics']): string {

@@ -20,7 +20,14 @@ export type Sampling = 'disjoint' | 'overlap';
 export type StructureTarget = 'k-star' | 'full';
 
 export interface PruneConfig {
+  /** The data set and training recipe (METHOD.md §10); the network too, unless `model` is given. */
   readonly task: ReferenceTask;
+  /**
+   * A model.json (path or URL) of the user's tfjs LayersModel, to prune instead of the task's
+   * reference network: it must take the task's images and have BatchNorm after its convolutions
+   * and dense layers. Every training starts from the file's weights.
+   */
+  readonly model?: string;
   readonly method?: PruneMethod;
   /** K networks for contrast-sa (default 3); the baselines train one network on the whole set. */
   readonly networks?: number;
@@ -53,7 +60,8 @@ export interface PruneConfig {
   readonly dataSource?: string;
 }
 
-export interface ResolvedConfig extends Required<Omit<PruneConfig, 'trainImages' | 'epochs' | 'lambda' | 't' | 'dataSource' | 'candidates' | 'cooling' | 'movesPerTemperature'>> {
+export interface ResolvedConfig extends Required<Omit<PruneConfig, 'model' | 'trainImages' | 'epochs' | 'lambda' | 't' | 'dataSource' | 'candidates' | 'cooling' | 'movesPerTemperature'>> {
+  readonly model: string | undefined;
   readonly trainImages: number | undefined;
   readonly epochs: number | undefined;
   readonly lambda: number | undefined;
@@ -93,8 +101,12 @@ export function resolveConfig(config: PruneConfig): ResolvedConfig {
   if (!(slimmingRatio >= 0 && slimmingRatio < 1)) throw new RangeError(`slimmingRatio must be in [0, 1), got ${slimmingRatio}`);
   const seed = config.seed ?? 1;
   if (!Number.isInteger(seed) || seed < 0 || seed > 0xffffffff) throw new RangeError(`seed must be a u32 integer, got ${seed}`);
+  if (config.model !== undefined && (typeof config.model !== 'string' || config.model.length === 0)) {
+    throw new TypeError('model must be the path or URL of a model.json');
+  }
   return {
     task: config.task,
+    model: config.model,
     method,
     networks: method === 'contrast-sa' ? networks : 1,
     sampling,

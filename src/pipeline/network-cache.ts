@@ -7,6 +7,7 @@
  * reuse the K networks of an earlier run.
  */
 import { md5Hex } from '../platform/md5.ts';
+import { initialModelIdentity } from './initial-model.ts';
 import type { PolarizationReport, TrainRecipe } from '../train/index.ts';
 import type { ResolvedConfig } from './config.ts';
 
@@ -43,7 +44,7 @@ export async function networkKey(inputs: NetworkInputs): Promise<string> {
     format: CACHE_FORMAT,
     task: c.task,
     data: c.dataSource ?? null,
-    initSeed: c.seed,
+    initial: await initialModelIdentity(c),
     batchSeed: inputs.batchSeed,
     batchSize: c.batchSize,
     indices,

@@ -5,7 +5,8 @@
  */
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { Batcher, disjointShards, overlappingSamples, seededPermutation } from '../data/index.ts';
-import { referenceModel, type ReferenceTask } from '../model/index.ts';
+import type { ReferenceTask } from '../model/index.ts';
+import { initialModel } from './initial-model.ts';
 import {
   train, sparsityRecipe, equivalentLambda, SPARSITY_DEFAULTS, type TrainRecipe, type TrainProgress, type PolarizationReport,
 } from '../train/index.ts';
@@ -79,7 +80,7 @@ export function batcherFor(config: ResolvedConfig, data: TaskData, indices: Int3
   });
 }
 
-export function testBatcher(config: ResolvedConfig, data: TaskData): Batcher {
+export function testBatcher(data: TaskData): Batcher {
   return new Batcher(data.test, undefined, { batchSize: 256, normalization: data.normalization, shuffle: false });
 }
 
@@ -107,8 +108,8 @@ export function plainWeights(model: tfl.LayersModel): PlainWeights {
   return model.getWeights().map((w) => ({ shape: w.shape.slice(), values: w.dataSync() as Float32Array }));
 }
 
-function modelWithWeights(config: ResolvedConfig, weights: PlainWeights): tfl.LayersModel {
-  const model = referenceModel(config.task as ReferenceTask, { seed: config.seed });
+async function modelWithWeights(config: ResolvedConfig, weights: PlainWeights): Promise<tfl.LayersModel> {
+  const model = await initialModel(config);
   const tensors = weights.map((w) => tf.tensor(w.values, w.shape));
   model.setWeights(tensors);
   tf.dispose(tensors);
@@ -146,13 +147,13 @@ export async function trainNetworks(data: TaskData, jobs: readonly NetworkJob[],
     found.set(keys[missing[m]!]!, trained[m]!);
     await options.cache?.put(keys[missing[m]!]!, trained[m]!);
   }
-  return jobs.map((job, i) => {
+  return Promise.all(jobs.map(async (job, i) => {
     const network = found.get(keys[i]!)!;
     return {
-      model: modelWithWeights(job.config, network.weights), indices: job.indices, polarization: network.polarization,
+      model: await modelWithWeights(job.config, network.weights), indices: job.indices, polarization: network.polarization,
       seconds: network.seconds, cached: !missing.includes(i),
     };
-  });
+  }));
 }
 
 async function trainHere(
@@ -162,7 +163,7 @@ async function trainHere(
   for (let j = 0; j < jobs.length; j++) {
     const job = jobs[j]!;
     const started = performance.now();
-    const model = referenceModel(job.config.task as ReferenceTask, { seed: job.config.seed });
+    const model = await initialModel(job.config);
     const result = await train(model, batcherFor(job.config, data, job.indices, job.batchSeed), job.recipe, {
       onProgress: (p) => onProgress?.(slots[j]!, p),
     });

@@ -6,14 +6,16 @@
  */
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { env } from '../env.ts';
-import { buildGraph, graphFlops, graphParams, type PruningGraph } from '../model/index.ts';
-import { compactModel, modelStorage, historyFromMasks, groupImportance, type PruningStep } from '../prune/index.ts';
+import { buildGraph, type PruningGraph } from '../model/index.ts';
+import { compactModel, historyFromMasks, groupImportance, type PruningStep } from '../prune/index.ts';
 import { evaluate, train, useTrainingBackend, type TrainProgress, type PolarizationReport } from '../train/index.ts';
 import { resolveConfig, type PruneConfig, type ResolvedConfig } from './config.ts';
 import { loadTaskData, type TaskData } from './data.ts';
-import { latencyMs } from './latency.ts';
+import { modelFigures, type ModelFigures } from './figures.ts';
 import { batcherFor, networkJobs, sparsityRecipeFor, testBatcher, trainNetworks, trainingPool } from './networks.ts';
 import type { NetworkCache } from './network-cache.ts';
+import { initialModel } from './initial-model.ts';
+import { assertFiniteWeights, assertFitsData } from './model-checks.ts';
 import { decideStructure, topWidthMasks, type StructureDecision } from './structure.ts';
 
 export type Stage = 'data' | 'train' | 'select' | 'compact' | 'fine-tune' | 'measure';
@@ -24,17 +26,6 @@ export interface PruneProgress {
   /** Training stages: which network, and the trainer's progress. */
   readonly network?: number;
   readonly training?: TrainProgress;
-}
-
-export interface ModelFigures {
-  readonly accuracy: number;
-  readonly params: number;
-  /** Multiply-adds of one image. */
-  readonly flops: number;
-  readonly weightBytes: number;
-  readonly gzipBytes: number;
-  readonly latencyBatch1Ms: number;
-  readonly latencyBatch64Ms: number;
 }
 
 export interface PruneMetrics {
@@ -69,19 +60,6 @@ export interface PruneOptions {
   readonly cache?: NetworkCache;
 }
 
-async function figures(model: tfl.LayersModel, graph: PruningGraph, widths: readonly number[] | undefined, accuracy: number): Promise<ModelFigures> {
-  const storage = await modelStorage(model);
-  return {
-    accuracy,
-    params: graphParams(graph, widths),
-    flops: graphFlops(graph, widths),
-    weightBytes: storage.weightBytes,
-    gzipBytes: storage.gzipBytes,
-    latencyBatch1Ms: await latencyMs(model, 1),
-    latencyBatch64Ms: await latencyMs(model, 64, 7),
-  };
-}
-
 export async function prune(config: PruneConfig, options: PruneOptions = {}): Promise<PruneRun> {
   const c = resolveConfig(config);
   const say = (stage: Stage, message: string, extra: Partial<PruneProgress> = {}) =>
@@ -101,6 +79,15 @@ export async function prune(config: PruneConfig, options: PruneOptions = {}): Pr
     say('data', `loading ${c.task}`);
     return loadTaskData(c.task, c.dataSource);
   }));
+  // Refuse a model that cannot be pruned before minutes of training, not after.
+  const initial = await initialModel(c);
+  try {
+    assertFitsData(initial, data.train);
+    assertFiniteWeights(initial);
+    buildGraph(initial);
+  } finally {
+    initial.dispose();
+  }
   const pool = trainingPool(c, data);
   const jobs = networkJobs(c, data);
   const trained = await timed('train', () =>
@@ -109,7 +96,7 @@ export async function prune(config: PruneConfig, options: PruneOptions = {}): Pr
       ...(options.cache && { cache: options.cache }),
       onProgress: (k, p) => say('train', k < c.networks ? `network ${k + 1}/${c.networks}` : 'network trained on the whole set', { network: k, training: p }),
     }));
-  const tests = testBatcher(c, data);
+  const tests = testBatcher(data);
   const accuracies: number[] = [];
   for (const t of trained) accuracies.push((await evaluate(t.model, tests)).accuracy);
 
@@ -154,8 +141,8 @@ export async function prune(config: PruneConfig, options: PruneOptions = {}): Pr
   const measured = await timed('measure', async () => {
     say('measure', 'accuracy, storage and latency');
     const finalAccuracy = (await evaluate(compact.model, tests)).accuracy;
-    const before = await figures(chosen, graph, undefined, chosenAccuracy);
-    const after = await figures(compact.model, graph, compact.widths, finalAccuracy);
+    const before = await modelFigures(chosen, chosenAccuracy, graph);
+    const after = await modelFigures(compact.model, finalAccuracy, graph, compact.widths);
     return { before, after };
   });
 

@@ -1,10 +1,10 @@
 /**
- * The 'train' job of the worker pool (ARCHITECTURE.md: one job per network): build the task's
- * reference network from its seed, sparsity-train it on the given sample of the task's training
+ * The 'train' job of the worker pool (ARCHITECTURE.md: one job per network): build the run's
+ * initial network (initial-model.ts), sparsity-train it on the given sample of the task's training
  * set, and return its weights as plain data. The parent rebuilds the model from the same seed
  * and sets the weights, so no tfjs object crosses the worker boundary.
  */
-import { referenceModel, type ReferenceTask } from '../model/index.ts';
+import { initialModel } from './initial-model.ts';
 import { train, type TrainRecipe, type TrainProgress, type PolarizationReport } from '../train/index.ts';
 import type { ResolvedConfig } from './config.ts';
 import { loadTaskData, type TaskData } from './data.ts';
@@ -40,7 +40,7 @@ export async function runTrainJob(job: TrainJob, progress: (p: TrainJobProgress)
   if (!cache.has(key)) cache.set(key, loadTaskData(job.config.task, job.config.dataSource));
   const data = await cache.get(key)!;
   const started = performance.now();
-  const model = referenceModel(job.config.task as ReferenceTask, { seed: job.config.seed });
+  const model = await initialModel(job.config);
   const result = await train(model, batcherFor(job.config, data, job.indices, job.batchSeed), job.recipe, {
     onProgress: (p) => progress({ ...p, network: job.network }),
   });

@@ -1,11 +1,17 @@
 /**
- * Writes an exported model (src/prune/export.ts) to a folder, Node and Deno only: each file under
- * a temporary name, renamed when complete, model.json last, so a reader never sees a model.json
- * whose weights are missing or half written. Browsers have no file system: there, use the
- * artefacts of exportModel() directly (e.g. offer them as downloads).
+ * Model files in tfjs's format (model.json + weight files).
+ * - Writing an exported model (src/prune/export.ts) to a folder, Node and Deno only: each file
+ *   under a temporary name, renamed when complete, model.json last, so a reader never sees a
+ *   model.json whose weights are missing or half written. Browsers have no file system: there,
+ *   use the artefacts of exportModel() directly (e.g. offer them as downloads).
+ * - Reading one back from a path or URL in any runtime (tfjs's own `file://` handler needs
+ *   tfjs-node, which slimprune does not use), with errors that name the file and what is wrong.
  */
+import * as tf from '@tensorflow/tfjs-core';
+import * as tfl from '@tensorflow/tfjs-layers';
 import { env } from '../env.ts';
-import { ensureDir, joinLocation, writeFileAtomic } from './files.ts';
+import { describeLocation, ensureDir, joinLocation, writeFileAtomic } from './files.ts';
+import { readBytes } from './read-bytes.ts';
 import { MODEL_FILE, type ModelExport } from '../prune/export.ts';
 
 /** Writes model.json and weights.bin into `dir` (created if missing); returns the model.json path. */
@@ -18,4 +24,73 @@ export async function writeModelFiles(dir: string, exported: ModelExport): Promi
   const ordered = [...exported.files].sort((a, b) => Number(a.name === MODEL_FILE) - Number(b.name === MODEL_FILE));
   for (const f of ordered) await writeFileAtomic(joinLocation(dir, f.name) as string, f.bytes);
   return joinLocation(dir, MODEL_FILE) as string;
+}
+
+/** The folder of a file location, for resolving the weight paths of its manifest. */
+function folderOf(location: string): string {
+  const cut = location.replace(/[\\/]+$/, '').search(/[\\/][^\\/]*$/);
+  return cut < 0 ? '.' : location.slice(0, cut + 1);
+}
+
+/**
+ * Reads a model.json (path, file URL or http URL) and the weight files its manifest lists,
+ * resolved next to it, into tfjs's in-memory artefacts. Fails with the file and the fault: not
+ * JSON, not a layers model, a missing weight file, or weight files whose size does not match the
+ * manifest.
+ */
+export async function readModelArtifacts(location: string): Promise<tf.io.ModelArtifacts & { weightData: ArrayBuffer }> {
+  const where = describeLocation(location);
+  let json: tf.io.ModelJSON;
+  try {
+    json = JSON.parse(new TextDecoder().decode(await readBytes(location))) as tf.io.ModelJSON;
+  } catch (error) {
+    if (error instanceof SyntaxError) throw new Error(`${where} is not JSON (${error.message}); pass the model.json that tfjs's model.save wrote`);
+    throw new Error(`cannot read the model ${where}: ${(error as Error).message}`, { cause: error });
+  }
+  if (json === null || typeof json !== 'object' || !json.modelTopology || !Array.isArray(json.weightsManifest)) {
+    throw new Error(`${where} is not a tfjs layers model: it needs modelTopology and weightsManifest (save the model with model.save)`);
+  }
+  const folder = folderOf(location);
+  const parts: Uint8Array[] = [];
+  for (const group of json.weightsManifest) {
+    for (const path of group.paths) {
+      const file = joinLocation(folder, path) as string;
+      try {
+        parts.push(await readBytes(file));
+      } catch (error) {
+        throw new Error(`${where} lists the weight file ${path}, which cannot be read (${(error as Error).message}); keep the weight files next to model.json`, { cause: error });
+      }
+    }
+  }
+  const weightSpecs = json.weightsManifest.flatMap((g) => g.weights);
+  const bytesPerValue: Record<string, number> = { float32: 4, int32: 4, bool: 1, uint8: 1 };
+  const expected = weightSpecs.reduce((n, w) => n + (bytesPerValue[w.dtype] ?? 4) * w.shape.reduce((a, b) => a * b, 1), 0);
+  const total = parts.reduce((n, p) => n + p.byteLength, 0);
+  if (weightSpecs.some((w) => w.quantization)) {
+    throw new Error(`${where} holds quantized weights, which slimprune cannot train or prune; export the float32 model`);
+  }
+  if (total !== expected) {
+    throw new Error(`the weight files of ${where} hold ${total} bytes but its manifest describes ${expected}; the files are truncated or belong to another model`);
+  }
+  const weightData = new Uint8Array(total);
+  let offset = 0;
+  for (const p of parts) {
+    weightData.set(p, offset);
+    offset += p.byteLength;
+  }
+  return { modelTopology: json.modelTopology, weightSpecs, weightData: weightData.buffer };
+}
+
+/** A LayersModel built from artefacts (readModelArtifacts); `where` names them in errors. */
+export async function modelFromArtifacts(artifacts: tf.io.ModelArtifacts, where: string): Promise<tfl.LayersModel> {
+  try {
+    return await tfl.loadLayersModel(tf.io.fromMemory(artifacts));
+  } catch (error) {
+    throw new Error(`tfjs cannot build the model of ${where}: ${(error as Error).message}`, { cause: error });
+  }
+}
+
+/** Loads a LayersModel from its model.json and weight files (see readModelArtifacts). */
+export async function readModelFiles(location: string): Promise<tfl.LayersModel> {
+  return modelFromArtifacts(await readModelArtifacts(location), describeLocation(location));
 }

@@ -11,3 +11,4 @@ export type { FoldMode, FoldRecord } from './fold.ts';
 export { exportModel, modelStorage, MODEL_FILE, WEIGHTS_FILE, type ModelExport } from './export.ts';
 export { pruneSummary, type PruneSummary, type GroupSummary } from './summary.ts';
 export { writeModelFiles } from '../platform/model-files.ts';
+export { readModelFiles } from '../platform/model-files.ts';

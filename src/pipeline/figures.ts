@@ -1,0 +1,49 @@
+/**
+ * The figures of METHOD.md §9 for one model: accuracy (measured by the caller), parameters,
+ * FLOPs, bytes of the saved weights (raw and gzip'd), and latency at batch 1 and 64.
+ */
+import type * as tfl from '@tensorflow/tfjs-layers';
+import { buildGraph, graphFlops, graphParams, type PruningGraph } from '../model/index.ts';
+import { modelStorage } from '../prune/index.ts';
+import { evaluate } from '../train/index.ts';
+import type { TaskData } from './data.ts';
+import { latencyMs } from './latency.ts';
+import { assertFitsData } from './model-checks.ts';
+import { testBatcher } from './networks.ts';
+
+export interface ModelFigures {
+  readonly accuracy: number;
+  readonly params: number;
+  /** Multiply-adds of one image. */
+  readonly flops: number;
+  readonly weightBytes: number;
+  readonly gzipBytes: number;
+  readonly latencyBatch1Ms: number;
+  readonly latencyBatch64Ms: number;
+}
+
+/**
+ * `graph` is the model's pruning graph, or that of the model it was compacted from with the
+ * kept `widths` per group (the FLOPs and parameters of the compact model either way).
+ */
+export async function modelFigures(
+  model: tfl.LayersModel, accuracy: number, graph: PruningGraph, widths?: readonly number[],
+): Promise<ModelFigures> {
+  const storage = await modelStorage(model);
+  return {
+    accuracy,
+    params: graphParams(graph, widths),
+    flops: graphFlops(graph, widths),
+    weightBytes: storage.weightBytes,
+    gzipBytes: storage.gzipBytes,
+    latencyBatch1Ms: await latencyMs(model, 1),
+    latencyBatch64Ms: await latencyMs(model, 64, 7),
+  };
+}
+
+/** `slimprune eval`: the figures of any model on a task's test set. */
+export async function evaluateModel(model: tfl.LayersModel, data: TaskData): Promise<ModelFigures> {
+  assertFitsData(model, data.test);
+  const { accuracy } = await evaluate(model, testBatcher(data));
+  return modelFigures(model, accuracy, buildGraph(model, { unsupported: 'keep' }));
+}
