@@ -52,6 +52,10 @@ program
   .option('--t <t>', 'polarization t', real('--t'))
   .option('--slimming-ratio <p>', 'Network Slimming: fraction of channels pruned', real('--slimming-ratio'))
   .option('--restarts <R>', 'annealing restarts', int('--restarts'))
+  .option('--alpha <α>', 'contrast-sa: weight of the kept-FLOPs term of the energy (default 0.01)', real('--alpha'))
+  .addOption(new Option('--contrast <mode>', 'contrast-sa: compare widths or masks').choices(['width', 'mask']))
+  .addOption(new Option('--candidates <source>', 'contrast-sa: stationary points of a KDE or of the histogram').choices(['kde', 'histogram']))
+  .option('--cap <c>', 'contrast-sa: candidates only below this γ (default 0.2)', real('--cap'))
   .option('--workers <n>', 'worker threads for the K trainings (default: the core count)', int('--workers'))
   .option('--seed <seed>', 'seed of every random choice', int('--seed'), 1)
   .option('--data <path>', 'folder of the task data (Fashion-MNIST, CIFAR-10)')
@@ -78,6 +82,11 @@ program
       ...(o.t !== undefined && { t: o.t }),
       ...(o.slimmingRatio !== undefined && { slimmingRatio: o.slimmingRatio }),
       ...(o.restarts !== undefined && { restarts: o.restarts }),
+      ...(o.alpha !== undefined && { alpha: o.alpha }),
+      ...(o.contrast !== undefined && { contrast: o.contrast }),
+      ...((o.candidates !== undefined || o.cap !== undefined) && {
+        candidates: { ...(o.candidates !== undefined && { source: o.candidates }), ...(o.cap !== undefined && { cap: o.cap }) },
+      }),
       ...(o.data !== undefined && { dataSource: o.data }),
     };
     // The folder is written at the end; refuse an existing one now, not after the training.

@@ -4,6 +4,7 @@
  */
 import { REFERENCE_TASKS, type ReferenceTask } from '../model/index.ts';
 import type { CandidateOptions } from '../select/candidates.ts';
+import type { ContrastMode } from '../kernels/anneal-problem.ts';
 
 export type PruneMethod = 'contrast-sa' | 'polarization' | 'slimming';
 export const PRUNE_METHODS: readonly PruneMethod[] = ['contrast-sa', 'polarization', 'slimming'];
@@ -49,6 +50,9 @@ export interface PruneConfig {
   /** Network Slimming: the global fraction of channels pruned (default 0.5). */
   readonly slimmingRatio?: number;
   readonly candidates?: CandidateOptions;
+  /** contrast-sa: α of the energy (METHOD.md §5, default 0.01) and the contrast mode (default 'width'). */
+  readonly alpha?: number;
+  readonly contrast?: ContrastMode;
   /** Annealing restarts (default 8) and schedule (METHOD.md §6 defaults). */
   readonly restarts?: number;
   readonly cooling?: number;
@@ -99,6 +103,10 @@ export function resolveConfig(config: PruneConfig): ResolvedConfig {
   if (!(sampleFraction > 0 && sampleFraction <= 1)) throw new RangeError(`sampleFraction must be in (0, 1], got ${sampleFraction}`);
   const slimmingRatio = config.slimmingRatio ?? 0.5;
   if (!(slimmingRatio >= 0 && slimmingRatio < 1)) throw new RangeError(`slimmingRatio must be in [0, 1), got ${slimmingRatio}`);
+  const alpha = config.alpha ?? 0.01;
+  if (!(alpha >= 0 && Number.isFinite(alpha))) throw new RangeError(`alpha must be a finite number >= 0, got ${String(config.alpha)}`);
+  const contrast = config.contrast ?? 'width';
+  if (contrast !== 'width' && contrast !== 'mask') throw new RangeError(`contrast must be 'width' or 'mask', got ${String(contrast)}`);
   const seed = config.seed ?? 1;
   if (!Number.isInteger(seed) || seed < 0 || seed > 0xffffffff) throw new RangeError(`seed must be a u32 integer, got ${seed}`);
   if (config.model !== undefined && (typeof config.model !== 'string' || config.model.length === 0)) {
@@ -120,6 +128,8 @@ export function resolveConfig(config: PruneConfig): ResolvedConfig {
     t: config.t,
     slimmingRatio,
     candidates: config.candidates ?? {},
+    alpha,
+    contrast,
     restarts: positiveInt('restarts', config.restarts, 8),
     cooling: config.cooling,
     movesPerTemperature: config.movesPerTemperature,

@@ -59,7 +59,7 @@ export async function decideStructure(
   }
   const candidates = importance.map((row) => row.map((g) => candidateThresholds(g, config.candidates)));
   const selection = await selectStructure(
-    { gammas: importance, groups: annealGroups(graph, 'flops'), candidates, flops: flopsModel(graph) },
+    { gammas: importance, groups: annealGroups(graph, 'flops'), candidates, flops: flopsModel(graph), alpha: config.alpha, mode: config.contrast },
     {
       seed: config.seed, restarts: config.restarts,
       ...(config.cooling === undefined ? {} : { cooling: config.cooling }),

@@ -47,7 +47,7 @@ export function reportHtml(run: PruneRun, others: readonly PruneRun[] = []): str
   const widths = widthsSvg('widths per group', m.groups.map((g) => ({ name: g.layers.join('+'), before: g.width, after: g.kept })));
   const stages = Object.entries(m.stageSeconds).map(([s, t]) => `<tr><td>${esc(s)}</td><td>${(t ?? 0).toFixed(1)} s</td></tr>`).join('');
   const networks = m.networksTrained.map((n, i) =>
-    `<tr><td>${i + 1}${i === k ? ' (kept)' : ''}</td><td>${int(n.images)}</td><td>${pct(n.testAccuracy)}</td><td>${n.seconds.toFixed(1)} s</td>` +
+    `<tr><td>${i + 1}${i === k ? ' (kept)' : ''}</td><td>${int(n.images)}</td><td>${pct(n.testAccuracy)}</td><td>${n.seconds.toFixed(1)} s${n.cached ? " (earlier run, from the network cache)" : ""}</td>` +
     `<td>${pct(n.polarization.zero)} near 0, ${pct(n.polarization.between)} between${n.polarization.separated ? '' : ' (not separated)'}</td></tr>`).join('');
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>slimprune: ${esc(m.task)} / ${esc(m.method)}</title>
