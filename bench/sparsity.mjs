@@ -8,11 +8,13 @@
 //   node bench/sparsity.mjs --images 4096 --epochs 1 --peer                # a short throughput check
 //   node bench/sparsity.mjs --lambda 1e-4 --t 1.3 --method polarization    # another λ, t
 //   node bench/sparsity.mjs --method l1                                    # the Network Slimming baseline
+//   node bench/sparsity.mjs --decay-on kernels                             # no weight decay on γ, β, biases
 //
 // Options: --task mnist-lenet|fashion-lenet (the CIFAR tasks need the prepared cache, see the
 // README), --epochs N, --images N (the first N training images; default all), --test N (default
 // all), --batch N (default 64), --lambda, --t, --method polarization|l1|none, --seed S (default 1),
-// --checkpoint FILE (written after every epoch; resumed from when it exists).
+// --checkpoint FILE (written after every epoch; resumed from when it exists), --decay-on all|kernels
+// (which weights weight decay acts on; default all, as the reference codes).
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-wasm';
 import { existsSync } from 'node:fs';
@@ -35,6 +37,7 @@ const { values: args } = parseArgs({
     seed: { type: 'string', default: '1' },
     checkpoint: { type: 'string' },
     peer: { type: 'boolean', default: false },
+    'decay-on': { type: 'string' },
   },
 });
 
@@ -54,7 +57,11 @@ const base = sparsityRecipe(task, args.method === 'none' ? 'polarization' : args
 const regularizer = args.method === 'none' ? { kind: 'none' } : { ...base.regularizer };
 if (args.lambda !== undefined) regularizer.lambda = Number(args.lambda);
 if (args.t !== undefined) regularizer.t = Number(args.t);
-const recipe = { ...base, regularizer, ...(args.epochs === undefined ? {} : { epochs: Number(args.epochs) }) };
+const recipe = {
+  ...base, regularizer,
+  ...(args.epochs === undefined ? {} : { epochs: Number(args.epochs) }),
+  ...(args['decay-on'] === undefined ? {} : { weightDecayOn: args['decay-on'] }),
+};
 
 console.log(`## Sparsity training: ${task}, ${trainBatches.samplesPerEpoch} training images, seed ${seed}\n`);
 console.log('```json\n' + JSON.stringify(recipe) + '\n```\n');

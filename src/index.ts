@@ -93,7 +93,7 @@ export * from './prune/index.ts';
 export {
   prune, type PruneRun, type PruneMetrics, type PruneOptions, type PruneProgress, type Stage,
 } from './pipeline/prune.ts';
-export { resolveConfig, PRUNE_METHODS, type PruneConfig, type PruneMethod, type ResolvedConfig, type Sampling } from './pipeline/config.ts';
+export { resolveConfig, PRUNE_METHODS, STRUCTURE_TARGETS, type StructureTarget, type PruneConfig, type PruneMethod, type ResolvedConfig, type Sampling } from './pipeline/config.ts';
 export { loadTaskData, type TaskData } from './pipeline/data.ts';
 export { slimmingThreshold, decideStructure, type StructureDecision } from './pipeline/structure.ts';
 export { latencyMs } from './pipeline/latency.ts';

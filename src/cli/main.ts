@@ -7,7 +7,7 @@
 import { stat } from 'node:fs/promises';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import {
-  prune, loadTaskData, prepareCifar10, readModelFiles, evaluateModel, useTrainingBackend, folderNetworkCache, defaultCacheDir, networkJobs, trainNetworks, resolveConfig, writeRunFolder, hardwareConcurrency, PRUNE_METHODS, REFERENCE_TASKS, type PruneConfig, type PruneRun, type ReferenceTask,
+  prune, loadTaskData, prepareCifar10, readModelFiles, evaluateModel, useTrainingBackend, folderNetworkCache, defaultCacheDir, networkJobs, trainNetworks, resolveConfig, writeRunFolder, hardwareConcurrency, PRUNE_METHODS, STRUCTURE_TARGETS, REFERENCE_TASKS, type PruneConfig, type PruneRun, type ReferenceTask,
 } from 'slimprune';
 
 import { progressPrinter } from './progress.ts';
@@ -43,7 +43,7 @@ program
   .addOption(new Option('--budget <budget>', 'training budget preset').choices(Object.keys(BUDGETS)).default('quick'))
   .option('--networks <K>', 'networks for contrast-sa', int('--networks'), 3)
   .addOption(new Option('--sampling <how>', 'samples of the K networks').choices(['disjoint', 'overlap']).default('disjoint'))
-  .addOption(new Option('--structure-from <net>', "contrast-sa: prune network k* ('k-star') or apply k*'s widths to a network trained on the whole set ('full')").choices(['k-star', 'full']).default('k-star'))
+  .addOption(new Option('--structure-from <net>', "contrast-sa: prune network k* ('k-star'), apply k*'s widths to a network trained on the whole set ('full'), or anneal that network with the K and prune it at its own thresholds ('joint')").choices([...STRUCTURE_TARGETS]).default('k-star'))
   .option('--sample-fraction <f>', 'fraction of the training set per overlapping sample', real('--sample-fraction'))
   .option('--train-images <n>', 'use a seeded subset of the training set', int('--train-images'))
   .option('--epochs <n>', 'sparsity-training epochs', int('--epochs'))
@@ -97,7 +97,9 @@ program
     const configs: PruneConfig[] = [{ ...base, method: o.method }];
     if (o.baselines) {
       // The other reading of METHOD.md §7 first, then the classic baselines.
-      if (o.method === 'contrast-sa') configs.push({ ...base, method: 'contrast-sa', structureFrom: o.structureFrom === 'full' ? 'k-star' : 'full' });
+      if (o.method === 'contrast-sa') {
+        for (const structureFrom of STRUCTURE_TARGETS.filter((s) => s !== o.structureFrom)) configs.push({ ...base, method: 'contrast-sa', structureFrom });
+      }
       for (const method of PRUNE_METHODS.filter((m) => m !== o.method && m !== 'contrast-sa')) configs.push({ ...base, method });
     }
     if (cache && configs.length > 1) {

@@ -16,9 +16,12 @@ export type Sampling = 'disjoint' | 'overlap';
  * METHOD.md §7, which network the selected structure prunes: 'k-star' (our reading of the
  * paper: network k*, trained on its sample) or 'full' (a variant: one more network,
  * sparsity-trained on the whole training set, keeps k*'s width per group, its own channels
- * ranked by |γ|).
+ * ranked by |γ|), or 'joint' (another variant: that full-set network joins the annealing as
+ * network K + 1 and is pruned at its own thresholds θ*(K + 1, ·), which the annealing chose among
+ * its own valleys to agree with the K structures).
  */
-export type StructureTarget = 'k-star' | 'full';
+export type StructureTarget = 'k-star' | 'full' | 'joint';
+export const STRUCTURE_TARGETS: readonly StructureTarget[] = ['k-star', 'full', 'joint'];
 
 export interface PruneConfig {
   /** The data set and training recipe (METHOD.md §10); the network too, unless `model` is given. */
@@ -97,8 +100,8 @@ export function resolveConfig(config: PruneConfig): ResolvedConfig {
   const sampling = config.sampling ?? 'disjoint';
   if (sampling !== 'disjoint' && sampling !== 'overlap') throw new RangeError(`sampling must be 'disjoint' or 'overlap', got ${String(sampling)}`);
   const sampleFraction = config.sampleFraction ?? 0.5;
-  if (config.structureFrom !== undefined && config.structureFrom !== 'k-star' && config.structureFrom !== 'full') {
-    throw new RangeError(`structureFrom must be 'k-star' or 'full', got ${String(config.structureFrom)}`);
+  if (config.structureFrom !== undefined && !STRUCTURE_TARGETS.includes(config.structureFrom)) {
+    throw new RangeError(`structureFrom must be one of ${STRUCTURE_TARGETS.join(', ')}, got ${String(config.structureFrom)}`);
   }
   if (!(sampleFraction > 0 && sampleFraction <= 1)) throw new RangeError(`sampleFraction must be in (0, 1], got ${sampleFraction}`);
   const slimmingRatio = config.slimmingRatio ?? 0.5;

@@ -89,7 +89,7 @@ export type NetworkJob = Omit<TrainJob, 'type'>;
 
 /**
  * The networks a run trains: the K samples of METHOD.md §3 (one, the whole pool, for the
- * baselines) and, for contrast-sa with structureFrom 'full', one more on the whole pool — the
+ * baselines) and, for contrast-sa with structureFrom 'full' or 'joint', one more on the whole pool — the
  * same network the Polarization baseline trains (same seed, sample, batch order and recipe).
  */
 export function networkJobs(config: ResolvedConfig, data: TaskData): NetworkJob[] {
@@ -97,7 +97,7 @@ export function networkJobs(config: ResolvedConfig, data: TaskData): NetworkJob[
   const jobs = networkSamples(config, pool).map((indices, k) => ({
     config, network: k, batchSeed: batchSeed(config, k), indices, recipe: sparsityRecipeFor(config, indices.length),
   }));
-  if (config.method === 'contrast-sa' && config.structureFrom === 'full') {
+  if (config.method === 'contrast-sa' && config.structureFrom !== 'k-star') {
     const whole: ResolvedConfig = { ...config, networks: 1 };
     jobs.push({ config: whole, network: jobs.length, batchSeed: batchSeed(whole, 0), indices: pool, recipe: sparsityRecipeFor(whole, pool.length) });
   }

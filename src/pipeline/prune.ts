@@ -101,12 +101,16 @@ export async function prune(config: PruneConfig, options: PruneOptions = {}): Pr
   for (const t of trained) accuracies.push((await evaluate(t.model, tests)).accuracy);
 
   const graph = buildGraph(trained[0]!.model);
+  const joint = c.method === 'contrast-sa' && c.structureFrom === 'joint';
   const decision = await timed('select', async () => {
     say('select', c.method === 'contrast-sa' ? `annealing over ${c.networks} networks, ${c.restarts} restarts` : `${c.method} thresholds`);
-    return decideStructure(c, graph, trained.slice(0, c.networks).map((t) => t.model));
+    // 'joint': the full-set network is annealed with the K and its own θ* is applied to it.
+    return joint
+      ? decideStructure(c, graph, trained.map((t) => t.model), c.networks)
+      : decideStructure(c, graph, trained.slice(0, c.networks).map((t) => t.model));
   });
+  // METHOD.md §7 variant 'full': k*'s widths on the network sparsity-trained on the whole pool.
   const fromFull = c.method === 'contrast-sa' && c.structureFrom === 'full';
-  // METHOD.md §7 variant: the selected widths on the network sparsity-trained on the whole pool.
   const target = fromFull ? trained.length - 1 : decision.network;
   const chosen = trained[target]!.model;
   const chosenAccuracy = accuracies[target]!;

@@ -46,6 +46,8 @@ export async function decideStructure(
   config: ResolvedConfig,
   graph: PruningGraph,
   models: readonly tfl.LayersModel[],
+  /** contrast-sa: prune this network at its θ* instead of network k*. */
+  keep?: number,
 ): Promise<StructureDecision> {
   const importance = models.map((m) => groupImportance(m, graph));
   if (config.method === 'polarization') {
@@ -66,7 +68,7 @@ export async function decideStructure(
       ...(config.movesPerTemperature === undefined ? {} : { movesPerTemperature: config.movesPerTemperature }),
     },
   );
-  const k = selection.kStar;
+  const k = keep ?? selection.kStar;
   const thresholds = selection.thresholds[k]!;
   return {
     network: k,

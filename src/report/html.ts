@@ -19,7 +19,7 @@ export function methodsTable(runs: readonly PruneRun[]): string {
       int(first.before.weightBytes), int(first.before.gzipBytes), ms(first.before.latencyBatch1Ms), ms(first.before.latencyBatch64Ms)],
     ...runs.map((r) => {
       const m = r.metrics;
-      const label = m.method === 'contrast-sa' ? `contrast-sa (structure on ${m.config.structureFrom === 'full' ? 'a full-set network' : 'network k*'})` : m.method;
+      const label = m.method === 'contrast-sa' ? `contrast-sa (${STRUCTURE_LABELS[m.config.structureFrom]})` : m.method;
       return [label, pct(m.before.accuracy), pct(m.afterCompaction.accuracy), pct(m.after.accuracy), `${m.channels.kept} / ${m.channels.total}`,
         `${int(m.after.params)} (${pct(m.after.params / m.before.params)})`, `${int(m.after.flops)} (${pct(m.after.flops / m.before.flops)})`,
         int(m.after.weightBytes), int(m.after.gzipBytes), ms(m.after.latencyBatch1Ms), ms(m.after.latencyBatch64Ms)];
@@ -28,6 +28,12 @@ export function methodsTable(runs: readonly PruneRun[]): string {
   return `<table><thead><tr>${head.map((h) => `<th>${esc(h)}</th>`).join('')}</tr></thead><tbody>` +
     rows.map((r) => `<tr>${r.map((c) => `<td>${esc(c)}</td>`).join('')}</tr>`).join('') + '</tbody></table>';
 }
+
+const STRUCTURE_LABELS: Record<string, string> = {
+  'k-star': 'network k*',
+  full: "k*'s widths on a full-set network",
+  joint: 'full-set network annealed with the K',
+};
 
 export function reportHtml(run: PruneRun, others: readonly PruneRun[] = []): string {
   const m = run.metrics;

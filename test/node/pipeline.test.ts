@@ -55,6 +55,13 @@ describe('prune pipeline', () => {
     expect(again.metrics.networksTrained.map((n) => n.cached)).toEqual([true, true, true, true]);
     expect(again.metrics.after.accuracy).toBe(first.metrics.after.accuracy);
     expect(again.metrics.groups).toEqual(first.metrics.groups);
+    // 'joint' anneals the same four networks and prunes the full-set one at its own θ*.
+    const joint = await prune({ ...full, structureFrom: 'joint' }, { data, cache });
+    expect(joint.metrics.networksTrained.map((n) => n.cached)).toEqual([true, true, true, true]);
+    expect(joint.metrics.network).toBe(3);
+    expect(joint.decision.selection!.widths).toHaveLength(4);
+    expect(joint.metrics.groups.map((g) => g.kept)).toEqual(joint.decision.selection!.widths[3]);
+    expect(joint.metrics.before.accuracy).toBe(first.metrics.before.accuracy);
     // Polarization's network is the §7 variant's full-set network: the same key, so not retrained.
     const polarization = await prune({ ...TINY, method: 'polarization', lambda: 0.05 }, { data, cache });
     expect(polarization.metrics.networksTrained.map((n) => n.cached)).toEqual([true]);
