@@ -1,10 +1,11 @@
 /**
  * The figures of METHOD.md §9 for one model: accuracy (measured by the caller), parameters,
- * FLOPs, bytes of the saved weights (raw and gzip'd), and latency at batch 1 and 64.
+ * FLOPs, bytes of the saved weights (raw and gzip'd), and latency at batch 1 and 64, of the model
+ * as it is and of its deployed form (BatchNorm folded, ReLU fused).
  */
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { buildGraph, graphFlops, graphParams, type PruningGraph } from '../model/index.ts';
-import { modelStorage } from '../prune/index.ts';
+import { fuseBatchNorm, modelStorage } from '../prune/index.ts';
 import { evaluate } from '../train/index.ts';
 import type { TaskData } from './data.ts';
 import { latencyMs } from './latency.ts';
@@ -20,6 +21,9 @@ export interface ModelFigures {
   readonly gzipBytes: number;
   readonly latencyBatch1Ms: number;
   readonly latencyBatch64Ms: number;
+  /** The same, for the deployed form: BatchNorm folded into the layer before it, ReLU fused (fuseBatchNorm). */
+  readonly fusedLatencyBatch1Ms: number;
+  readonly fusedLatencyBatch64Ms: number;
 }
 
 /**
@@ -30,6 +34,10 @@ export async function modelFigures(
   model: tfl.LayersModel, accuracy: number, graph: PruningGraph, widths?: readonly number[],
 ): Promise<ModelFigures> {
   const storage = await modelStorage(model);
+  const fused = (await fuseBatchNorm(model)).model;
+  const fusedLatencyBatch1Ms = await latencyMs(fused, 1);
+  const fusedLatencyBatch64Ms = await latencyMs(fused, 64, 7);
+  fused.dispose();
   return {
     accuracy,
     params: graphParams(graph, widths),
@@ -38,6 +46,8 @@ export async function modelFigures(
     gzipBytes: storage.gzipBytes,
     latencyBatch1Ms: await latencyMs(model, 1),
     latencyBatch64Ms: await latencyMs(model, 64, 7),
+    fusedLatencyBatch1Ms,
+    fusedLatencyBatch64Ms,
   };
 }
 

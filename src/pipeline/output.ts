@@ -1,11 +1,13 @@
 /**
- * Writes a run's folder: model/ (tfjs format), history.json, metrics.json, report.html. The
+ * Writes a run's folder: model/ (tfjs format; the compact model, trainable further),
+ * model-deployed/ (the same with BatchNorm folded and ReLU fused, for inference), history.json,
+ * metrics.json, report.html. The
  * folder is assembled under a temporary name next to the target and renamed when complete, so
  * an interrupted run leaves no partial output; an existing target is refused, never overwritten.
  * Node and Deno only (a browser takes the same pieces from the PruneRun).
  */
 import { env } from '../env.ts';
-import { exportModel } from '../prune/index.ts';
+import { exportModel, fuseBatchNorm } from '../prune/index.ts';
 import { writeModelFiles } from '../platform/model-files.ts';
 import { reportHtml } from '../report/html.ts';
 import type { PruneRun } from './prune.ts';
@@ -23,6 +25,9 @@ export async function writeRunFolder(out: string, run: PruneRun, others: readonl
   try {
     await fs.mkdir(temp);
     await writeModelFiles(path.join(temp, 'model'), await exportModel(run.model));
+    const deployed = (await fuseBatchNorm(run.model)).model;
+    await writeModelFiles(path.join(temp, 'model-deployed'), await exportModel(deployed));
+    deployed.dispose();
     await fs.writeFile(path.join(temp, 'history.json'), JSON.stringify(run.history, null, 1) + '\n');
     await fs.writeFile(path.join(temp, 'metrics.json'), JSON.stringify({ ...run.metrics, baselines: others.map((o) => o.metrics) }, null, 1) + '\n');
     await fs.writeFile(path.join(temp, 'report.html'), reportHtml(run, others));

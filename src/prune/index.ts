@@ -12,3 +12,4 @@ export { exportModel, modelStorage, MODEL_FILE, WEIGHTS_FILE, type ModelExport }
 export { pruneSummary, type PruneSummary, type GroupSummary } from './summary.ts';
 export { writeModelFiles } from '../platform/model-files.ts';
 export { readModelFiles } from '../platform/model-files.ts';
+export { fuseBatchNorm, type FuseResult } from './fuse-batchnorm.ts';

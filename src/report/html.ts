@@ -12,21 +12,24 @@ const ms = (x: number) => `${x.toFixed(2)} ms`;
 
 /** Rows of the methods table: this run, plus any other runs given (e.g. the baselines). */
 export function methodsTable(runs: readonly PruneRun[]): string {
-  const head = ['method', 'acc. before', 'after compaction', 'after fine-tune', 'channels kept', 'params', 'FLOPs (MACs)', 'weights', 'gzip', 'batch 1', 'batch 64'];
+  const head = ['method', 'acc. before', 'after compaction', 'after fine-tune', 'channels kept', 'params', 'FLOPs (MACs)', 'weights', 'gzip', 'batch 1', 'batch 64', 'deployed¹ batch 1', 'deployed¹ batch 64'];
   const first = runs[0]!.metrics;
   const rows = [
     ['unpruned (network used)', pct(first.before.accuracy), '—', '—', `${first.channels.total}`, int(first.before.params), int(first.before.flops),
-      int(first.before.weightBytes), int(first.before.gzipBytes), ms(first.before.latencyBatch1Ms), ms(first.before.latencyBatch64Ms)],
+      int(first.before.weightBytes), int(first.before.gzipBytes), ms(first.before.latencyBatch1Ms), ms(first.before.latencyBatch64Ms),
+      ms(first.before.fusedLatencyBatch1Ms), ms(first.before.fusedLatencyBatch64Ms)],
     ...runs.map((r) => {
       const m = r.metrics;
       const label = m.method === 'contrast-sa' ? `contrast-sa (${STRUCTURE_LABELS[m.config.structureFrom]})` : m.method;
       return [label, pct(m.before.accuracy), pct(m.afterCompaction.accuracy), pct(m.after.accuracy), `${m.channels.kept} / ${m.channels.total}`,
         `${int(m.after.params)} (${pct(m.after.params / m.before.params)})`, `${int(m.after.flops)} (${pct(m.after.flops / m.before.flops)})`,
-        int(m.after.weightBytes), int(m.after.gzipBytes), ms(m.after.latencyBatch1Ms), ms(m.after.latencyBatch64Ms)];
+        int(m.after.weightBytes), int(m.after.gzipBytes), ms(m.after.latencyBatch1Ms), ms(m.after.latencyBatch64Ms),
+        ms(m.after.fusedLatencyBatch1Ms), ms(m.after.fusedLatencyBatch64Ms)];
     }),
   ];
   return `<table><thead><tr>${head.map((h) => `<th>${esc(h)}</th>`).join('')}</tr></thead><tbody>` +
-    rows.map((r) => `<tr>${r.map((c) => `<td>${esc(c)}</td>`).join('')}</tr>`).join('') + '</tbody></table>';
+    rows.map((r) => `<tr>${r.map((c) => `<td>${esc(c)}</td>`).join('')}</tr>`).join('') + '</tbody></table>' +
+    '<p>¹ Deployed: BatchNorm folded into the layer before it and ReLU fused into it (fuseBatchNorm), the form one ships; same outputs.</p>';
 }
 
 const STRUCTURE_LABELS: Record<string, string> = {

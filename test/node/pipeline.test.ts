@@ -90,7 +90,8 @@ describe('prune pipeline', () => {
   it('writes the run folder atomically and refuses an existing one', async () => {
     const out = join(dir, 'run');
     await writeRunFolder(out, run);
-    expect((await readdir(out)).sort()).toEqual(['history.json', 'metrics.json', 'model', 'report.html']);
+    expect((await readdir(out)).sort()).toEqual(['history.json', 'metrics.json', 'model', 'model-deployed', 'report.html']);
+    expect((await readdir(out + '/model-deployed')).sort()).toEqual(['model.json', 'weights.bin']);
     expect((await readdir(out + '/model')).sort()).toEqual(['model.json', 'weights.bin']);
     const html = await readFile(join(out, 'report.html'), 'utf8');
     expect(html).toContain('<svg');

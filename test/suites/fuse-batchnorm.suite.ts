@@ -1,0 +1,62 @@
+// fuseBatchNorm: the deployed form of a model (BN folded into the layer before it, ReLU fused)
+// gives the same outputs as the model in inference mode, on random chain, residual, concat and
+// depthwise models and on the reference networks, pruned or not; it removes exactly the foldable
+// BatchNorms, and leaves the input model unchanged.
+import * as tf from '@tensorflow/tfjs-core';
+import { suite, assert, assertAllClose, assertBitEqual, assertDeepEqual, assertEqual, testRng } from '../harness.ts';
+import { useTfjsBackend } from '../tfjs.ts';
+import { fuseBatchNorm, referenceModel, buildGraph, compactModel } from 'slimprune';
+import { RANDOM_KINDS, predict, randomMasks, randomModel, randomizeWeights, weightSnapshot } from './random-models.ts';
+
+function input(model: { inputs: { shape: (number | null)[] }[] }, batch: number, seed: number): tf.Tensor {
+  return tf.randomNormal([batch, ...(model.inputs[0]!.shape.slice(1) as number[])], 0, 1, 'float32', seed);
+}
+
+const count = (model: { layers: { getClassName(): string }[] }, className: string) =>
+  model.layers.filter((l) => l.getClassName() === className).length;
+
+export const fuseBatchNormSuite = suite('fuse BatchNorm for deployment', (test) => {
+  test('fused ≡ original on random chain, residual, concat and depthwise models', async () => {
+    await useTfjsBackend('cpu');
+    const rng = testRng(211);
+    for (const kind of RANDOM_KINDS) {
+      for (let trial = 0; trial < 3; trial++) {
+        const model = randomModel(kind, rng);
+        randomizeWeights(model, rng);
+        const before = weightSnapshot(model);
+        const { model: fused, fused: records } = await fuseBatchNorm(model);
+        assert(records.length >= 1, `${kind} #${trial}: expected at least one BatchNorm folded`);
+        assertEqual(count(fused, 'BatchNormalization'), count(model, 'BatchNormalization') - records.length, `${kind} #${trial}: BatchNorms left`);
+        const x = input(model, 2, trial);
+        const want = predict(model, x);
+        const scale = want.reduce((m, v) => Math.max(m, Math.abs(v)), 0);
+        assertAllClose(predict(fused, x), want, { rtol: 1e-4, atol: 1e-5 * scale }, `${kind} #${trial}: fused vs original`);
+        weightSnapshot(model).forEach((w, i) => assertBitEqual(w, before[i]!, `${kind} #${trial}: input weight ${i} unchanged`));
+        tf.dispose(x);
+        [model, fused].forEach((m) => m.dispose());
+      }
+    }
+  });
+
+  test('LeNet-5-BN, whole and compacted: three BatchNorms and three ReLUs fused, same outputs', async () => {
+    await useTfjsBackend('cpu');
+    const rng = testRng(17);
+    const model = referenceModel('mnist-lenet', { seed: 2 });
+    randomizeWeights(model, rng);
+    const graph = buildGraph(model);
+    const compact = (await compactModel(model, randomMasks(graph, rng, 0.5), { graph })).model;
+    for (const [name, m] of [['whole', model], ['compact', compact]] as const) {
+      const { model: fused, fused: records } = await fuseBatchNorm(m);
+      assertDeepEqual(records.map((r) => [r.batchNorm, r.into, r.relu]), [['bn1', 'conv1', 'relu1'], ['bn2', 'conv2', 'relu2'], ['bn3', 'fc1', 'relu3']], `${name}: what was fused`);
+      assertEqual(count(fused, 'BatchNormalization') + count(fused, 'ReLU'), 0, `${name}: no BatchNorm or ReLU layer left`);
+      assertEqual(fused.countParams(), m.countParams() - records.reduce((n, r) => n + 3 * (m.getLayer(r.batchNorm).getWeights()[0]!.size), 0), `${name}: parameters (BN's four per channel become one bias)`);
+      const x = input(m, 3, 9);
+      const want = predict(m, x);
+      assertAllClose(predict(fused, x), want, { rtol: 1e-4, atol: 1e-6 }, `${name}: fused vs original`);
+      tf.dispose(x);
+      fused.dispose();
+    }
+    model.dispose();
+    compact.dispose();
+  });
+});
