@@ -104,3 +104,4 @@ export { networkJobs, trainNetworks, type NetworkJob, type TrainedNetwork, type 
 export { networkKey, memoryNetworkCache, type NetworkCache, type CachedNetwork, type PlainWeights } from './pipeline/network-cache.ts';
 export { folderNetworkCache } from './platform/network-files.ts';
 export { defaultCacheDir } from './platform/files.ts';
+export { pathExists, writeFolderAtomic, type FolderFile } from './platform/folder-files.ts';

@@ -4,10 +4,9 @@
  *   slimprune data cifar10
  * Arguments are parsed by commander (a well-kept, dependency-free parser with generated --help).
  */
-import { stat } from 'node:fs/promises';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import {
-  prune, loadTaskData, prepareCifar10, readModelFiles, evaluateModel, useTrainingBackend, folderNetworkCache, defaultCacheDir, networkJobs, trainNetworks, resolveConfig, writeRunFolder, hardwareConcurrency, PRUNE_METHODS, STRUCTURE_TARGETS, REFERENCE_TASKS, type PruneConfig, type PruneRun, type ReferenceTask,
+  prune, pathExists, loadTaskData, prepareCifar10, readModelFiles, evaluateModel, useTrainingBackend, folderNetworkCache, defaultCacheDir, networkJobs, trainNetworks, resolveConfig, writeRunFolder, hardwareConcurrency, PRUNE_METHODS, STRUCTURE_TARGETS, REFERENCE_TASKS, type PruneConfig, type PruneRun, type ReferenceTask,
 } from 'slimprune';
 
 import { progressPrinter } from './progress.ts';
@@ -28,8 +27,6 @@ const BUDGETS: Record<string, Partial<PruneConfig>> = {
   quick: { trainImages: 30_000, epochs: 3, fineTuneEpochs: 1, restarts: 4 },
   full: {},
 };
-
-const pathExists = (path: string) => stat(path).then(() => true, () => false);
 
 const program = new Command();
 program.name('slimprune').description('Structured pruning of CNNs by contrast loss and simulated annealing (Wang, Wang & Chen 2023)');
