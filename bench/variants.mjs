@@ -58,8 +58,8 @@ for (const n of await trainNetworks(data, jobs, {
 process.stderr.write(`networks ready in ${((performance.now() - t0) / 1000).toFixed(0)} s\n`);
 
 const pct = (x) => `${(100 * x).toFixed(2)}%`;
-console.log('| variant | acc. before | after compaction | after fine-tuning | channels kept | params | FLOPs | latency b1 / b64 (unpruned) | deployed b1 / b64 (unpruned) | seconds |');
-console.log('|---|---|---|---|---|---|---|---|---|---|');
+console.log('| variant | acc. before | after compaction | after fine-tuning | channels kept | params | FLOPs | latency b1 / b64 (unpruned) | deployed b1 / b64 (unpruned) | fine-tune curve | seconds |');
+console.log('|---|---|---|---|---|---|---|---|---|---|---|');
 for (const v of variants) {
   const started = performance.now();
   const run = await prune(v.config, { data, cache });
@@ -70,7 +70,7 @@ for (const v of variants) {
       `${m.after.flops.toLocaleString('en')} (${((100 * m.after.flops) / m.before.flops).toFixed(1)}%) | ` +
       `${m.after.latencyBatch1Ms.toFixed(2)} / ${m.after.latencyBatch64Ms.toFixed(1)} ms (${m.before.latencyBatch1Ms.toFixed(2)} / ${m.before.latencyBatch64Ms.toFixed(1)}) | ` +
       `${m.after.fusedLatencyBatch1Ms.toFixed(2)} / ${m.after.fusedLatencyBatch64Ms.toFixed(1)} ms (${m.before.fusedLatencyBatch1Ms.toFixed(2)} / ${m.before.fusedLatencyBatch64Ms.toFixed(1)}) | ` +
-      `${((performance.now() - started) / 1000).toFixed(0)} |`,
+      `${m.fineTuneAccuracy.map(pct).join(' → ')} | ${((performance.now() - started) / 1000).toFixed(0)} |`,
   );
   if (args.jsonl) appendFileSync(args.jsonl, JSON.stringify({ variant: v.label, budget: args.budget, ...m }) + '\n');
   run.model.dispose();

@@ -184,10 +184,16 @@ async function trainOnPool(
   const { createPool } = await import('../pool/pool.ts');
   // A training whose own code threw would throw again: retry only crashed or lost workers.
   const pool = createPool({ size, retries: 1, shouldRetry: (f) => f.kind !== 'error' });
+  // Longest first (images × epochs), so the full-set network does not start last and run alone.
+  const cost = (j: NetworkJob) => j.indices.length * j.recipe.epochs;
+  const order = jobs.map((_, i) => i).sort((a, b) => cost(jobs[b]!) - cost(jobs[a]!) || a - b);
   try {
-    return await pool.map(jobs.map((j) => ({ type: 'train' as const, ...j })), {
-      onProgress: (p, info) => onProgress?.(slots[info.index]!, p),
+    const results = await pool.map(order.map((i) => ({ type: 'train' as const, ...jobs[i]! })), {
+      onProgress: (p, info) => onProgress?.(slots[order[info.index]!]!, p),
     });
+    const inJobOrder: CachedNetwork[] = new Array(jobs.length);
+    order.forEach((i, r) => (inJobOrder[i] = results[r]!));
+    return inJobOrder;
   } finally {
     await pool.close();
   }

@@ -35,6 +35,8 @@ export interface PruneMetrics {
   readonly runtime: string;
   readonly before: ModelFigures;
   readonly afterCompaction: { readonly accuracy: number };
+  /** Test accuracy after each fine-tuning epoch. */
+  readonly fineTuneAccuracy: readonly number[];
   readonly after: ModelFigures;
   readonly groups: { readonly layers: readonly string[]; readonly width: number; readonly kept: number; readonly threshold: number }[];
   readonly channels: { readonly total: number; readonly kept: number };
@@ -124,6 +126,7 @@ export async function prune(config: PruneConfig, options: PruneOptions = {}): Pr
   });
   const compactAccuracy = (await evaluate(compact.model, tests)).accuracy;
 
+  const fineTuneAccuracy: number[] = [];
   await timed('fine-tune', async () => {
     if (c.fineTuneEpochs === 0) return;
     const recipe = sparsityRecipeFor(c);
@@ -139,6 +142,11 @@ export async function prune(config: PruneConfig, options: PruneOptions = {}): Pr
     };
     await train(compact.model, batcherFor(c, data, pool, c.seed + 7), fineTune, {
       onProgress: (p) => say('fine-tune', 'fine-tuning the compact model', { training: p }),
+      // Test accuracy after every epoch: the fine-tuning budget is judged by this curve (METHOD.md §8).
+      evaluation: tests,
+      onEpochEnd: (e) => {
+        if (e.evaluation) fineTuneAccuracy.push(e.evaluation.accuracy);
+      },
     });
   });
 
@@ -165,6 +173,7 @@ export async function prune(config: PruneConfig, options: PruneOptions = {}): Pr
       runtime: env.runtime,
       before: measured.before,
       afterCompaction: { accuracy: compactAccuracy },
+      fineTuneAccuracy,
       after: measured.after,
       groups,
       channels: { total: groups.reduce((a, g) => a + g.width, 0), kept: groups.reduce((a, g) => a + g.kept, 0) },

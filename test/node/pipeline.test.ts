@@ -35,6 +35,8 @@ describe('prune pipeline', () => {
     expect(m.before.accuracy).toBeGreaterThan(0.3); // 300 images, one epoch: far above chance
     expect(run.model.countParams()).toBe(m.after.params);
     expect(run.decision.selection?.restarts).toHaveLength(2);
+    expect(m.fineTuneAccuracy).toHaveLength(1);
+    expect(m.fineTuneAccuracy.at(-1)).toBe(m.after.accuracy);
   });
 
   it('training the K networks on 2 workers gives the same run as in this thread', async () => {
