@@ -140,13 +140,13 @@ export async function trainNetworks(data: TaskData, jobs: readonly NetworkJob[],
   }
   const missing = [...new Set(keys)].filter((k) => !found.has(k)).map((k) => keys.indexOf(k));
   const workers = Math.min(options.workers ?? 1, missing.length);
-  const trained = workers > 1
-    ? await trainOnPool(missing.map((i) => jobs[i]!), missing, options.onProgress, workers)
-    : await trainHere(data, missing.map((i) => jobs[i]!), missing, options.onProgress);
-  for (let m = 0; m < missing.length; m++) {
-    found.set(keys[missing[m]!]!, trained[m]!);
-    await options.cache?.put(keys[missing[m]!]!, trained[m]!);
-  }
+  // Each network goes into the cache as soon as it is trained: an interrupted run keeps those.
+  const done = async (slot: number, network: CachedNetwork) => {
+    found.set(keys[slot]!, network);
+    await options.cache?.put(keys[slot]!, network);
+  };
+  const trainMissing = workers > 1 ? trainOnPool : trainHere;
+  await trainMissing(data, missing.map((i) => jobs[i]!), missing, { ...options, workers, done });
   return Promise.all(jobs.map(async (job, i) => {
     const network = found.get(keys[i]!)!;
     return {
@@ -156,44 +156,41 @@ export async function trainNetworks(data: TaskData, jobs: readonly NetworkJob[],
   }));
 }
 
-async function trainHere(
-  data: TaskData, jobs: readonly NetworkJob[], slots: readonly number[], onProgress: TrainNetworksOptions['onProgress'],
-): Promise<CachedNetwork[]> {
-  const out: CachedNetwork[] = [];
+interface TrainMissingOptions extends TrainNetworksOptions {
+  readonly workers: number;
+  readonly done: (slot: number, network: CachedNetwork) => Promise<void>;
+}
+
+async function trainHere(data: TaskData, jobs: readonly NetworkJob[], slots: readonly number[], options: TrainMissingOptions): Promise<void> {
   for (let j = 0; j < jobs.length; j++) {
     const job = jobs[j]!;
     const started = performance.now();
     const model = await initialModel(job.config);
     const result = await train(model, batcherFor(job.config, data, job.indices, job.batchSeed), job.recipe, {
-      onProgress: (p) => onProgress?.(slots[j]!, p),
+      onProgress: (p) => options.onProgress?.(slots[j]!, p),
     });
-    out.push({ weights: plainWeights(model), polarization: result.polarization, seconds: (performance.now() - started) / 1000 });
+    await options.done(slots[j]!, { weights: plainWeights(model), polarization: result.polarization, seconds: (performance.now() - started) / 1000 });
     model.dispose();
   }
-  return out;
 }
 
 /**
  * The trainings as jobs on a worker pool, one network per worker (ARCHITECTURE.md). Each worker
- * loads the task's data itself and builds the network from the run's seed; the weights come back
- * as plain arrays, so the result equals the serial run's on the same backend.
+ * loads the task's data itself and builds the initial network; the weights come back as plain
+ * arrays, so the result equals the serial run's on the same backend.
  */
-async function trainOnPool(
-  jobs: readonly NetworkJob[], slots: readonly number[], onProgress: TrainNetworksOptions['onProgress'], size: number,
-): Promise<CachedNetwork[]> {
+async function trainOnPool(_data: TaskData, jobs: readonly NetworkJob[], slots: readonly number[], options: TrainMissingOptions): Promise<void> {
   const { createPool } = await import('../pool/pool.ts');
   // A training whose own code threw would throw again: retry only crashed or lost workers.
-  const pool = createPool({ size, retries: 1, shouldRetry: (f) => f.kind !== 'error' });
+  const pool = createPool({ size: options.workers, retries: 1, shouldRetry: (f) => f.kind !== 'error' });
   // Longest first (images × epochs), so the full-set network does not start last and run alone.
   const cost = (j: NetworkJob) => j.indices.length * j.recipe.epochs;
   const order = jobs.map((_, i) => i).sort((a, b) => cost(jobs[b]!) - cost(jobs[a]!) || a - b);
   try {
-    const results = await pool.map(order.map((i) => ({ type: 'train' as const, ...jobs[i]! })), {
-      onProgress: (p, info) => onProgress?.(slots[order[info.index]!]!, p),
-    });
-    const inJobOrder: CachedNetwork[] = new Array(jobs.length);
-    order.forEach((i, r) => (inJobOrder[i] = results[r]!));
-    return inJobOrder;
+    await Promise.all(order.map(async (i) => {
+      const result = await pool.run({ type: 'train' as const, ...jobs[i]! }, { onProgress: (p) => options.onProgress?.(slots[i]!, p) });
+      await options.done(slots[i]!, result);
+    }));
   } finally {
     await pool.close();
   }

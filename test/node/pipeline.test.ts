@@ -68,7 +68,7 @@ describe('prune pipeline', () => {
     const polarization = await prune({ ...TINY, method: 'polarization', lambda: 0.05 }, { data, cache });
     expect(polarization.metrics.networksTrained.map((n) => n.cached)).toEqual([true]);
     expect(polarization.metrics.before.accuracy).toBe(first.metrics.before.accuracy);
-  }, 240_000);
+  }, 600_000);
 
   it('keeps networks in a folder cache between runs', async () => {
     const folder = join(dir, 'networks');
