@@ -25,9 +25,11 @@ describe('prune pipeline', () => {
 
   it('trains K networks, selects a structure, compacts and measures', () => {
     const m = run.metrics;
-    expect(m.networksTrained).toHaveLength(3);
-    expect(m.networksTrained.map((n) => n.images)).toEqual([300, 300, 300]);
-    expect(m.network).toBeGreaterThanOrEqual(0);
+    // The default structure variant ('full'): K = 3 networks on thirds, one on the whole set.
+    expect(m.config.structureFrom).toBe('full');
+    expect(m.networksTrained.map((n) => n.images)).toEqual([300, 300, 300, 900]);
+    expect(m.network).toBe(3);
+    expect(m.groups.map((g) => g.kept)).toEqual(run.decision.selection!.widths[run.decision.network]);
     expect(m.groups.map((g) => g.width)).toEqual([20, 50, 500]);
     for (const g of m.groups) expect(g.kept).toBeGreaterThanOrEqual(1);
     expect(m.after.params).toBeLessThanOrEqual(m.before.params);
@@ -51,8 +53,9 @@ describe('prune pipeline', () => {
     const full = { ...TINY, method: 'contrast-sa' as const, networks: 3, lambda: 0.05, structureFrom: 'full' as const };
     const first = await prune(full, { data, cache });
     expect(first.metrics.networksTrained.map((n) => n.cached)).toEqual([false, false, false, false]);
-    // The K networks equal the k-star run's (same inputs), which trained without a cache.
-    expect(first.metrics.networksTrained.slice(0, 3).map((n) => n.testAccuracy)).toEqual(run.metrics.networksTrained.map((n) => n.testAccuracy));
+    // The networks equal those of the run without a cache (same inputs).
+    expect(first.metrics.networksTrained.map((n) => n.testAccuracy)).toEqual(run.metrics.networksTrained.map((n) => n.testAccuracy));
+    expect(first.metrics.after.accuracy).toBe(run.metrics.after.accuracy);
     const again = await prune(full, { data, cache });
     expect(again.metrics.networksTrained.map((n) => n.cached)).toEqual([true, true, true, true]);
     expect(again.metrics.after.accuracy).toBe(first.metrics.after.accuracy);
