@@ -6,7 +6,7 @@
  */
 import { Command, InvalidArgumentError, Option } from 'commander';
 import {
-  prune, pathExists, loadTaskData, prepareCifar10, readModelFiles, evaluateModel, useTrainingBackend, folderNetworkCache, defaultCacheDir, networkJobs, trainNetworks, resolveConfig, writeRunFolder, hardwareConcurrency, PRUNE_METHODS, STRUCTURE_TARGETS, REFERENCE_TASKS, type PruneConfig, type PruneRun, type ReferenceTask,
+  env, prune, pathExists, loadTaskData, prepareCifar10, readModelFiles, evaluateModel, useTrainingBackend, folderNetworkCache, defaultCacheDir, networkJobs, trainNetworks, resolveConfig, writeRunFolder, hardwareConcurrency, PRUNE_METHODS, STRUCTURE_TARGETS, REFERENCE_TASKS, type PruneConfig, type PruneRun, type ReferenceTask,
 } from 'slimprune';
 
 import { progressPrinter } from './progress.ts';
@@ -142,7 +142,7 @@ program
     const data = await loadTaskData(o.task, o.data);
     const f = await evaluateModel(model, data);
     if (o.json) {
-      process.stdout.write(JSON.stringify({ model: o.model, task: o.task, runtime: 'node', ...f }, null, 1) + '\n');
+      process.stdout.write(JSON.stringify({ model: o.model, task: o.task, runtime: env.runtime, ...f }, null, 1) + '\n');
       return;
     }
     process.stdout.write(

@@ -25,7 +25,10 @@ function userModel(location: string): Promise<UserModel> {
     entry = (async () => {
       const artifacts = await readModelArtifacts(location);
       const topology = new TextEncoder().encode(JSON.stringify(artifacts.modelTopology));
-      const fingerprint = await md5Hex(new Uint8Array([...topology, ...new Uint8Array(artifacts.weightData)]));
+      const both = new Uint8Array(topology.length + artifacts.weightData.byteLength);
+      both.set(topology);
+      both.set(new Uint8Array(artifacts.weightData), topology.length);
+      const fingerprint = await md5Hex(both);
       return { artifacts, fingerprint };
     })();
     entry.catch(() => userModels.delete(location));

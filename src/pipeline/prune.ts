@@ -152,7 +152,8 @@ export async function prune(config: PruneConfig, options: PruneOptions = {}): Pr
 
   const measured = await timed('measure', async () => {
     say('measure', 'accuracy, storage and latency');
-    const finalAccuracy = (await evaluate(compact.model, tests)).accuracy;
+    // Fine-tuning evaluated the test set after its last epoch already.
+    const finalAccuracy = fineTuneAccuracy.at(-1) ?? compactAccuracy;
     const before = await modelFigures(chosen, chosenAccuracy, graph);
     const after = await modelFigures(compact.model, finalAccuracy, graph, compact.widths);
     return { before, after };

@@ -6,11 +6,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { suite, assert, assertAllClose, assertBitEqual, assertDeepEqual, assertEqual, testRng } from '../harness.ts';
 import { useTfjsBackend } from '../tfjs.ts';
 import { fuseBatchNorm, referenceModel, buildGraph, compactModel } from 'slimprune';
-import { RANDOM_KINDS, predict, randomMasks, randomModel, randomizeWeights, weightSnapshot } from './random-models.ts';
-
-function input(model: { inputs: { shape: (number | null)[] }[] }, batch: number, seed: number): tf.Tensor {
-  return tf.randomNormal([batch, ...(model.inputs[0]!.shape.slice(1) as number[])], 0, 1, 'float32', seed);
-}
+import { RANDOM_KINDS, input, predict, randomMasks, randomModel, randomizeWeights, weightSnapshot } from './random-models.ts';
 
 const count = (model: { layers: { getClassName(): string }[] }, className: string) =>
   model.layers.filter((l) => l.getClassName() === className).length;

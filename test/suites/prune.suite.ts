@@ -9,14 +9,9 @@ import {
   exportModel, modelStorage, pruneSummary, type PruningGraph,
 } from 'slimprune';
 import { useTfjsBackend } from '../tfjs.ts';
-import { RANDOM_KINDS, predict, randomMasks, randomModel, randomizeWeights, weightSnapshot } from './random-models.ts';
+import { RANDOM_KINDS, input, predict, randomMasks, randomModel, randomizeWeights, weightSnapshot } from './random-models.ts';
 
 type T = tfl.SymbolicTensor;
-
-function input(model: tfl.LayersModel, batch: number, seed: number): tf.Tensor {
-  const shape = [batch, ...(model.inputs[0]!.shape.slice(1) as number[])];
-  return tf.randomNormal(shape, 0, 1, 'float32', seed);
-}
 
 /** Every consumer of a pruned channel here sees every tap: 1×1 and valid convs, dense layers, a valid depthwise conv. */
 function exactFoldModel(): tfl.LayersModel {

@@ -136,6 +136,11 @@ export function randomMasks(graph: PruningGraph, rng: Rng, keep = 0.5): Uint32Ar
 }
 
 /** The model's output on x, as a Float32Array. */
+/** A seeded standard-normal batch of the model's input shape. */
+export function input(model: tfl.LayersModel, batch: number, seed: number): tf.Tensor {
+  return tf.randomNormal([batch, ...(model.inputs[0]!.shape.slice(1) as number[])], 0, 1, 'float32', seed);
+}
+
 export function predict(model: tfl.LayersModel, x: tf.Tensor): Float32Array {
   return tf.tidy(() => (model.predict(x) as tf.Tensor).dataSync() as Float32Array).slice();
 }

@@ -33,9 +33,20 @@ function fromIdx(name: string, images: Uint8Array, imagesFile: string, labels: U
   });
 }
 
+/**
+ * Promise.all, but a failure is reported in list order, not in the order the reads happen to
+ * fail: the same missing folder gives the same message every time.
+ */
+async function allInOrder<T extends readonly unknown[]>(reads: { [K in keyof T]: Promise<T[K]> }): Promise<T> {
+  const settled = await Promise.allSettled(reads);
+  const failed = settled.find((r) => r.status === 'rejected');
+  if (failed) throw (failed as PromiseRejectedResult).reason;
+  return settled.map((r) => (r as PromiseFulfilledResult<unknown>).value) as unknown as T;
+}
+
 /** One set from an idx3-ubyte image file and an idx1-ubyte label file, paths or URLs, plain or gzip. */
 export async function loadIdxImageSet(files: IdxImageSetFiles): Promise<ImageSet> {
-  const [images, labels] = await Promise.all([
+  const [images, labels] = await allInOrder([
     readDataLocation(files.images, files.imagesMd5 ? { md5: files.imagesMd5 } : {}),
     readDataLocation(files.labels, files.labelsMd5 ? { md5: files.labelsMd5 } : {}),
   ]);
@@ -62,7 +73,7 @@ export async function loadIdxFolder(folder: DataLocation, options: IdxFolderOpti
       ...(options.md5?.[file] ? { md5: options.md5[file] } : {}),
       ...(options.missing ? { missing: options.missing } : {}),
     });
-  const [trainImages, trainLabels, testImages, testLabels] = await Promise.all([
+  const [trainImages, trainLabels, testImages, testLabels] = await allInOrder([
     read(IDX_FILES.trainImages), read(IDX_FILES.trainLabels), read(IDX_FILES.testImages), read(IDX_FILES.testLabels),
   ]);
   const classes = options.classes ?? 10;
