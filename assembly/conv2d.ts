@@ -219,6 +219,79 @@ function build_backprop_input_indirection(g: usize, dy: usize, zero: usize, ind:
 }
 
 // ---------------------------------------------------------------------------------------------
+// Width-merged rows. With unit dilation in width, the kw taps of one filter row read kw adjacent
+// input pixels, i.e. kw*inC contiguous floats: one indirection entry can cover them all, so the
+// GEMM runs kh taps of kw*inC channels instead of kh*kw taps of inC. This matters where inC is
+// small: with LeNet's 1-channel input every tap was a pointer load for one multiply-add per lane,
+// and conv1 ran at about a seventh of conv2's GFLOP/s. Where a tap can fall outside the input in
+// width (padding, or a stride that overruns the right edge), the rows are read from a copy of the
+// input padded with zero columns, which costs one pass over the input.
+
+/** Whether the kw taps of a filter row merge into one contiguous input row. */
+@inline function merges_width(g: usize): bool {
+  return field(g, 8) > 1 && field(g, 14) == 1;
+}
+
+/** Columns a merged row may reach: padded column j is input column j - padLeft. */
+@inline function merged_columns(g: usize): i32 {
+  return (field(g, 5) - 1) * field(g, 10) + field(g, 8);
+}
+
+@inline function needs_width_padding(g: usize): bool {
+  return merges_width(g) && (field(g, 12) > 0 || merged_columns(g) - field(g, 12) > field(g, 2));
+}
+
+/** Bytes of the zero row read where a (merged) row falls outside the input. */
+@inline function zero_row_bytes(g: usize): usize {
+  const floats = merges_width(g) ? field(g, 8) * field(g, 3) : field(g, 3);
+  return (<usize>floats << 2) + 32;
+}
+
+/** Bytes of the width-padded copy of the input (0 when none is needed). */
+@inline function width_padded_bytes(g: usize): usize {
+  if (!needs_width_padding(g)) return 0;
+  return <usize>field(g, 0) * field(g, 1) * merged_columns(g) * field(g, 3) * 4;
+}
+
+/**
+ * ind[((b*outH + oy)*outW + ox)*kh + ky] = address of the kw*inC floats that filter row ky of
+ * output pixel (b, oy, ox) reads, or `zero` where that row falls outside the input in height.
+ * Reads x itself when no tap leaves it in width, else a zero-padded copy written to `padded`.
+ */
+function build_merged_indirection(g: usize, x: usize, padded: usize, zero: usize, ind: usize): void {
+  const batch = field(g, 0), inH = field(g, 1), inW = field(g, 2), inC = field(g, 3);
+  const outH = field(g, 4), outW = field(g, 5), kh = field(g, 7);
+  const sh = field(g, 9), sw = field(g, 10), pt = field(g, 11), pl = field(g, 12), dh = field(g, 13);
+  const pixelBytes = <usize>inC << 2;
+  let src = x;
+  let srcW = inW;
+  if (needs_width_padding(g)) {
+    srcW = merged_columns(g);
+    const rowBytes = <usize>srcW * pixelBytes;
+    const copyCols = min(inW, srcW - pl);
+    for (let r = 0; r < batch * inH; r++) {
+      const dst = padded + <usize>r * rowBytes;
+      memory.fill(dst, 0, rowBytes);
+      if (copyCols > 0) memory.copy(dst + <usize>pl * pixelBytes, x + <usize>r * inW * pixelBytes, <usize>copyCols * pixelBytes);
+    }
+    src = padded;
+  }
+  let p = ind;
+  for (let b = 0; b < batch; b++) {
+    for (let oy = 0; oy < outH; oy++) {
+      for (let ox = 0; ox < outW; ox++) {
+        for (let ky = 0; ky < kh; ky++) {
+          const iy = oy * sh - pt + ky * dh;
+          const addr = <u32>iy < <u32>inH ? src + <usize>((b * inH + iy) * srcW + ox * sw) * pixelBytes : zero;
+          store<u32>(p, <u32>addr);
+          p += 4;
+        }
+      }
+    }
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
 // Filter packing.
 
 /** HWIO f[tap][ci][co] -> [co/8][tap][ci][8], zero-padded. */
@@ -273,11 +346,13 @@ function forward_layout_raw(g: usize, scratch: usize): usize {
   const rows = field(g, 0) * field(g, 4) * field(g, 5);
   const packed = align16(scratch);
   const zero = align16(packed + <usize>((outC + NR - 1) / NR) * taps * inC * (NR << 2));
-  const ind = align16(zero + (<usize>inC << 2) + 32);
+  const padded = align16(zero + zero_row_bytes(g));
+  const ind = align16(padded + width_padded_bytes(g));
   const end = ind + (<usize>rows * taps << 2);
   store<usize>(LAYOUT, packed);
   store<usize>(LAYOUT, zero, 4);
   store<usize>(LAYOUT, ind, 8);
+  store<usize>(LAYOUT, padded, 12);
   return end - scratch + 16;
 }
 
@@ -295,14 +370,21 @@ export function conv2d_scratch_bytes(g: usize): usize {
  */
 export function conv2d_f32(g: usize, x: usize, f: usize, bias: usize, y: usize, scratch: usize): void {
   forward_layout_raw(g, scratch);
-  const packed = layout_get(0), zero = layout_get(1), ind = layout_get(2);
-  const inC = field(g, 3), outC = field(g, 6), taps = field(g, 7) * field(g, 8);
+  const packed = layout_get(0), zero = layout_get(1), ind = layout_get(2), padded = layout_get(3);
+  const inC = field(g, 3), outC = field(g, 6), kh = field(g, 7), kw = field(g, 8);
   const rows = field(g, 0) * field(g, 4) * field(g, 5);
-  const flags = field(g, 15);
-  memory.fill(zero, 0, (<usize>inC << 2) + 32);
+  const flags = field(g, 15) & (FLAG_BIAS | FLAG_RELU);
+  memory.fill(zero, 0, zero_row_bytes(g));
+  // The packed order [co/8][ky][kx][ci][8] is the same whether a row holds one tap's channels or a
+  // whole filter row's (kx, ci): only the indirection changes.
   pack_filter_forward(g, f, packed);
-  build_forward_indirection(g, x, <usize>inC << 2, zero, ind);
-  igemm_f32(rows, outC, taps, inC, ind, packed, bias, y, outC, flags & (FLAG_BIAS | FLAG_RELU));
+  if (merges_width(g)) {
+    build_merged_indirection(g, x, padded, zero, ind);
+    igemm_f32(rows, outC, kh, kw * inC, ind, packed, bias, y, outC, flags);
+  } else {
+    build_forward_indirection(g, x, <usize>inC << 2, zero, ind);
+    igemm_f32(rows, outC, kh * kw, inC, ind, packed, bias, y, outC, flags);
+  }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -353,11 +435,13 @@ function backprop_filter_layout(g: usize, scratch: usize): usize {
   const padded = ((outC + NR - 1) / NR) * NR;
   const acc = align16(scratch);
   const zero = align16(acc + <usize>taps * inC * padded * 4);
-  const ind = align16(zero + (<usize>inC << 2) + 32);
+  const widthPadded = align16(zero + zero_row_bytes(g));
+  const ind = align16(widthPadded + width_padded_bytes(g));
   const end = ind + (<usize>rows * taps << 2);
   store<usize>(LAYOUT, acc);
   store<usize>(LAYOUT, zero, 4);
   store<usize>(LAYOUT, ind, 8);
+  store<usize>(LAYOUT, widthPadded, 12);
   return end - scratch + 16;
 }
 
@@ -419,16 +503,22 @@ function filter_grad_1x8(
  */
 export function conv2d_backprop_filter_f32(g: usize, x: usize, dy: usize, df: usize, scratch: usize): void {
   backprop_filter_layout(g, scratch);
-  const acc = layout_get(0), zero = layout_get(1), ind = layout_get(2);
-  const inC = field(g, 3), outC = field(g, 6), taps = field(g, 7) * field(g, 8);
+  const acc = layout_get(0), zero = layout_get(1), ind = layout_get(2), widthPadded = layout_get(3);
+  const outC = field(g, 6);
   const rows = field(g, 0) * field(g, 4) * field(g, 5);
   const blocks = (outC + NR - 1) / NR;
   const padded = blocks * NR;
   const ldAcc = <usize>padded << 2;
   const ldDy = <usize>outC << 2;
-  memory.fill(zero, 0, (<usize>inC << 2) + 32);
+  // With merged rows (see above) a "tap" is a filter row and its channels are (kx, ci): the
+  // accumulator's [ky][kx][ci] order is the same either way.
+  const merged = merges_width(g);
+  const taps = merged ? field(g, 7) : field(g, 7) * field(g, 8);
+  const inC = merged ? field(g, 8) * field(g, 3) : field(g, 3);
+  memory.fill(zero, 0, zero_row_bytes(g));
   memory.fill(acc, 0, <usize>taps * inC * ldAcc);
-  build_forward_indirection(g, x, <usize>inC << 2, zero, ind);
+  if (merged) build_merged_indirection(g, x, widthPadded, zero, ind);
+  else build_forward_indirection(g, x, <usize>inC << 2, zero, ind);
   for (let p0 = 0; p0 < rows; p0 += PIXEL_CHUNK) {
     const p1 = min(p0 + PIXEL_CHUNK, rows);
     for (let t = 0; t < taps; t++) {
