@@ -10,8 +10,10 @@
 //
 // The worker entry bundles comlink instead: a module Web Worker resolves bare specifiers through
 // no import map (browsers do not apply the page's import map to workers), so dist/worker.js must
-// be loadable by URL alone, in every runtime. Its copy of comlink talks to the library's by
-// messages only, so the two copies never share state.
+// be loadable by URL alone, in every runtime, for the jobs that need no tfjs (annealing). Its copy
+// of comlink talks to the library's by messages only, so the two copies never share state. The
+// 'train' job imports tfjs lazily: Node and Deno resolve it; for a browser, the app's bundler
+// bundles the worker with tfjs, as test/run-browser.mjs does.
 import typescript from '@rollup/plugin-typescript';
 import { nodeResolve } from '@rollup/plugin-node-resolve';
 import { stripTypes } from './scripts/strip-types.mjs';

@@ -3,7 +3,7 @@
 // that shares memory with workers must be), opens the page, prints each case and ends with one
 // summary line. Exit code 1 if a case failed or the page errored.
 import { createServer } from 'node:http';
-import { copyFile, readFile, rm, writeFile, cp } from 'node:fs/promises';
+import { readFile, rm, writeFile } from 'node:fs/promises';
 import { extname, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { rollup } from 'rollup';
@@ -20,6 +20,8 @@ const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const RUN_TIMEOUT_MS = 10 * 60_000;
 /** Marks the page's console lines that are results (see test/browser/entry.ts). */
 const RESULT_PREFIX = '[slimprune-test]';
+/** SLIMPRUNE_SUITES=<regex>: run only the suites whose name matches (the page reads ?suites=). */
+const SUITES = process.env.SLIMPRUNE_SUITES;
 
 /** `slimprune` is the built bundle, as in vitest.config.ts and deno.json. */
 function slimpruneAlias() {
@@ -30,20 +32,24 @@ function slimpruneAlias() {
   return { name: 'slimprune-alias', resolveId: (id) => targets[id] ?? null };
 }
 
-async function bundle() {
-  await rm(outDir, { recursive: true, force: true });
+/** What a user's bundler does for a browser: resolve the packages, convert CommonJS. */
+function browserPlugins() {
+  return [
+    slimpruneAlias(),
+    // `browser`: the packages' own browser maps stub fs, worker_threads and friends.
+    nodeResolve({ browser: true, preferBuiltins: false }),
+    // tfjs's ESM imports CommonJS-only packages (long, seedrandom, the emscripten glue).
+    commonjs(),
+    // Not @rollup/plugin-typescript: `npm run typecheck` checks these files already, and a
+    // second type-checking pass doubled the time of this runner.
+    stripTypes(),
+  ];
+}
+
+async function bundleOne(input, output) {
   const build = await rollup({
-    input: resolve(root, 'test/browser/entry.ts'),
-    plugins: [
-      slimpruneAlias(),
-      // `browser`: the packages' own browser maps stub fs, worker_threads and friends.
-      nodeResolve({ browser: true, preferBuiltins: false }),
-      // tfjs's ESM imports CommonJS-only packages (long, seedrandom, the emscripten glue).
-      commonjs(),
-      // Not @rollup/plugin-typescript: `npm run typecheck` checks these files already, and a
-      // second type-checking pass doubled the time of this runner.
-      stripTypes(),
-    ],
+    input,
+    plugins: browserPlugins(),
     // Node-only branches of the library (e.g. reading a .wasm path with node:fs) never run here.
     external: (id) => id.startsWith('node:'),
     onwarn(warning, warn) {
@@ -53,15 +59,19 @@ async function bundle() {
     },
   });
   try {
-    await build.write({ dir: outDir, format: 'es', entryFileNames: 'entry.js' });
+    await build.write({ dir: outDir, format: 'es', ...output });
   } finally {
     await build.close();
   }
+}
+
+async function bundle() {
+  await rm(outDir, { recursive: true, force: true });
+  await bundleOne(resolve(root, 'test/browser/entry.ts'), { entryFileNames: 'entry.js', chunkFileNames: 'page-chunks/[name]-[hash].js' });
   // The library starts its worker as `new URL('./worker.js', import.meta.url)`; once bundled,
-  // import.meta.url is entry.js, so the worker goes next to it (what a user's bundler does).
-  await copyFile(resolve(root, 'dist/worker.js'), resolve(outDir, 'worker.js'));
-  // The worker entry imports its shared chunk (it also loads the 'train' job's chunk lazily).
-  await cp(resolve(root, 'dist/chunks'), resolve(outDir, 'chunks'), { recursive: true });
+  // import.meta.url is entry.js, so the worker goes next to it, bundled with the packages it
+  // imports (tfjs for the 'train' job): a module Web Worker sees no import map.
+  await bundleOne(resolve(root, 'dist/worker.js'), { entryFileNames: 'worker.js', chunkFileNames: 'worker-chunks/[name]-[hash].js' });
   await writeFile(
     resolve(outDir, 'index.html'),
     `<!doctype html>
@@ -154,7 +164,7 @@ async function runPage(origin) {
       if (!result.ok) console.log(indent(result.error));
     });
 
-    await page.goto(`${origin}/build/browser/index.html`);
+    await page.goto(`${origin}/build/browser/index.html${SUITES ? `?suites=${encodeURIComponent(SUITES)}` : ''}`);
     const deadline = Date.now() + RUN_TIMEOUT_MS;
     const state = () =>
       page.evaluate(() => ({

@@ -13,6 +13,9 @@ function runDenoTests() {
   // The package's own launcher: it also finds the binary when npm skipped deno's postinstall.
   const launcher = require.resolve('deno/bin.cjs');
   const args = [launcher, 'test', '-A', '--no-check', '--cached-only', 'test/deno/suites.test.ts'];
+  // SLIMPRUNE_SUITES=<regex>, as for the browser runner: deno's --filter matches test names,
+  // which test/deno/suites.test.ts prefixes with the suite's name.
+  if (process.env.SLIMPRUNE_SUITES) args.push('--filter', `/${process.env.SLIMPRUNE_SUITES}/`);
   return new Promise((resolve, reject) => {
     // --no-check: `npm run typecheck` type-checks these files with the project's tsconfig.
     const child = spawn(process.execPath, args, {

@@ -70,15 +70,22 @@ export interface PruneConfig {
   readonly workers?: number;
   /** Where the task's data lives, for Fashion-MNIST and CIFAR-10 (default: their standard places). */
   readonly dataSource?: string;
+  /**
+   * Browsers: the URL prefix where tfjs-backend-wasm's .wasm files are served (what its
+   * `setWasmPaths` takes). The page's own setting does not reach the pool's workers, so runs with
+   * `workers` > 1 pass it on to each of them; Node and Deno find the files themselves.
+   */
+  readonly wasmPaths?: string;
 }
 
-export interface ResolvedConfig extends Required<Omit<PruneConfig, 'model' | 'trainImages' | 'epochs' | 'lambda' | 't' | 'dataSource' | 'candidates' | 'cooling' | 'movesPerTemperature'>> {
+export interface ResolvedConfig extends Required<Omit<PruneConfig, 'model' | 'trainImages' | 'epochs' | 'lambda' | 't' | 'dataSource' | 'wasmPaths' | 'candidates' | 'cooling' | 'movesPerTemperature'>> {
   readonly model: string | undefined;
   readonly trainImages: number | undefined;
   readonly epochs: number | undefined;
   readonly lambda: number | undefined;
   readonly t: number | undefined;
   readonly dataSource: string | undefined;
+  readonly wasmPaths: string | undefined;
   readonly candidates: CandidateOptions;
   readonly cooling: number | undefined;
   readonly movesPerTemperature: number | undefined;
@@ -120,6 +127,9 @@ export function resolveConfig(config: PruneConfig): ResolvedConfig {
   if (config.model !== undefined && (typeof config.model !== 'string' || config.model.length === 0)) {
     throw new TypeError('model must be the path or URL of a model.json');
   }
+  if (config.wasmPaths !== undefined && (typeof config.wasmPaths !== 'string' || config.wasmPaths.length === 0)) {
+    throw new TypeError("wasmPaths must be the URL prefix of tfjs-backend-wasm's .wasm files, e.g. 'https://example.org/tfjs-wasm/'");
+  }
   return {
     task: config.task,
     model: config.model,
@@ -146,5 +156,6 @@ export function resolveConfig(config: PruneConfig): ResolvedConfig {
     seed,
     workers: positiveInt('workers', config.workers, 1),
     dataSource: config.dataSource,
+    wasmPaths: config.wasmPaths,
   };
 }

@@ -76,7 +76,7 @@ export async function prune(config: PruneConfig, options: PruneOptions = {}): Pr
     }
   };
 
-  await useTrainingBackend('wasm');
+  await useTrainingBackend('wasm', c.wasmPaths === undefined ? {} : { wasmPaths: c.wasmPaths });
   const data = options.data ?? (await timed('data', async () => {
     say('data', `loading ${c.task}`);
     return loadTaskData(c.task, c.dataSource);

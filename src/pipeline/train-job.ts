@@ -5,7 +5,7 @@
  * and sets the weights, so no tfjs object crosses the worker boundary.
  */
 import { initialModel } from './initial-model.ts';
-import { train, type TrainRecipe, type TrainProgress, type PolarizationReport } from '../train/index.ts';
+import { train, useTrainingBackend, type TrainRecipe, type TrainProgress, type PolarizationReport } from '../train/index.ts';
 import type { ResolvedConfig } from './config.ts';
 import { loadTaskData, type TaskData } from './data.ts';
 import { batcherFor, plainWeights } from './networks.ts';
@@ -39,6 +39,8 @@ export async function runTrainJob(job: TrainJob, progress: (p: TrainJobProgress)
   const key = `${job.config.task}|${job.config.dataSource ?? ''}`;
   if (!cache.has(key)) cache.set(key, loadTaskData(job.config.task, job.config.dataSource));
   const data = await cache.get(key)!;
+  // A browser worker does not inherit the page's setWasmPaths (see PruneConfig.wasmPaths).
+  await useTrainingBackend('wasm', job.config.wasmPaths === undefined ? {} : { wasmPaths: job.config.wasmPaths });
   const started = performance.now();
   const model = await initialModel(job.config);
   const result = await train(model, batcherFor(job.config, data, job.indices, job.batchSeed), job.recipe, {

@@ -3,11 +3,9 @@
  * The mapped type makes tsc require a handler for every job type and reject one for a tag that
  * does not exist, so adding a job type is its union member plus one line here.
  *
- * TO ADD 'train' / 'evaluate': import the handler module (e.g. `trainHandler` from
- * '../train/job-handler.ts') and add `train: trainHandler,` below. Open point for that step: this
- * registry is bundled into dist/worker.js, whose build keeps tfjs external; Node and Deno resolve
- * it from node_modules, but a module Web Worker sees no import map, so a browser worker that runs
- * tfjs needs tfjs bundled into the worker (or an absolute URL) — see rollup.config.mjs.
+ * The 'train' handler loads tfjs lazily. dist/worker.js keeps tfjs external: Node and Deno resolve
+ * it from node_modules; in a browser the app's bundler bundles the worker with it (a module Web
+ * Worker sees no import map), as test/run-browser.mjs does.
  */
 import { transfer } from 'comlink';
 import type { JobHandler, JobContext } from './handler.ts';

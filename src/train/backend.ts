@@ -8,11 +8,22 @@ import { registerWasmKernels } from '../tfjs/register.ts';
 
 export type TrainingBackend = 'wasm' | 'cpu' | (string & {});
 
-export async function useTrainingBackend(name: TrainingBackend = 'wasm'): Promise<void> {
-  if (name === 'wasm' && !tf.findBackendFactory('wasm')) {
-    // Registers the backend; in browsers the caller must first tell it where its .wasm files are
-    // (setWasmPaths), or import it and call setWasmPaths before training.
-    await import('@tensorflow/tfjs-backend-wasm');
+export interface TrainingBackendOptions {
+  /**
+   * 'wasm' in browsers: the URL prefix of tfjs-backend-wasm's .wasm files, set before the backend
+   * first starts (later calls cannot move it). Without it, the page must have called the
+   * backend's `setWasmPaths` itself.
+   */
+  readonly wasmPaths?: string;
+}
+
+export async function useTrainingBackend(name: TrainingBackend = 'wasm', options: TrainingBackendOptions = {}): Promise<void> {
+  if (name === 'wasm' && (!tf.findBackendFactory('wasm') || options.wasmPaths !== undefined)) {
+    // Importing registers the backend (once: the module is cached).
+    const wasm = await import('@tensorflow/tfjs-backend-wasm');
+    // Not guarded by tf.findBackend('wasm'): that call starts the backend, with the old paths.
+    // Once the backend has started, the prefix is no longer read, so setting it is harmless.
+    if (options.wasmPaths !== undefined) wasm.setWasmPaths(options.wasmPaths);
   }
   if (!tf.findBackendFactory(name)) {
     throw new Error(`tfjs backend '${name}' is not registered: import its package (e.g. '@tensorflow/tfjs-backend-${name}') before training`);

@@ -17,7 +17,7 @@ export {
   type TrainingCheckpoint, type NamedArray,
 } from './checkpoint.ts';
 export type { TrainProgress, EpochSummary } from './progress.ts';
-export { useTrainingBackend, type TrainingBackend } from './backend.ts';
+export { useTrainingBackend, type TrainingBackend, type TrainingBackendOptions } from './backend.ts';
 export { evaluate, type EvaluateOptions, type Evaluation } from './evaluate.ts';
 export type { ModelOutput } from './loss.ts';
 export {

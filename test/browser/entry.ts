@@ -2,7 +2,7 @@
  * The page side of test/run-browser.mjs: runs every case of every suite in order, logs each
  * result as it finishes and leaves the whole run on `globalThis.__slimpruneTests` for the runner.
  */
-import { suites } from '../suites/index.ts';
+import { suites as allSuites } from '../suites/index.ts';
 import { runCase } from '../run-case.ts';
 
 interface CaseResult {
@@ -45,6 +45,9 @@ async function runAll(run: BrowserRun): Promise<void> {
   }
 }
 
+/** ?suites=<regex> (test/run-browser.mjs passes SLIMPRUNE_SUITES): only the suites it matches. */
+const only = new URL(globalThis.location.href).searchParams.get('suites');
+const suites = only === null ? allSuites : allSuites.filter((s) => new RegExp(only).test(s.name));
 const total = suites.reduce((sum, s) => sum + s.cases.length, 0);
 const run: BrowserRun = { total, done: false, results: [] };
 (globalThis as unknown as { __slimpruneTests: BrowserRun }).__slimpruneTests = run;

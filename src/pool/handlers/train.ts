@@ -1,7 +1,6 @@
 /**
  * The 'train' job: one network of a run, sparsity-trained on this worker (src/pipeline/train-job.ts).
- * Imported lazily, so that a worker that only anneals never loads tfjs (a browser worker cannot
- * resolve it: the worker bundle keeps tfjs external; see src/pool/registry.ts).
+ * Imported lazily, so that a worker that only anneals never loads tfjs (see src/pool/registry.ts).
  */
 import type { JobHandler } from '../handler.ts';
 
