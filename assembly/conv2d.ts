@@ -56,6 +56,8 @@ const TAIL: usize = memory.data(32, 16);
   if (nv == NR) {
     v128.store(dst, v0);
     v128.store(dst, v1, 16);
+  } else if (nv == 4) {
+    v128.store(dst, v0);
   } else {
     v128.store(TAIL, v0);
     v128.store(TAIL, v1, 16);
@@ -154,6 +156,40 @@ function igemm_1x8(
   epilogue(out + (<usize>row * ldOut + col << 2), c0, c1, b0, b1, nv, flags);
 }
 
+// The same for a last block of at most 4 channels: one vector per row instead of two, so a
+// width of 8k + 4 (e.g. a pruned 12) wastes no multiply-adds on zero-padded channels.
+function igemm_4x4(
+  row: i32, ks: i32, kc: i32, ind: usize, wb: usize,
+  b0: v128, out: usize, ldOut: i32, col: i32, nv: i32, flags: i32,
+): void {
+  let c0 = f32x4.splat(0), c1 = f32x4.splat(0), c2 = f32x4.splat(0), c3 = f32x4.splat(0);
+  const rowStride = <usize>ks << 2;
+  let ip = ind + <usize>row * rowStride;
+  let wp = wb;
+  for (let t = 0; t < ks; t++) {
+    let a0 = <usize>load<u32>(ip + 0 * rowStride);
+    let a1 = <usize>load<u32>(ip + 1 * rowStride);
+    let a2 = <usize>load<u32>(ip + 2 * rowStride);
+    let a3 = <usize>load<u32>(ip + 3 * rowStride);
+    ip += 4;
+    for (let k = 0; k < kc; k++) {
+      const w0 = v128.load(wp);
+      wp += 32;
+      c0 = madd(v128.load32_splat(a0), w0, c0); a0 += 4;
+      c1 = madd(v128.load32_splat(a1), w0, c1); a1 += 4;
+      c2 = madd(v128.load32_splat(a2), w0, c2); a2 += 4;
+      c3 = madd(v128.load32_splat(a3), w0, c3); a3 += 4;
+    }
+  }
+  const ldBytes = <usize>ldOut << 2;
+  let dst = out + <usize>row * ldBytes + (<usize>col << 2);
+  const zero = f32x4.splat(0);
+  epilogue(dst, c0, zero, b0, zero, nv, flags); dst += ldBytes;
+  epilogue(dst, c1, zero, b0, zero, nv, flags); dst += ldBytes;
+  epilogue(dst, c2, zero, b0, zero, nv, flags); dst += ldBytes;
+  epilogue(dst, c3, zero, b0, zero, nv, flags);
+}
+
 /**
  * Indirect GEMM over `m` output rows and `n` output columns (see the comment above).
  * ind: u32[m*ks]; w: packed f32[ceil(n/8)*ks*kc*8]; bias: f32[n] or 0; out: f32 rows of ldOut.
@@ -176,7 +212,11 @@ export function igemm_f32(
         b1 = load8hi(bias + (<usize>col << 2), nv);
       }
       let r = m0;
-      for (; r + MR <= m1; r += MR) igemm_4x8(r, ks, kc, ind, wb, b0, b1, out, ldOut, col, nv, flags);
+      if (nv <= 4) {
+        for (; r + MR <= m1; r += MR) igemm_4x4(r, ks, kc, ind, wb, b0, out, ldOut, col, nv, flags);
+      } else {
+        for (; r + MR <= m1; r += MR) igemm_4x8(r, ks, kc, ind, wb, b0, b1, out, ldOut, col, nv, flags);
+      }
       for (; r < m1; r++) igemm_1x8(r, ks, kc, ind, wb, b0, b1, out, ldOut, col, nv, flags);
     }
   }

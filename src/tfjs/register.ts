@@ -14,6 +14,7 @@ import { depthwiseConv2dNativeBackpropInputConfig } from './kernels/DepthwiseCon
 import { conv2DBackpropInputReplacement } from './kernels/Conv2DBackpropInput.ts';
 import { batchMatMulReplacement } from './kernels/BatchMatMul.ts';
 import { tileReplacement } from './kernels/Tile.ts';
+import { conv2DReplacement, fusedConv2DReplacement } from './kernels/Conv2D.ts';
 import { maxPoolGradReplacement } from './kernels/MaxPoolGrad.ts';
 import { replaceWasmKernel, type Replacement } from './replace.ts';
 
@@ -28,6 +29,8 @@ export const WASM_REPLACEMENT_KERNELS: readonly Replacement[] = [
   batchMatMulReplacement,
   tileReplacement,
   maxPoolGradReplacement,
+  conv2DReplacement,
+  fusedConv2DReplacement,
 ];
 
 export interface RegisterOptions {

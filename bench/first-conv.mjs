@@ -1,0 +1,55 @@
+// A network's first convolution (few input channels) at inference: tfjs-backend-wasm's FusedConv2D
+// (XNNPACK) against our replacement (src/tfjs/kernels/Conv2D.ts: width-merged rows), both called
+// as tfjs kernels on tensors in tfjs's heap, so ours includes its copies in and out. Bias and
+// ReLU fused, as in a deployed model (fuseBatchNorm). Rounds alternate the two; medians.
+//   npm run build && node bench/first-conv.mjs
+import * as tf from '@tensorflow/tfjs-core';
+import '@tensorflow/tfjs-backend-wasm';
+import { initKernels, fusedConv2DReplacement } from '../dist/index.js';
+import { table, seededArray } from './util.mjs';
+
+// [label, x NHWC, filter HWIO, padding]
+const SHAPES = [
+  ['mnist-lenet conv1, b64', [64, 28, 28, 1], [5, 5, 1, 20], 'valid'],
+  ['mnist-lenet conv1 pruned to 12, b64', [64, 28, 28, 1], [5, 5, 1, 12], 'valid'],
+  ['mnist-lenet conv1, b1', [1, 28, 28, 1], [5, 5, 1, 20], 'valid'],
+  ['cifar-vgg conv1, b64', [64, 32, 32, 3], [3, 3, 3, 32], 'same'],
+  ['cifar-vgg conv1, b1', [1, 32, 32, 3], [3, 3, 3, 32], 'same'],
+];
+const ROUNDS = 9;
+const REPS = 15;
+
+await tf.setBackend('wasm');
+await tf.ready();
+await initKernels();
+const backend = tf.backend();
+const original = tf.getKernel('FusedConv2D', 'wasm');
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const rows = [];
+for (const [label, xs, fs, pad] of SHAPES) {
+  const x = tf.tensor4d(seededArray(xs.reduce((a, b) => a * b), 1), xs);
+  const filter = tf.tensor4d(seededArray(fs.reduce((a, b) => a * b), 2), fs);
+  const bias = tf.tensor1d(seededArray(fs[3], 3));
+  const args = {
+    inputs: { x, filter, bias }, backend,
+    attrs: { strides: [1, 1], pad, dataFormat: 'NHWC', dilations: [1, 1], activation: 'relu' },
+  };
+  const sides = { tfjs: (a) => original.kernelFunc(a), ours: (a) => fusedConv2DReplacement.run(a) };
+  // Same result (up to summation order).
+  const outs = Object.values(sides).map((f) => { const info = f(args); const v = backend.typedArrayFromHeap(info).slice(); backend.disposeData(info.dataId); return v; });
+  let maxDiff = 0;
+  for (let i = 0; i < outs[0].length; i++) maxDiff = Math.max(maxDiff, Math.abs(outs[0][i] - outs[1][i]));
+  const times = { tfjs: [], ours: [] };
+  for (let r = 0; r < ROUNDS; r++) {
+    for (const [side, f] of Object.entries(sides)) {
+      for (let i = 0; i < 2; i++) backend.disposeData(f(args).dataId);
+      const t0 = performance.now();
+      for (let i = 0; i < REPS; i++) backend.disposeData(f(args).dataId);
+      times[side].push((performance.now() - t0) / REPS);
+    }
+  }
+  const [a, b] = [median(times.tfjs), median(times.ours)];
+  rows.push([label, a.toFixed(3), b.toFixed(3), `**${(a / b).toFixed(2)}×**`, maxDiff.toExponential(1)]);
+  tf.dispose([x, filter, bias]);
+}
+console.log(table(['shape (bias + ReLU fused)', 'tfjs-wasm (ms)', 'ours (ms)', 'speedup', 'max |diff|'], rows));

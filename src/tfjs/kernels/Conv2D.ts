@@ -1,0 +1,78 @@
+/**
+ * Conv2D and FusedConv2D on 'wasm' through our kernel, for inputs with few channels only (a
+ * network's first layer: LeNet's 1-channel images, CIFAR's 3). There tfjs-backend-wasm's XNNPACK
+ * reads one pointer per filter tap for one or three multiply-adds per output lane, and LeNet's
+ * conv1 took a third of the whole network's inference time; our kernel reads a filter row's taps
+ * as one contiguous row (assembly/conv2d.ts, width-merged rows). Every other case, and the fused
+ * activations other than ReLU, run tfjs's own kernel. Measured: BENCHMARKS.md.
+ */
+import {
+  backend_util, type TensorInfo, type Conv2DAttrs, type FusedConv2DAttrs,
+} from '@tensorflow/tfjs-core';
+import { conv2d } from '../../kernels/wasm/conv2d.ts';
+import { geometryFromConvInfo } from '../conv-info.ts';
+import { readF32, computeInto, type WasmBackendLike } from '../wasm-heap.ts';
+import type { Replacement } from '../replace.ts';
+
+/** Input channels up to which ours runs (see the file comment and BENCHMARKS.md). */
+export const SMALL_INPUT_CHANNELS = 4;
+/**
+ * Output pixels (batch × height × width) from which ours runs: below, copying into our memory
+ * and building the indirection cost more than they save (LeNet at batch 1: 576 pixels).
+ */
+export const MIN_OUTPUT_PIXELS = 4096;
+
+interface ConvCall {
+  readonly name: string;
+  readonly x: TensorInfo;
+  readonly filter: TensorInfo;
+  readonly bias?: TensorInfo | undefined;
+  readonly relu: boolean;
+  readonly attrs: Conv2DAttrs;
+  readonly backend: WasmBackendLike;
+}
+
+function smallInputConv(call: ConvCall): TensorInfo | undefined {
+  const { name, x, filter, bias, attrs } = call;
+  if (attrs.dataFormat === 'NCHW' || x.dtype !== 'float32' || filter.dtype !== 'float32') return undefined;
+  if (bias !== undefined && (bias.dtype !== 'float32' || bias.shape.length !== 1)) return undefined;
+  const [fh, fw, inC, outC] = filter.shape as [number, number, number, number];
+  const dilations = typeof attrs.dilations === 'number' ? [attrs.dilations, attrs.dilations] : attrs.dilations;
+  // Ours gains only where a filter row's taps merge (width > 1, no dilation across the width).
+  if (x.shape.length !== 4 || inC > SMALL_INPUT_CHANNELS || fw < 2 || dilations[1] !== 1) return undefined;
+  if (bias !== undefined && bias.shape[0] !== outC) return undefined;
+  const info = backend_util.computeConv2DInfo(
+    x.shape as [number, number, number, number], [fh, fw, inC, outC], attrs.strides, attrs.dilations, attrs.pad,
+    attrs.dimRoundingMode, false, 'channelsLast',
+  );
+  if (info.batchSize * info.outHeight * info.outWidth < MIN_OUTPUT_PIXELS) return undefined;
+  const g = geometryFromConvInfo(name, info);
+  const backend = call.backend;
+  return computeInto(backend, info.outShape, (out) => {
+    conv2d(g, readF32(backend, x, name, 'x'), readF32(backend, filter, name, 'filter'), {
+      ...(bias !== undefined && { bias: readF32(backend, bias, name, 'bias') }),
+      relu: call.relu,
+    }, out);
+  });
+}
+
+export const conv2DReplacement: Replacement = {
+  kernelName: 'Conv2D',
+  run: ({ inputs, backend, attrs }) => {
+    const { x, filter } = inputs as { x: TensorInfo; filter: TensorInfo };
+    return smallInputConv({ name: 'Conv2D', x, filter, relu: false, attrs: attrs as unknown as Conv2DAttrs, backend: backend as unknown as WasmBackendLike });
+  },
+};
+
+export const fusedConv2DReplacement: Replacement = {
+  kernelName: 'FusedConv2D',
+  run: ({ inputs, backend, attrs }) => {
+    const { x, filter, bias, preluActivationWeights } = inputs as { x: TensorInfo; filter: TensorInfo; bias?: TensorInfo; preluActivationWeights?: TensorInfo };
+    const fused = attrs as unknown as FusedConv2DAttrs;
+    if (preluActivationWeights !== undefined) return undefined;
+    if (fused.activation !== 'linear' && fused.activation !== 'relu') return undefined;
+    return smallInputConv({
+      name: 'FusedConv2D', x, filter, bias, relu: fused.activation === 'relu', attrs: fused, backend: backend as unknown as WasmBackendLike,
+    });
+  },
+};
