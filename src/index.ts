@@ -54,7 +54,7 @@ export { Xoshiro128 } from './kernels/reference/rng.ts';
 export {
   registerWasmKernels, registerWasmGradients, WASM_GAP_KERNELS, WASM_REPLACEMENT_KERNELS, type RegisterOptions,
 } from './tfjs/register.ts';
-export { conv2DReplacement, fusedConv2DReplacement, SMALL_INPUT_CHANNELS, MIN_OUTPUT_PIXELS } from './tfjs/kernels/Conv2D.ts';
+export { conv2DReplacement, fusedConv2DReplacement, MIN_PADDED_ROW_FLOATS, MIN_OUTPUT_PIXELS } from './tfjs/kernels/Conv2D.ts';
 export type { Replacement } from './tfjs/replace.ts';
 export { tile, tileShape } from './kernels/wasm/tile.ts';
 export { tileReference } from './kernels/reference/tile.ts';

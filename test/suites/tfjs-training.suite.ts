@@ -85,20 +85,22 @@ export const tfjsTrainingSuite = suite('tfjs wasm training', (test) => {
       ['batched matMul (original kernel)', (tf) => tf.matMul(tf.tensor3d(randomArray(2 * 5 * 6, testRng(9)), [2, 5, 6]), tf.tensor3d(randomArray(2 * 6 * 3, testRng(10)), [2, 6, 3]))],
       ['tile', (tf) => tf.tile(tf.tensor4d(randomArray(5, testRng(11)), [1, 1, 1, 5]), [3, 4, 2, 1])],
       ['tile int32 (original kernel)', (tf) => tf.tile(tf.tensor2d([1, 2, 3, 4], [2, 2], 'int32'), [2, 3])],
-      // A first layer (few input channels): ours, valid and same padding, plain and fused.
-      ['conv2d 1 channel in, 5×5 valid', (tf) => tf.conv2d(tf.tensor4d(randomArray(12 * 20 * 20, testRng(14)), [12, 20, 20, 1]), tf.tensor4d(randomArray(25 * 12, testRng(15)), [5, 5, 1, 12]), 1, 'valid')],
-      ['fused conv2d 3 channels in, 3×3 same, bias + ReLU', (tf) => tf.fused.conv2d({
-        x: tf.tensor4d(randomArray(5 * 30 * 30 * 3, testRng(16)), [5, 30, 30, 3]), filter: tf.tensor4d(randomArray(9 * 3 * 20, testRng(17)), [3, 3, 3, 20]),
+      // Conv2D and FusedConv2D: ours (valid and same padding, plain and fused) and the cases it hands back.
+      ['conv2d 1 channel in, 5×5 valid', (tf) => tf.conv2d(tf.tensor4d(randomArray(20 * 20 * 20, testRng(14)), [20, 20, 20, 1]), tf.tensor4d(randomArray(25 * 12, testRng(15)), [5, 5, 1, 12]), 1, 'valid')],
+      ['fused conv2d 6 channels in, 3×3 same, bias + ReLU', (tf) => tf.fused.conv2d({
+        x: tf.tensor4d(randomArray(5 * 30 * 30 * 6, testRng(16)), [5, 30, 30, 6]), filter: tf.tensor4d(randomArray(9 * 6 * 20, testRng(17)), [3, 3, 6, 20]),
         strides: 1, pad: 'same', bias: tf.tensor1d(randomArray(20, testRng(18))), activation: 'relu',
       })],
-      ['fused conv2d 1 channel in, stride 2 (ours, padded copy)', (tf) => tf.fused.conv2d({
-        x: tf.tensor4d(randomArray(40 * 31 * 31, testRng(19)), [40, 31, 31, 1]), filter: tf.tensor4d(randomArray(9 * 4, testRng(20)), [3, 3, 1, 4]),
+      ['fused conv2d 8 channels in, stride 2 (ours, padded copy)', (tf) => tf.fused.conv2d({
+        x: tf.tensor4d(randomArray(40 * 31 * 31 * 8, testRng(19)), [40, 31, 31, 8]), filter: tf.tensor4d(randomArray(9 * 8 * 4, testRng(20)), [3, 3, 8, 4]),
         strides: 2, pad: 'same', bias: tf.tensor1d(randomArray(4, testRng(21))),
       })],
       ['fused conv2d, elu (original kernel)', (tf) => tf.fused.conv2d({
         x: tf.tensor4d(randomArray(12 * 20 * 20, testRng(22)), [12, 20, 20, 1]), filter: tf.tensor4d(randomArray(25 * 6, testRng(23)), [5, 5, 1, 6]), strides: 1, pad: 'valid', activation: 'elu',
       })],
-      ['conv2d 8 channels in (original kernel)', (tf) => tf.conv2d(tf.tensor4d(randomArray(12 * 20 * 20 * 8, testRng(24)), [12, 20, 20, 8]), tf.tensor4d(randomArray(9 * 8 * 5, testRng(25)), [3, 3, 8, 5]), 1, 'same')],
+      ['conv2d 8 channels in, 3×3 same (ours, padded copy)', (tf) => tf.conv2d(tf.tensor4d(randomArray(12 * 20 * 20 * 8, testRng(24)), [12, 20, 20, 8]), tf.tensor4d(randomArray(9 * 8 * 5, testRng(25)), [3, 3, 8, 5]), 1, 'same')],
+      ['conv2d 1×1 (original kernel)', (tf) => tf.conv2d(tf.tensor4d(randomArray(12 * 20 * 20 * 8, testRng(28)), [12, 20, 20, 8]), tf.tensor4d(randomArray(8 * 5, testRng(29)), [1, 1, 8, 5]), 1, 'same')],
+      ['conv2d 2 channels in, 3×3 same (original kernel: short padded rows)', (tf) => tf.conv2d(tf.tensor4d(randomArray(12 * 20 * 20 * 2, testRng(30)), [12, 20, 20, 2]), tf.tensor4d(randomArray(9 * 2 * 5, testRng(31)), [3, 3, 2, 5]), 1, 'same')],
       ['conv2d batch 1 (original kernel: too few pixels)', (tf) => tf.conv2d(tf.tensor4d(randomArray(28 * 28, testRng(26)), [1, 28, 28, 1]), tf.tensor4d(randomArray(25 * 12, testRng(27)), [5, 5, 1, 12]), 1, 'valid')],
       ['conv2dTranspose', (tf) => tf.conv2dTranspose(tf.tensor4d(randomArray(2 * 4 * 4 * 6, testRng(12)), [2, 4, 4, 6]), tf.tensor4d(randomArray(3 * 3 * 5 * 6, testRng(13)), [3, 3, 5, 6]), [2, 8, 8, 5], 2, 'same')],
     ];

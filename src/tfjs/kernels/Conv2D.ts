@@ -1,10 +1,13 @@
 /**
- * Conv2D and FusedConv2D on 'wasm' through our kernel, for inputs with few channels only (a
- * network's first layer: LeNet's 1-channel images, CIFAR's 3). There tfjs-backend-wasm's XNNPACK
- * reads one pointer per filter tap for one or three multiply-adds per output lane, and LeNet's
- * conv1 took a third of the whole network's inference time; our kernel reads a filter row's taps
- * as one contiguous row (assembly/conv2d.ts, width-merged rows). Every other case, and the fused
- * activations other than ReLU, run tfjs's own kernel. Measured: BENCHMARKS.md.
+ * Conv2D and FusedConv2D on 'wasm' through our kernel. tfjs-backend-wasm's XNNPACK reads one
+ * pointer per filter tap and output pixel; ours reads a filter row's taps as one contiguous row
+ * (assembly/conv2d.ts, width-merged rows), which measured 1.1–1.4× faster on the reference
+ * networks' convolutions, copies in and out included, and most on LeNet's 1-channel conv1, a
+ * third of that network's inference time (BENCHMARKS.md). tfjs's own kernel runs where ours
+ * measured slower or cannot merge: small outputs (the copies and setup dominate), rows that need
+ * a zero-padded copy of the input for only a few multiply-adds each (CIFAR's first layer: 3
+ * channels, 'same' padding), dilation across the width, 1-wide filters, fused activations other
+ * than ReLU. Without a bias, ours adds in tfjs's order, so training gives the same bits.
  */
 import {
   backend_util, type TensorInfo, type Conv2DAttrs, type FusedConv2DAttrs,
@@ -14,8 +17,11 @@ import { geometryFromConvInfo } from '../conv-info.ts';
 import { readF32, computeInto, type WasmBackendLike } from '../wasm-heap.ts';
 import type { Replacement } from '../replace.ts';
 
-/** Input channels up to which ours runs (see the file comment and BENCHMARKS.md). */
-export const SMALL_INPUT_CHANNELS = 4;
+/**
+ * Floats per merged row (filter width × input channels) below which ours does not take a
+ * convolution whose rows need a zero-padded copy of the input (see the file comment).
+ */
+export const MIN_PADDED_ROW_FLOATS = 16;
 /**
  * Output pixels (batch × height × width) from which ours runs: below, copying into our memory
  * and building the indirection cost more than they save (LeNet at batch 1: 576 pixels).
@@ -39,13 +45,15 @@ function smallInputConv(call: ConvCall): TensorInfo | undefined {
   const [fh, fw, inC, outC] = filter.shape as [number, number, number, number];
   const dilations = typeof attrs.dilations === 'number' ? [attrs.dilations, attrs.dilations] : attrs.dilations;
   // Ours gains only where a filter row's taps merge (width > 1, no dilation across the width).
-  if (x.shape.length !== 4 || inC > SMALL_INPUT_CHANNELS || fw < 2 || dilations[1] !== 1) return undefined;
+  if (x.shape.length !== 4 || fw < 2 || dilations[1] !== 1) return undefined;
   if (bias !== undefined && bias.shape[0] !== outC) return undefined;
   const info = backend_util.computeConv2DInfo(
     x.shape as [number, number, number, number], [fh, fw, inC, outC], attrs.strides, attrs.dilations, attrs.pad,
     attrs.dimRoundingMode, false, 'channelsLast',
   );
   if (info.batchSize * info.outHeight * info.outWidth < MIN_OUTPUT_PIXELS) return undefined;
+  const padsWidth = info.padInfo.left > 0 || (info.outWidth - 1) * info.strideWidth + fw - info.padInfo.left > info.inWidth;
+  if (padsWidth && fw * inC < MIN_PADDED_ROW_FLOATS) return undefined;
   const g = geometryFromConvInfo(name, info);
   const backend = call.backend;
   return computeInto(backend, info.outShape, (out) => {
