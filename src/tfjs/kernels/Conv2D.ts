@@ -52,6 +52,7 @@ function smallInputConv(call: ConvCall): TensorInfo | undefined {
     attrs.dimRoundingMode, false, 'channelsLast',
   );
   if (info.batchSize * info.outHeight * info.outWidth < MIN_OUTPUT_PIXELS) return undefined;
+  // The kernel's needs_width_padding (assembly/conv2d.ts), which sizes its scratch from the same rule.
   const padsWidth = info.padInfo.left > 0 || (info.outWidth - 1) * info.strideWidth + fw - info.padInfo.left > info.inWidth;
   if (padsWidth && fw * inC < MIN_PADDED_ROW_FLOATS) return undefined;
   const g = geometryFromConvInfo(name, info);
