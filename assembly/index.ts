@@ -15,3 +15,4 @@ export * from "./bitset";
 export * from "./anneal";
 export * from "./tile";
 export * from "./max_pool";
+export * from "./reduce";

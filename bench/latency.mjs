@@ -3,7 +3,9 @@
 // (one per prunable group, in graph order), as
 // trained (conv → BN → ReLU as three tfjs ops) and deployed (fuseBatchNorm: one fused op),
 // tfjs-backend-wasm with our kernels, in one process. Each figure is the median of --reps
-// predictions after warm-up; the rounds alternate the models so drift hits both alike.
+// forward passes after warm-up, called as `model.execute` (the network alone) and as
+// `model.predict` (which adds tfjs-layers' copy of the input batch, the same for both models);
+// the rounds alternate the models so drift hits both alike.
 //
 //   npm run build
 //   node bench/latency.mjs --widths 13,21,247      # the widths of a pruned LeNet (conv1,conv2,fc1)
@@ -33,16 +35,18 @@ const forms = {
 const flopsRatio = graphFlops(graph) / graphFlops(graph, widths);
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 console.log(`${args.task}, widths ${widths.join(' / ')}: FLOPs ratio ${flopsRatio.toFixed(2)}×, target speedup ≥ ${(0.8 * flopsRatio).toFixed(2)}× at batch 64\n`);
-console.log('| form | batch | whole (ms) | pruned (ms) | speedup | ÷ FLOPs ratio |');
-console.log('|---|---|---|---|---|---|');
+console.log('| form | call | batch | whole (ms) | pruned (ms) | speedup | ÷ FLOPs ratio |');
+console.log('|---|---|---|---|---|---|---|');
 for (const [form, [a, b]] of Object.entries(forms)) {
-  for (const batch of [1, 64]) {
-    const ta = [], tb = [];
-    for (let r = 0; r < Number(args.rounds); r++) {
-      ta.push(await latencyMs(a, batch, Number(args.reps)));
-      tb.push(await latencyMs(b, batch, Number(args.reps)));
+  for (const call of ['execute', 'predict']) {
+    for (const batch of [1, 64]) {
+      const ta = [], tb = [];
+      for (let r = 0; r < Number(args.rounds); r++) {
+        ta.push(await latencyMs(a, batch, { reps: Number(args.reps), call }));
+        tb.push(await latencyMs(b, batch, { reps: Number(args.reps), call }));
+      }
+      const speedup = median(ta) / median(tb);
+      console.log(`| ${form} | ${call} | ${batch} | ${median(ta).toFixed(2)} | ${median(tb).toFixed(2)} | ${speedup.toFixed(2)}× | ${(speedup / flopsRatio).toFixed(2)} |`);
     }
-    const speedup = median(ta) / median(tb);
-    console.log(`| ${form} | ${batch} | ${median(ta).toFixed(2)} | ${median(tb).toFixed(2)} | ${speedup.toFixed(2)}× | ${(speedup / flopsRatio).toFixed(2)} |`);
   }
 }

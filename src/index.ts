@@ -55,9 +55,11 @@ export {
   registerWasmKernels, registerWasmGradients, WASM_GAP_KERNELS, WASM_REPLACEMENT_KERNELS, type RegisterOptions,
 } from './tfjs/register.ts';
 export { conv2DReplacement, fusedConv2DReplacement, MIN_PADDED_ROW_FLOATS, MIN_OUTPUT_PIXELS } from './tfjs/kernels/Conv2D.ts';
-export type { Replacement } from './tfjs/replace.ts';
+export { originalWasmKernel, type Replacement } from './tfjs/replace.ts';
 export { tile, tileShape } from './kernels/wasm/tile.ts';
 export { tileReference } from './kernels/reference/tile.ts';
+export { reduceRows } from './kernels/wasm/reduce.ts';
+export { reduceRowsReference } from './kernels/reference/reduce.ts';
 export { maxPoolBackprop } from './kernels/wasm/max-pool.ts';
 export { maxPoolBackpropReference } from './kernels/reference/max-pool.ts';
 
@@ -98,7 +100,7 @@ export {
 export { resolveConfig, PRUNE_METHODS, STRUCTURE_TARGETS, type StructureTarget, type PruneConfig, type PruneMethod, type ResolvedConfig, type Sampling } from './pipeline/config.ts';
 export { loadTaskData, type TaskData } from './pipeline/data.ts';
 export { slimmingThreshold, decideStructure, type StructureDecision } from './pipeline/structure.ts';
-export { latencyMs } from './pipeline/latency.ts';
+export { latencyMs, type LatencyCall, type LatencyOptions } from './pipeline/latency.ts';
 export { modelFigures, evaluateModel, type ModelFigures } from './pipeline/figures.ts';
 export { assertFiniteWeights, assertFitsData } from './pipeline/model-checks.ts';
 export { writeRunFolder } from './pipeline/output.ts';

@@ -1,7 +1,7 @@
 /**
  * The figures of METHOD.md §9 for one model: accuracy (measured by the caller), parameters,
- * FLOPs, bytes of the saved weights (raw and gzip'd), and latency at batch 1 and 64, of the model
- * as it is and of its deployed form (BatchNorm folded, ReLU fused).
+ * FLOPs, bytes of the saved weights (raw and gzip'd), and latency at batch 1 and 64 (one forward
+ * pass, `latencyMs`), of the model as it is and of its deployed form (BatchNorm folded, ReLU fused).
  */
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { buildGraph, graphFlops, graphParams, type PruningGraph } from '../model/index.ts';
@@ -36,7 +36,7 @@ export async function modelFigures(
   const storage = await modelStorage(model);
   const fused = (await fuseBatchNorm(model)).model;
   const fusedLatencyBatch1Ms = await latencyMs(fused, 1);
-  const fusedLatencyBatch64Ms = await latencyMs(fused, 64, 7);
+  const fusedLatencyBatch64Ms = await latencyMs(fused, 64, { reps: 7 });
   fused.dispose();
   return {
     accuracy,
@@ -45,7 +45,7 @@ export async function modelFigures(
     weightBytes: storage.weightBytes,
     gzipBytes: storage.gzipBytes,
     latencyBatch1Ms: await latencyMs(model, 1),
-    latencyBatch64Ms: await latencyMs(model, 64, 7),
+    latencyBatch64Ms: await latencyMs(model, 64, { reps: 7 }),
     fusedLatencyBatch1Ms,
     fusedLatencyBatch64Ms,
   };

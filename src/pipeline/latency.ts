@@ -1,15 +1,37 @@
-/** Inference latency (METHOD.md §9): the median of repeated predictions after warm-up. */
+/** Inference latency (METHOD.md §9): the median of repeated forward passes after warm-up. */
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 
-export async function latencyMs(model: tfl.LayersModel, batch: number, reps = 15, warmup = 3): Promise<number> {
+/**
+ * How a forward pass is called. 'execute' (the default) times the network alone:
+ * `LayersModel.execute` on the whole batch. 'predict' times `model.predict`, which adds a fixed
+ * cost per call that no pruning can remove: tfjs-layers slices every input into batches, and
+ * tfjs-backend-wasm's Slice first reads the whole input tensor out of its heap into a fresh
+ * JavaScript array (0.5–0.7 ms for LeNet's batch of 64 here, as long as the pruned LeNet's
+ * second convolution; bench/latency.mjs measures both).
+ */
+export type LatencyCall = 'execute' | 'predict';
+
+export interface LatencyOptions {
+  readonly reps?: number;
+  readonly warmup?: number;
+  readonly call?: LatencyCall;
+}
+
+export async function latencyMs(model: tfl.LayersModel, batch: number, options: LatencyOptions = {}): Promise<number> {
+  const { reps = 15, warmup = 3, call = 'execute' } = options;
   const shape = [batch, ...(model.inputs[0]!.shape.slice(1) as number[])];
   const x = tf.zeros(shape);
-  const once = () => {
+  const outputs = model.outputs.map((o) => o.name);
+  const forward = (): tf.Tensor[] => {
     // One call for the whole batch: predict would otherwise split it into batches of 32 and concatenate.
-    const y = model.predict(x, { batchSize: batch }) as tf.Tensor;
-    y.dataSync();
-    y.dispose();
+    const y = call === 'predict' ? model.predict(x, { batchSize: batch }) : model.execute(x, outputs);
+    return Array.isArray(y) ? y : [y];
+  };
+  const once = () => {
+    const ys = forward();
+    for (const y of ys) y.dataSync();
+    tf.dispose(ys);
   };
   for (let i = 0; i < warmup; i++) once();
   const times: number[] = [];

@@ -16,6 +16,7 @@ import { batchMatMulReplacement } from './kernels/BatchMatMul.ts';
 import { tileReplacement } from './kernels/Tile.ts';
 import { conv2DReplacement, fusedConv2DReplacement } from './kernels/Conv2D.ts';
 import { maxPoolGradReplacement } from './kernels/MaxPoolGrad.ts';
+import { sumReplacement, meanReplacement } from './kernels/Reduce.ts';
 import { replaceWasmKernel, type Replacement } from './replace.ts';
 
 export const WASM_GAP_KERNELS: readonly KernelConfig[] = [
@@ -31,6 +32,8 @@ export const WASM_REPLACEMENT_KERNELS: readonly Replacement[] = [
   maxPoolGradReplacement,
   conv2DReplacement,
   fusedConv2DReplacement,
+  sumReplacement,
+  meanReplacement,
 ];
 
 export interface RegisterOptions {

@@ -17,9 +17,12 @@ export interface Replacement {
 }
 
 const REPLACED = Symbol.for('slimprune.replaced');
+const ORIGINAL = Symbol.for('slimprune.original');
+
+type ReplacedConfig = KernelConfig & { [REPLACED]?: true; [ORIGINAL]?: KernelFunc };
 
 export function replaceWasmKernel(replacement: Replacement): boolean {
-  const original = getKernel(replacement.kernelName, 'wasm') as (KernelConfig & { [REPLACED]?: true }) | undefined;
+  const original = getKernel(replacement.kernelName, 'wasm') as ReplacedConfig | undefined;
   if (!original) {
     throw new Error(
       `cannot replace '${replacement.kernelName}' on 'wasm': the backend has no such kernel; ` +
@@ -28,14 +31,23 @@ export function replaceWasmKernel(replacement: Replacement): boolean {
   }
   if (original[REPLACED]) return false;
   unregisterKernel(replacement.kernelName, 'wasm');
-  const config: KernelConfig & { [REPLACED]: true } = {
+  const config: ReplacedConfig = {
     kernelName: replacement.kernelName,
     backendName: 'wasm',
     setupFunc: original.setupFunc,
     disposeFunc: original.disposeFunc,
     kernelFunc: (args) => replacement.run(args as KernelArgs) ?? (original.kernelFunc(args) as TensorInfo),
     [REPLACED]: true,
+    [ORIGINAL]: original.kernelFunc,
   };
   registerKernel(config);
   return true;
+}
+
+/**
+ * tfjs-backend-wasm's own kernel behind one of ours, once replaced (undefined before): tests and
+ * benchmarks compare the two on the same tensors.
+ */
+export function originalWasmKernel(kernelName: string): KernelFunc | undefined {
+  return (getKernel(kernelName, 'wasm') as ReplacedConfig | undefined)?.[ORIGINAL];
 }

@@ -23,6 +23,7 @@ export type { ModelOutput } from './loss.ts';
 export {
   SparsityTrainer, train, type TrainerOptions, type FitOptions, type TrainOptions, type TrainResult,
 } from './trainer.ts';
+export { inputConvolutions, withUnfusedConvolutions } from './input-convolutions.ts';
 export {
   polarizationReport, layerPolarization, POLARIZATION_DEFAULTS,
   type PolarizationOptions, type PolarizationReport, type LayerPolarization,

@@ -31,6 +31,7 @@ import { findPrunableLayers, readGammas, setGammas, type PrunableLayer } from '.
 import { recipeDifferences, resolveRecipe, type ResolvedRecipe, type TrainRecipe } from './recipe.ts';
 import { createRegularizer, type SparsityRegularizer } from './regularizers.ts';
 import { learningRateAt } from './schedule.ts';
+import { inputConvolutions, withUnfusedConvolutions } from './input-convolutions.ts';
 
 export interface TrainerOptions {
   /** tfjs backend to train on (default 'wasm', with our kernels registered). */
@@ -93,6 +94,7 @@ export class SparsityTrainer {
   private readonly decayed: boolean[];
   private readonly gammaIndex: number[];
   private readonly reader: BatchTensors;
+  private readonly inputConvolutions: ReturnType<typeof inputConvolutions>;
   private readonly output: 'logits' | 'probabilities';
   private readonly history: EpochSummary[] = [];
   private completed = 0;
@@ -121,6 +123,7 @@ export class SparsityTrainer {
     });
     const inputShape = model.inputs[0]!.shape;
     this.reader = new BatchTensors(inputShape, model.outputs[0]!.shape.at(-1) as number);
+    this.inputConvolutions = inputConvolutions(model);
     this.output = resolveOutput(model, options.output);
     this.optimizer = createOptimizer(recipe.optimizer);
   }
@@ -161,12 +164,13 @@ export class SparsityTrainer {
       const { x, labels } = this.reader.tensors(batch);
       const oneHot = tf.oneHot(labels, this.reader.classes);
       let hits: tf.Scalar | undefined;
-      const { value, grads } = tf.variableGrads(() => {
+      // Without the unused gradient of the data (input-convolutions.ts).
+      const { value, grads } = withUnfusedConvolutions(this.inputConvolutions, () => tf.variableGrads(() => {
         const out = this.model.apply(x, { training: true }) as tf.Tensor;
         // Kept: the forward pass runs in a scope of its own that would dispose it.
         hits = tf.keep(countCorrect(out, labels));
         return crossEntropy(oneHot, out, this.output, 'mean');
-      }, variables);
+      }, variables));
       let gradients = variables.map((v, i) => {
         const g = grads[v.name];
         if (!g) throw new Error(`trainable weight ${v.name} got no gradient from the loss`);

@@ -55,6 +55,9 @@ export interface KernelExports {
   // assembly/tile.ts
   tile_f32(x: number, shape: number, reps: number, rank: number, y: number): void;
 
+  // assembly/reduce.ts
+  reduce_rows_f32(x: number, rows: number, cols: number, out: number, mean: number): void;
+
   // assembly/max_pool.ts
   max_pool_backprop_f32(geometry: number, x: number, dy: number, dx: number): void;
 }

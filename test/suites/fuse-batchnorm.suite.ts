@@ -3,9 +3,10 @@
 // depthwise models and on the reference networks, pruned or not; it removes exactly the foldable
 // BatchNorms, and leaves the input model unchanged.
 import * as tf from '@tensorflow/tfjs-core';
+import * as tfl from '@tensorflow/tfjs-layers';
 import { suite, assert, assertAllClose, assertBitEqual, assertDeepEqual, assertEqual, testRng } from '../harness.ts';
 import { useTfjsBackend } from '../tfjs.ts';
-import { fuseBatchNorm, referenceModel, buildGraph, compactModel } from 'slimprune';
+import { fuseBatchNorm, referenceModel, buildGraph, compactModel, latencyMs } from 'slimprune';
 import { RANDOM_KINDS, input, predict, randomMasks, randomModel, randomizeWeights, weightSnapshot } from './random-models.ts';
 
 const count = (model: { layers: { getClassName(): string }[] }, className: string) =>
@@ -54,5 +55,25 @@ export const fuseBatchNormSuite = suite('fuse BatchNorm for deployment', (test) 
     }
     model.dispose();
     compact.dispose();
+  });
+
+  test('latencyMs times one forward pass (execute or predict) of every output, and leaves no tensor', async () => {
+    await useTfjsBackend('cpu');
+    // Two outputs: execute must ask for both, as predict computes both.
+    const input = tfl.input({ shape: [6, 6, 2] });
+    const conv = tfl.layers.conv2d({ filters: 3, kernelSize: 3, name: 'conv' }).apply(input) as tfl.SymbolicTensor;
+    const flat = tfl.layers.flatten().apply(conv) as tfl.SymbolicTensor;
+    const a = tfl.layers.dense({ units: 4, name: 'a' }).apply(flat) as tfl.SymbolicTensor;
+    const b = tfl.layers.dense({ units: 2, name: 'b' }).apply(flat) as tfl.SymbolicTensor;
+    const model = tfl.model({ inputs: input, outputs: [a, b] });
+    const tensors = tf.memory().numTensors;
+    for (const call of ['execute', 'predict'] as const) {
+      for (const batch of [1, 5]) {
+        const ms = await latencyMs(model, batch, { reps: 3, warmup: 1, call });
+        assert(Number.isFinite(ms) && ms >= 0, `${call}, batch ${batch}: latency ${ms} ms`);
+      }
+    }
+    assertEqual(tf.memory().numTensors, tensors, 'tensors after timing');
+    model.dispose();
   });
 });

@@ -8,6 +8,7 @@ import { suite, assert, assertEqual, assertAllClose, assertBitEqual, assertRejec
 import {
   SparsityTrainer, train, evaluate, createRegularizer, findPrunableLayers, assignGammas, readGammas, initGammas,
   polarizationSubgradient, polarizationPenalty, l1Subgradient, encodeCheckpoint, decodeCheckpoint,
+  inputConvolutions, withUnfusedConvolutions, referenceModel, registerWasmKernels,
   type TrainRecipe, type TrainingCheckpoint, type TrainProgress, type RegularizerSpec, type BatchSource, type Batcher,
 } from 'slimprune';
 import { useTfjsBackend } from '../tfjs.ts';
@@ -232,6 +233,62 @@ export const sparsityTrainingSuite = suite('sparsity training', (test) => {
     assertEqual(p.accuracy, l.accuracy, 'accuracy');
     logits.dispose();
     softmax.dispose();
+  });
+
+  test("a convolution reading the data: no input gradient computed, the filter's gradient bit for bit", async () => {
+    // LeNet at batch 8 (our Conv2D kernel takes conv1 on wasm), the tiny net (tfjs's), and a first
+    // convolution with a bias (conv + add instead of the fused op: equal up to rounding).
+    const withBias = () => {
+      const model = tfl.sequential();
+      model.add(tfl.layers.conv2d({ inputShape: [6, 6, 1], filters: 3, kernelSize: 3, padding: 'same', kernelInitializer: tfl.initializers.glorotUniform({ seed: 3 }), biasInitializer: tfl.initializers.randomNormal({ seed: 4 }) }));
+      model.add(tfl.layers.batchNormalization());
+      model.add(tfl.layers.flatten());
+      model.add(tfl.layers.dense({ units: CLASSES, kernelInitializer: tfl.initializers.glorotUniform({ seed: 5 }) }));
+      return model;
+    };
+    const cases = [
+      ['LeNet-5-BN', () => referenceModel('mnist-lenet', { seed: 3 }), 8, 10, true],
+      ['tiny net', () => tinyNet(2), 5, CLASSES, true],
+      ['conv with bias', withBias, 5, CLASSES, false],
+    ] as const;
+    for (const backend of ['cpu', 'wasm'] as const) {
+      await useTfjsBackend(backend);
+      if (backend === 'wasm') await registerWasmKernels();
+      for (const [label, build, batch, classes, bitwise] of cases) {
+        // LeNet's filter gradient takes seconds on tfjs-backend-cpu; it is here for our wasm kernel.
+        if (backend === 'cpu' && batch === 8) continue;
+        const model = build();
+        const layers = inputConvolutions(model);
+        assertEqual(layers.map((l) => l.name).join(), model.layers[0]!.name, `${label}: the input convolution found`);
+        const shape = [batch, ...(model.inputs[0]!.shape.slice(1) as number[])];
+        const rng = testRng(batch);
+        const x = tf.tensor(Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, () => rng() - 0.5), shape);
+        const y = tf.oneHot(tf.tensor1d(Int32Array.from({ length: batch }, (_, i) => i % classes), 'int32'), classes);
+        const variables = model.trainableWeights.map((w) => w.read() as tf.Variable);
+        const loss = () => tf.losses.softmaxCrossEntropy(y, model.apply(x, { training: true }) as tf.Tensor) as tf.Scalar;
+        const run = async (unfused: boolean) => {
+          let grads: Float32Array[] = [];
+          const profile = await tf.profile(() => {
+            const { value, grads: g } = unfused ? withUnfusedConvolutions(layers, () => tf.variableGrads(loss, variables)) : tf.variableGrads(loss, variables);
+            grads = variables.map((v) => g[v.name]!.dataSync().slice() as Float32Array);
+            tf.dispose([value, ...Object.values(g)]);
+          });
+          const inputGradients = profile.kernels.filter((k) => k.name === 'Conv2DBackpropInput' && k.outputShapes[0]!.join() === shape.join());
+          return { grads, inputGradients: inputGradients.length };
+        };
+        const fused = await run(false);
+        const unfused = await run(true);
+        const what = `${label} (${backend})`;
+        assert(fused.inputGradients >= 1, `${what}: the fused op computes the data's gradient (the waste this removes)`);
+        assertEqual(unfused.inputGradients, 0, `${what}: input gradients computed when unfused`);
+        unfused.grads.forEach((g, i) => bitwise
+          ? assertBitEqual(g, fused.grads[i]!, `${what}: gradient ${i}`)
+          : assertAllClose(g, fused.grads[i]!, { rtol: 1e-5, atol: 1e-6 }, `${what}: gradient ${i}`));
+        assert(!Object.prototype.hasOwnProperty.call(layers[0], 'call'), `${what}: the layer's own call is back`);
+        tf.dispose([x, y]);
+        model.dispose();
+      }
+    }
   });
 
   test('evaluate runs in inference mode and changes no weight', async () => {

@@ -1,5 +1,5 @@
-import { suite, assert, assertEqual, assertDeepEqual, assertAllClose, testRng, randomArray } from '../harness.ts';
-import { registerWasmGradients, registerWasmKernels } from 'slimprune';
+import { suite, assert, assertEqual, assertDeepEqual, assertAllClose, assertBitEqual, testRng, randomArray } from '../harness.ts';
+import { registerWasmGradients, registerWasmKernels, originalWasmKernel } from 'slimprune';
 import * as tfl from '@tensorflow/tfjs-layers';
 // tfjs-core alone registers no gradients; slimprune imports the tfjs umbrella package, which does.
 import { useTfjsBackend } from '../tfjs.ts';
@@ -85,6 +85,13 @@ export const tfjsTrainingSuite = suite('tfjs wasm training', (test) => {
       ['batched matMul (original kernel)', (tf) => tf.matMul(tf.tensor3d(randomArray(2 * 5 * 6, testRng(9)), [2, 5, 6]), tf.tensor3d(randomArray(2 * 6 * 3, testRng(10)), [2, 6, 3]))],
       ['tile', (tf) => tf.tile(tf.tensor4d(randomArray(5, testRng(11)), [1, 1, 1, 5]), [3, 4, 2, 1])],
       ['tile int32 (original kernel)', (tf) => tf.tile(tf.tensor2d([1, 2, 3, 4], [2, 2], 'int32'), [2, 3])],
+      // Sum and Mean: ours over every axis but the last (any order, kept dims or not), the original otherwise.
+      ['sum over the leading axes, kept dims', (tf) => tf.sum(tf.tensor4d(randomArray(3 * 5 * 4 * 6, testRng(40)), [3, 5, 4, 6]), [0, 1, 2], true)],
+      ['sum over the leading axes in another order (original kernel)', (tf) => tf.sum(tf.tensor4d(randomArray(3 * 5 * 4 * 6, testRng(44)), [3, 5, 4, 6]), [2, 0, 1])],
+      ['mean over the leading axes', (tf) => tf.mean(tf.tensor3d(randomArray(7 * 3 * 9, testRng(41)), [7, 3, 9]), [0, 1])],
+      ['sum over the last axis (original kernel)', (tf) => tf.sum(tf.tensor2d(randomArray(7 * 9, testRng(42)), [7, 9]), 1)],
+      ['mean over every axis (original kernel)', (tf) => tf.mean(tf.tensor2d(randomArray(7 * 9, testRng(43)), [7, 9]))],
+      ['sum int32 (original kernel)', (tf) => tf.sum(tf.tensor2d([1, 2, 3, 4, 5, 6], [3, 2], 'int32'), 0)],
       // Conv2D and FusedConv2D: ours (valid and same padding, plain and fused) and the cases it hands back.
       ['conv2d 1 channel in, 5×5 valid', (tf) => tf.conv2d(tf.tensor4d(randomArray(20 * 20 * 20, testRng(14)), [20, 20, 20, 1]), tf.tensor4d(randomArray(25 * 12, testRng(15)), [5, 5, 1, 12]), 1, 'valid')],
       ['fused conv2d 6 channels in, 3×3 same, bias + ReLU', (tf) => tf.fused.conv2d({
@@ -141,6 +148,28 @@ export const tfjsTrainingSuite = suite('tfjs wasm training', (test) => {
       }
     });
   }
+
+  test("our Sum and Mean over the leading axes have the bits of tfjs-backend-wasm's own", async () => {
+    // Training's bits (and so the network cache and the recorded cross-runtime run) stay as they
+    // were before ours replaced them.
+    const tf = await useTfjsBackend('wasm');
+    await registerWasmKernels();
+    const backend = tf.backend() as unknown as { readSync(id: object): Float32Array; disposeData(id: object): void };
+    for (const [shape, axis] of [[[64, 24, 24, 20], [0, 1, 2]], [[64, 500], [0]], [[5, 7, 3], [1, 0]]] as const) {
+      const x = tf.tensor(randomArray(shape.reduce((a, b) => a * b, 1), testRng(shape.length), -3, 3), [...shape]);
+      for (const [kernel, op] of [['Sum', tf.sum], ['Mean', tf.mean]] as const) {
+        const ours = op(x, [...axis], true);
+        const original = originalWasmKernel(kernel);
+        assert(original !== undefined, `${kernel} is replaced`);
+        const info = original({ inputs: { x }, backend: tf.backend(), attrs: { axis: [...axis], keepDims: true } }) as { dataId: object; shape: number[] };
+        assertDeepEqual(ours.shape, info.shape, `${kernel} [${shape}] shape`);
+        assertBitEqual(ours.dataSync(), backend.readSync(info.dataId), `${kernel} [${shape}] over [${axis}]`);
+        backend.disposeData(info.dataId);
+        ours.dispose();
+      }
+      x.dispose();
+    }
+  });
 
   test('model.fit trains on wasm and the loss falls', async () => {
     const tf = await useTfjsBackend('wasm');
