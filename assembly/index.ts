@@ -16,3 +16,4 @@ export * from "./anneal";
 export * from "./tile";
 export * from "./max_pool";
 export * from "./reduce";
+export * from "./batch_norm";

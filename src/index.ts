@@ -60,6 +60,8 @@ export { tile, tileShape } from './kernels/wasm/tile.ts';
 export { tileReference } from './kernels/reference/tile.ts';
 export { reduceRows } from './kernels/wasm/reduce.ts';
 export { reduceRowsReference } from './kernels/reference/reduce.ts';
+export { batchNorm } from './kernels/wasm/batch-norm.ts';
+export { batchNormReference, type ChannelParams } from './kernels/reference/batch-norm.ts';
 export { maxPoolBackprop } from './kernels/wasm/max-pool.ts';
 export { maxPoolBackpropReference } from './kernels/reference/max-pool.ts';
 

@@ -17,6 +17,7 @@ import { tileReplacement } from './kernels/Tile.ts';
 import { conv2DReplacement, fusedConv2DReplacement } from './kernels/Conv2D.ts';
 import { maxPoolGradReplacement } from './kernels/MaxPoolGrad.ts';
 import { sumReplacement, meanReplacement } from './kernels/Reduce.ts';
+import { fusedBatchNormReplacement } from './kernels/FusedBatchNorm.ts';
 import { replaceWasmKernel, type Replacement } from './replace.ts';
 
 export const WASM_GAP_KERNELS: readonly KernelConfig[] = [
@@ -34,6 +35,7 @@ export const WASM_REPLACEMENT_KERNELS: readonly Replacement[] = [
   fusedConv2DReplacement,
   sumReplacement,
   meanReplacement,
+  fusedBatchNormReplacement,
 ];
 
 export interface RegisterOptions {

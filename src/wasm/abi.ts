@@ -58,6 +58,12 @@ export interface KernelExports {
   // assembly/reduce.ts
   reduce_rows_f32(x: number, rows: number, cols: number, out: number, mean: number): void;
 
+  // assembly/batch_norm.ts
+  batch_norm_f32(
+    x: number, rows: number, cols: number, mean: number, variance: number, offset: number, scale: number,
+    epsilon: number, scratch: number, y: number,
+  ): void;
+
   // assembly/max_pool.ts
   max_pool_backprop_f32(geometry: number, x: number, dy: number, dx: number): void;
 }

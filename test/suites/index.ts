@@ -14,6 +14,7 @@ import { dataReadersSuite } from './data-readers.suite.ts';
 import { dataBatchesSuite } from './data-batches.suite.ts';
 import { tileSuite } from './tile.suite.ts';
 import { reduceSuite } from './reduce.suite.ts';
+import { batchNormSuite } from './batch-norm.suite.ts';
 import { selectSuite } from './select.suite.ts';
 import { maxPoolSuite } from './max-pool.suite.ts';
 import { modelGraphSuite } from './model-graph.suite.ts';
@@ -23,4 +24,4 @@ import { sparsityTrainingSuite } from './sparsity-training.suite.ts';
 import { fuseBatchNormSuite } from './fuse-batchnorm.suite.ts';
 import { pipelineSuite } from './pipeline.suite.ts';
 
-export const suites: readonly TestSuite[] = [loaderSuite, conv2dSuite, tfjsBackendsSuite, workerSuite, poolSuite, channelMaskSuite, depthwiseConv2dSuite, annealSuite, tileSuite, reduceSuite, maxPoolSuite, selectSuite, tfjsTrainingSuite, dataReadersSuite, dataBatchesSuite, modelGraphSuite, pruneSuite, fuseBatchNormSuite, sparsityRegularizersSuite, sparsityTrainingSuite, pipelineSuite];
+export const suites: readonly TestSuite[] = [loaderSuite, conv2dSuite, tfjsBackendsSuite, workerSuite, poolSuite, channelMaskSuite, depthwiseConv2dSuite, annealSuite, tileSuite, reduceSuite, batchNormSuite, maxPoolSuite, selectSuite, tfjsTrainingSuite, dataReadersSuite, dataBatchesSuite, modelGraphSuite, pruneSuite, fuseBatchNormSuite, sparsityRegularizersSuite, sparsityTrainingSuite, pipelineSuite];

@@ -92,6 +92,10 @@ export const tfjsTrainingSuite = suite('tfjs wasm training', (test) => {
       ['sum over the last axis (original kernel)', (tf) => tf.sum(tf.tensor2d(randomArray(7 * 9, testRng(42)), [7, 9]), 1)],
       ['mean over every axis (original kernel)', (tf) => tf.mean(tf.tensor2d(randomArray(7 * 9, testRng(43)), [7, 9]))],
       ['sum int32 (original kernel)', (tf) => tf.sum(tf.tensor2d([1, 2, 3, 4, 5, 6], [3, 2], 'int32'), 0)],
+      // FusedBatchNorm: ours with per-channel or scalar parameters, the original without a scale or offset.
+      ['batchNorm per channel', (tf) => tf.batchNorm(tf.tensor4d(randomArray(2 * 3 * 4 * 6, testRng(45)), [2, 3, 4, 6]), randomArray(6, testRng(46)), randomArray(6, testRng(47), 0.1, 2), randomArray(6, testRng(48)), randomArray(6, testRng(49)), 1e-3)],
+      ['batchNorm with a scalar offset', (tf) => tf.batchNorm(tf.tensor2d(randomArray(5 * 6, testRng(50)), [5, 6]), randomArray(6, testRng(51)), randomArray(6, testRng(52), 0.1, 2), tf.tensor1d([0.25]), randomArray(6, testRng(53)), 1e-3)],
+      ['batchNorm without scale (original kernel)', (tf) => tf.batchNorm(tf.tensor2d(randomArray(5 * 6, testRng(54)), [5, 6]), randomArray(6, testRng(55)), randomArray(6, testRng(56), 0.1, 2), randomArray(6, testRng(57)))],
       // Conv2D and FusedConv2D: ours (valid and same padding, plain and fused) and the cases it hands back.
       ['conv2d 1 channel in, 5×5 valid', (tf) => tf.conv2d(tf.tensor4d(randomArray(20 * 20 * 20, testRng(14)), [20, 20, 20, 1]), tf.tensor4d(randomArray(25 * 12, testRng(15)), [5, 5, 1, 12]), 1, 'valid')],
       ['fused conv2d 6 channels in, 3×3 same, bias + ReLU', (tf) => tf.fused.conv2d({
@@ -149,7 +153,7 @@ export const tfjsTrainingSuite = suite('tfjs wasm training', (test) => {
     });
   }
 
-  test("our Sum and Mean over the leading axes have the bits of tfjs-backend-wasm's own", async () => {
+  test("our Sum, Mean (over the leading axes) and FusedBatchNorm have the bits of tfjs-backend-wasm's own", async () => {
     // Training's bits (and so the network cache and the recorded cross-runtime run) stay as they
     // were before ours replaced them.
     const tf = await useTfjsBackend('wasm');
@@ -168,6 +172,20 @@ export const tfjsTrainingSuite = suite('tfjs wasm training', (test) => {
         ours.dispose();
       }
       x.dispose();
+    }
+    for (const shape of [[64, 24, 24, 20], [64, 500], [3, 7]] as const) {
+      const n = shape.reduce((a, b) => a * b, 1);
+      const c = shape.at(-1)!;
+      const inputs = {
+        x: tf.tensor(randomArray(n, testRng(c), -3, 3), [...shape]), mean: tf.tensor1d(randomArray(c, testRng(c + 1))),
+        variance: tf.tensor1d(randomArray(c, testRng(c + 2), 0, 2)), offset: tf.tensor1d(randomArray(c, testRng(c + 3))),
+        scale: tf.tensor1d(randomArray(c, testRng(c + 4))),
+      };
+      const ours = tf.batchNorm(inputs.x, inputs.mean, inputs.variance, inputs.offset, inputs.scale, 1e-3);
+      const info = originalWasmKernel('FusedBatchNorm')!({ inputs, backend: tf.backend(), attrs: { varianceEpsilon: 1e-3 } }) as { dataId: object };
+      assertBitEqual(ours.dataSync(), backend.readSync(info.dataId), `FusedBatchNorm [${shape}]`);
+      backend.disposeData(info.dataId);
+      tf.dispose([ours, ...Object.values(inputs)]);
     }
   });
 
