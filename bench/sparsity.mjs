@@ -14,7 +14,8 @@
 // README), --epochs N, --images N (the first N training images; default all), --test N (default
 // all), --batch N (default 64), --lambda, --t, --method polarization|l1|none, --seed S (default 1),
 // --checkpoint FILE (written after every epoch; resumed from when it exists), --decay-on all|kernels
-// (which weights weight decay acts on; default all, as the reference codes).
+// (which weights weight decay acts on; default all, as the reference codes), --gamma-init G (γ's
+// initial value; default the recipe's 0.5).
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-wasm';
 import { existsSync } from 'node:fs';
@@ -38,6 +39,7 @@ const { values: args } = parseArgs({
     checkpoint: { type: 'string' },
     peer: { type: 'boolean', default: false },
     'decay-on': { type: 'string' },
+    'gamma-init': { type: 'string' },
   },
 });
 
@@ -61,6 +63,7 @@ const recipe = {
   ...base, regularizer,
   ...(args.epochs === undefined ? {} : { epochs: Number(args.epochs) }),
   ...(args['decay-on'] === undefined ? {} : { weightDecayOn: args['decay-on'] }),
+  ...(args['gamma-init'] === undefined ? {} : { gammaInit: Number(args['gamma-init']) }),
 };
 
 console.log(`## Sparsity training: ${task}, ${trainBatches.samplesPerEpoch} training images, seed ${seed}\n`);
