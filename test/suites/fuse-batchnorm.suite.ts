@@ -4,7 +4,7 @@
 // BatchNorms, and leaves the input model unchanged.
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
-import { suite, assert, assertAllClose, assertBitEqual, assertDeepEqual, assertEqual, testRng } from '../harness.ts';
+import { suite, assert, assertAllClose, assertBitEqual, assertDeepEqual, assertEqual, assertRejects, testRng } from '../harness.ts';
 import { useTfjsBackend } from '../tfjs.ts';
 import { fuseBatchNorm, referenceModel, buildGraph, compactModel, latencyMs } from 'slimprune';
 import { RANDOM_KINDS, input, predict, randomMasks, randomModel, randomizeWeights, weightSnapshot } from './random-models.ts';
@@ -73,6 +73,9 @@ export const fuseBatchNormSuite = suite('fuse BatchNorm for deployment', (test) 
         assert(Number.isFinite(ms) && ms >= 0, `${call}, batch ${batch}: latency ${ms} ms`);
       }
     }
+    assert(await latencyMs(model, 2, 2) >= 0, 'reps as a number (the earlier signature)');
+    await assertRejects(() => latencyMs(model, 2, { call: 'fit' as 'execute' }), /call must be 'execute' or 'predict', got 'fit'/);
+    await assertRejects(() => latencyMs(model, 2, { reps: 0 }), /reps must be a whole number >= 1, got 0/);
     assertEqual(tf.memory().numTensors, tensors, 'tensors after timing');
     model.dispose();
   });
