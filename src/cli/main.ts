@@ -45,6 +45,9 @@ program
   .option('--train-images <n>', 'use a seeded subset of the training set', int('--train-images'))
   .option('--epochs <n>', 'sparsity-training epochs', int('--epochs'))
   .option('--fine-tune-epochs <n>', 'fine-tuning epochs', int('--fine-tune-epochs'))
+  .option('--distill', 'fine-tune with knowledge distillation from the network before compaction (T = 4, w = 0.5)')
+  .option('--distill-temperature <T>', 'distillation temperature (implies --distill)', real('--distill-temperature'))
+  .option('--distill-weight <w>', "weight of the teacher's term, in [0, 1] (implies --distill)", real('--distill-weight'))
   .option('--lambda <λ>', 'sparsity strength (default: the task recipe, rescaled to the budget)', real('--lambda'))
   .option('--t <t>', 'polarization t', real('--t'))
   .option('--slimming-ratio <p>', 'Network Slimming: fraction of channels pruned', real('--slimming-ratio'))
@@ -75,6 +78,12 @@ program
       ...(o.trainImages !== undefined && { trainImages: o.trainImages }),
       ...(o.epochs !== undefined && { epochs: o.epochs }),
       ...(o.fineTuneEpochs !== undefined && { fineTuneEpochs: o.fineTuneEpochs }),
+      ...((o.distill || o.distillTemperature !== undefined || o.distillWeight !== undefined) && {
+        distill: {
+          ...(o.distillTemperature !== undefined && { temperature: o.distillTemperature }),
+          ...(o.distillWeight !== undefined && { weight: o.distillWeight }),
+        },
+      }),
       ...(o.lambda !== undefined && { lambda: o.lambda }),
       ...(o.t !== undefined && { t: o.t }),
       ...(o.slimmingRatio !== undefined && { slimmingRatio: o.slimmingRatio }),

@@ -5,6 +5,7 @@
 import { REFERENCE_TASKS, type ReferenceTask } from '../model/index.ts';
 import type { CandidateOptions } from '../select/candidates.ts';
 import type { ContrastMode } from '../kernels/anneal-problem.ts';
+import { DEFAULT_DISTILLATION } from '../train/distillation.ts';
 
 export type PruneMethod = 'contrast-sa' | 'polarization' | 'slimming';
 export const PRUNE_METHODS: readonly PruneMethod[] = ['contrast-sa', 'polarization', 'slimming'];
@@ -50,6 +51,12 @@ export interface PruneConfig {
   readonly epochs?: number;
   /** Fine-tuning epochs on the whole (subset of the) training set (default 2). */
   readonly fineTuneEpochs?: number;
+  /**
+   * Fine-tune with knowledge distillation from the network the channels were cut from
+   * (src/train/distillation.ts): `true` for T = 4, w = 0.5, or the values. Every method gets it
+   * alike. Default off.
+   */
+  readonly distill?: boolean | { readonly temperature?: number; readonly weight?: number };
   readonly batchSize?: number;
   /** Polarization λ and t (default: the task's recipe). */
   readonly lambda?: number;
@@ -78,7 +85,7 @@ export interface PruneConfig {
   readonly wasmPaths?: string;
 }
 
-export interface ResolvedConfig extends Required<Omit<PruneConfig, 'model' | 'trainImages' | 'epochs' | 'lambda' | 't' | 'dataSource' | 'wasmPaths' | 'candidates' | 'cooling' | 'movesPerTemperature'>> {
+export interface ResolvedConfig extends Required<Omit<PruneConfig, 'distill' | 'model' | 'trainImages' | 'epochs' | 'lambda' | 't' | 'dataSource' | 'wasmPaths' | 'candidates' | 'cooling' | 'movesPerTemperature'>> {
   readonly model: string | undefined;
   readonly trainImages: number | undefined;
   readonly epochs: number | undefined;
@@ -89,12 +96,26 @@ export interface ResolvedConfig extends Required<Omit<PruneConfig, 'model' | 'tr
   readonly candidates: CandidateOptions;
   readonly cooling: number | undefined;
   readonly movesPerTemperature: number | undefined;
+  /** Distillation's temperature and weight, or null for plain fine-tuning. */
+  readonly distill: { readonly temperature: number; readonly weight: number } | null;
 }
 
 function positiveInt(name: string, v: number | undefined, fallback: number): number {
   const x = v ?? fallback;
   if (!Number.isInteger(x) || x < 1) throw new RangeError(`${name} must be a positive integer, got ${String(v)}`);
   return x;
+}
+
+function resolveDistill(d: PruneConfig['distill']): ResolvedConfig['distill'] {
+  if (d === undefined || d === false) return null;
+  if (d !== true && (typeof d !== 'object' || d === null)) {
+    throw new TypeError('distill must be true, false or { temperature, weight }');
+  }
+  const temperature = d === true ? DEFAULT_DISTILLATION.temperature : d.temperature ?? DEFAULT_DISTILLATION.temperature;
+  const weight = d === true ? DEFAULT_DISTILLATION.weight : d.weight ?? DEFAULT_DISTILLATION.weight;
+  if (!(temperature > 0 && Number.isFinite(temperature))) throw new RangeError(`distill.temperature must be a finite number > 0, got ${temperature}`);
+  if (!(weight >= 0 && weight <= 1)) throw new RangeError(`distill.weight must be in [0, 1], got ${weight}`);
+  return { temperature, weight };
 }
 
 export function resolveConfig(config: PruneConfig): ResolvedConfig {
@@ -141,6 +162,7 @@ export function resolveConfig(config: PruneConfig): ResolvedConfig {
     trainImages: config.trainImages === undefined ? undefined : positiveInt('trainImages', config.trainImages, 1),
     epochs: config.epochs === undefined ? undefined : positiveInt('epochs', config.epochs, 1),
     fineTuneEpochs: config.fineTuneEpochs === 0 ? 0 : positiveInt('fineTuneEpochs', config.fineTuneEpochs, 2),
+    distill: resolveDistill(config.distill),
     batchSize: positiveInt('batchSize', config.batchSize, 64),
     lambda: config.lambda,
     t: config.t,

@@ -141,6 +141,8 @@ export async function prune(config: PruneConfig, options: PruneOptions = {}): Pr
       gammaInit: null,
     };
     await train(compact.model, batcherFor(c, data, pool, c.seed + 7), fineTune, {
+      // The teacher is the trained network before compaction, whatever the method.
+      ...(c.distill && { distill: { teacher: chosen, ...c.distill } }),
       onProgress: (p) => say('fine-tune', 'fine-tuning the compact model', { training: p }),
       // Test accuracy after every epoch: the fine-tuning budget is judged by this curve (METHOD.md §8).
       evaluation: tests,

@@ -25,6 +25,10 @@ export {
 } from './trainer.ts';
 export { inputConvolutions, withUnfusedConvolutions } from './input-convolutions.ts';
 export {
+  distillationTerm, temperedLogSoftmax, resolveDistillation, DEFAULT_DISTILLATION,
+  type DistillationOptions, type ResolvedDistillation,
+} from './distillation.ts';
+export {
   polarizationReport, layerPolarization, POLARIZATION_DEFAULTS,
   type PolarizationOptions, type PolarizationReport, type LayerPolarization,
 } from './polarization.ts';

@@ -32,6 +32,7 @@ import { recipeDifferences, resolveRecipe, type ResolvedRecipe, type TrainRecipe
 import { createRegularizer, type SparsityRegularizer } from './regularizers.ts';
 import { learningRateAt } from './schedule.ts';
 import { inputConvolutions, withUnfusedConvolutions } from './input-convolutions.ts';
+import { distillationTerm, resolveDistillation, type DistillationOptions, type ResolvedDistillation } from './distillation.ts';
 
 export interface TrainerOptions {
   /** tfjs backend to train on (default 'wasm', with our kernels registered). */
@@ -45,6 +46,8 @@ export interface TrainerOptions {
   readonly prunableLayers?: readonly string[];
   /** Whether the model ends in logits or a softmax (default: read from its last layer). */
   readonly output?: ModelOutput;
+  /** Also learn from a teacher's softened outputs (distillation.ts), e.g. when fine-tuning a pruned model. */
+  readonly distill?: DistillationOptions;
 }
 
 export interface FitOptions {
@@ -96,6 +99,7 @@ export class SparsityTrainer {
   private readonly reader: BatchTensors;
   private readonly inputConvolutions: ReturnType<typeof inputConvolutions>;
   private readonly output: 'logits' | 'probabilities';
+  private readonly distill: ResolvedDistillation | undefined;
   private readonly history: EpochSummary[] = [];
   private completed = 0;
   private stepped = false;
@@ -125,6 +129,7 @@ export class SparsityTrainer {
     this.reader = new BatchTensors(inputShape, model.outputs[0]!.shape.at(-1) as number);
     this.inputConvolutions = inputConvolutions(model);
     this.output = resolveOutput(model, options.output);
+    this.distill = options.distill && resolveDistillation(model, options.distill);
     this.optimizer = createOptimizer(recipe.optimizer);
   }
 
@@ -164,12 +169,18 @@ export class SparsityTrainer {
       const { x, labels } = this.reader.tensors(batch);
       const oneHot = tf.oneHot(labels, this.reader.classes);
       let hits: tf.Scalar | undefined;
+      const distill = this.distill;
+      // Inference mode: the teacher's BatchNorm uses its running statistics and is not updated.
+      const teacher = distill && (distill.teacher.apply(x, { training: false }) as tf.Tensor);
       // Without the unused gradient of the data (input-convolutions.ts).
       const { value, grads } = withUnfusedConvolutions(this.inputConvolutions, () => tf.variableGrads(() => {
         const out = this.model.apply(x, { training: true }) as tf.Tensor;
         // Kept: the forward pass runs in a scope of its own that would dispose it.
         hits = tf.keep(countCorrect(out, labels));
-        return crossEntropy(oneHot, out, this.output, 'mean');
+        const hard = crossEntropy(oneHot, out, this.output, 'mean');
+        if (!distill || !teacher) return hard;
+        const soft = distillationTerm({ output: out, kind: this.output }, { output: teacher, kind: distill.teacherOutput }, distill.temperature);
+        return tf.add(tf.mul(hard, 1 - distill.weight), tf.mul(soft, distill.weight)) as tf.Scalar;
       }, variables));
       let gradients = variables.map((v, i) => {
         const g = grads[v.name];

@@ -60,6 +60,14 @@ describe('prune pipeline', () => {
     expect(joint.decision.selection!.widths).toHaveLength(4);
     expect(joint.metrics.groups.map((g) => g.kept)).toEqual(joint.decision.selection!.widths[3]);
     expect(joint.metrics.before.accuracy).toBe(first.metrics.before.accuracy);
+    // Distillation changes the fine-tuning only; the teacher (the network before compaction) is
+    // measured after it and must be untouched.
+    const distilled = await prune({ ...full, distill: { temperature: 3, weight: 0.7 } }, { data, cache });
+    expect(distilled.metrics.config.distill).toEqual({ temperature: 3, weight: 0.7 });
+    expect(distilled.metrics.groups).toEqual(first.metrics.groups);
+    expect(distilled.metrics.afterCompaction.accuracy).toBe(first.metrics.afterCompaction.accuracy);
+    expect(distilled.metrics.before.accuracy).toBe(first.metrics.before.accuracy);
+    expect(distilled.metrics.fineTuneAccuracy).toHaveLength(1);
     // Polarization's network is the §7 variant's full-set network: the same key, so not retrained.
     const polarization = await prune({ ...TINY, method: 'polarization', lambda: 0.05 }, { data, cache });
     expect(polarization.metrics.networksTrained.map((n) => n.cached)).toEqual([true]);

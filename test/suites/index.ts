@@ -21,7 +21,8 @@ import { modelGraphSuite } from './model-graph.suite.ts';
 import { pruneSuite } from './prune.suite.ts';
 import { sparsityRegularizersSuite } from './sparsity-regularizers.suite.ts';
 import { sparsityTrainingSuite } from './sparsity-training.suite.ts';
+import { distillationSuite } from './distillation.suite.ts';
 import { fuseBatchNormSuite } from './fuse-batchnorm.suite.ts';
 import { pipelineSuite } from './pipeline.suite.ts';
 
-export const suites: readonly TestSuite[] = [loaderSuite, conv2dSuite, tfjsBackendsSuite, workerSuite, poolSuite, channelMaskSuite, depthwiseConv2dSuite, annealSuite, tileSuite, reduceSuite, batchNormSuite, maxPoolSuite, selectSuite, tfjsTrainingSuite, dataReadersSuite, dataBatchesSuite, modelGraphSuite, pruneSuite, fuseBatchNormSuite, sparsityRegularizersSuite, sparsityTrainingSuite, pipelineSuite];
+export const suites: readonly TestSuite[] = [loaderSuite, conv2dSuite, tfjsBackendsSuite, workerSuite, poolSuite, channelMaskSuite, depthwiseConv2dSuite, annealSuite, tileSuite, reduceSuite, batchNormSuite, maxPoolSuite, selectSuite, tfjsTrainingSuite, dataReadersSuite, dataBatchesSuite, modelGraphSuite, pruneSuite, fuseBatchNormSuite, sparsityRegularizersSuite, sparsityTrainingSuite, distillationSuite, pipelineSuite];
