@@ -39,6 +39,12 @@ export interface LayerPolarization {
   readonly upperMode: number;
   readonly max: number;
   readonly separated: boolean;
+  /**
+   * Fraction with g < zeroBelow or g > 1 − zeroBelow: near 0 or near 1 on an absolute scale (the
+   * measure of issue 3's target, ≥ 80% outside (0.05, 0.95)). Meaningful when γ is bounded by 1,
+   * as polarization's clamp bounds it.
+   */
+  readonly outside: number;
 }
 
 export interface PolarizationReport {
@@ -74,9 +80,14 @@ export function layerPolarization(name: string, gamma: ArrayLike<number>, option
   const upperMode = median(nonZero);
   let zero = 0;
   let high = 0;
+  let nearOne = 0;
   for (const v of g) {
-    if (v < zeroBelow) zero++;
-    else if (v >= highRatio * upperMode) high++;
+    if (v < zeroBelow) {
+      zero++;
+      continue;
+    }
+    if (v > 1 - zeroBelow) nearOne++;
+    if (v >= highRatio * upperMode) high++;
   }
   const between = channels - zero - high;
   return {
@@ -88,6 +99,7 @@ export function layerPolarization(name: string, gamma: ArrayLike<number>, option
     upperMode,
     max: g[channels - 1]!,
     separated: between / channels <= maxBetween && zero < channels,
+    outside: (zero + nearOne) / channels,
   };
 }
 

@@ -150,6 +150,10 @@ export const sparsityRegularizersSuite = suite('sparsity regularizers and schedu
     assertEqual(ok.between, 0, 'nothing between the modes');
     assert(ok.separated && Math.abs(ok.zero - 33 / 50) < 1e-9, `zero fraction ${ok.zero}`);
     assert(ok.upperMode > 0.7 && ok.upperMode < 0.9, `upper mode ${ok.upperMode}`);
+    // Outside (0.05, 0.95) counts the zeros only: the upper mode sits in (0.7, 0.9).
+    assertEqual(ok.outside, ok.zero, 'outside (0.05, 0.95) with an upper mode below 0.95');
+    const atOne = layerPolarization('at one', [0, 0.01, 0.97, 1, 1, 0.5, 0.96, 0.949]);
+    assertEqual(atOne.outside, 6 / 8, 'two below 0.05 and four above 0.95 (0.949 and 0.5 are inside)');
     const report = polarizationReport([{ name: 'ok', gamma: polarized }, { name: 'spread', gamma: spread }, { name: 'dead', gamma: collapsed }]);
     assert(!report.separated, 'the network is not separated');
     assertEqual(report.warnings.length, 2, 'two warnings');
