@@ -111,15 +111,15 @@ const result = await trainer.fit(trainBatches, {
 trainer.dispose();
 
 console.log('| epoch | lr | loss | train acc | λ·R(γ) | test loss | test acc | images/s |');
-console.log('|---|---|---|---|---|---|---|---|---|');
+console.log('|---|---|---|---|---|---|---|---|');
 for (const e of result.history) {
   console.log(`| ${e.epoch + 1} | ${e.learningRate.toPrecision(2)} | ${e.loss.toFixed(4)} | ${(100 * e.accuracy).toFixed(2)}% | ` +
     `${e.sparsityLoss.toFixed(4)} | ${e.evaluation.loss.toFixed(4)} | ${(100 * e.evaluation.accuracy).toFixed(2)}% | ${e.imagesPerSecond.toFixed(0)} |`);
 }
 const p = result.polarization;
 console.log(`\n### Polarization (γ < ${p.options.zeroBelow}: zero; >= ${p.options.highRatio}·upper mode: high)\n`);
-console.log('| layer | channels | zero | between | high | upper mode | max | separated | outside (0.05, 0.95) |');
-console.log('|---|---|---|---|---|---|---|---|');
+console.log(`| layer | channels | zero | between | high | upper mode | max | separated | outside (${p.options.zeroBelow}, ${1 - p.options.zeroBelow}) |`);
+console.log('|---|---|---|---|---|---|---|---|---|');
 for (const l of p.layers) {
   console.log(`| ${l.name} | ${l.channels} | ${(100 * l.zero).toFixed(1)}% | ${(100 * l.between).toFixed(1)}% | ` +
     `${(100 * l.high).toFixed(1)}% | ${l.upperMode.toFixed(3)} | ${l.max.toFixed(3)} | ${l.separated ? 'yes' : 'NO'} | ${(100 * l.outside).toFixed(1)}% |`);
