@@ -64,7 +64,14 @@ function pytorchImagesPerSecond(threads) {
   const script = new URL('./pytorch-lenet.py', import.meta.url).pathname;
   const r = spawnSync(values.python, [script, '--steps', String(steps), '--rounds', '1', '--threads', String(threads)], {
     encoding: 'utf8',
-    env: { ...process.env, OMP_NUM_THREADS: String(threads), OPENBLAS_NUM_THREADS: String(threads), MKL_NUM_THREADS: String(threads) },
+    env: {
+      ...process.env,
+      OMP_NUM_THREADS: String(threads), OPENBLAS_NUM_THREADS: String(threads), MKL_NUM_THREADS: String(threads),
+      // glibc hands PyTorch's large per-step buffers back to the kernel (mmap/munmap, trim) and
+      // faults them in again next step: on this host that made PyTorch's rate vary 3× between
+      // rounds (881–3,042 images/s). Keeping them in the heap makes it steady at its best.
+      MALLOC_MMAP_THRESHOLD_: String(2 ** 32), MALLOC_TRIM_THRESHOLD_: String(2 ** 32), MALLOC_TOP_PAD_: String(2 ** 29),
+    },
   });
   if (r.status !== 0) throw new Error(`bench/pytorch-lenet.py failed: ${r.stderr}`);
   return JSON.parse(r.stdout).imagesPerSecond;
@@ -95,6 +102,7 @@ const name = {
 };
 const trainer = m['ours polarization/1'];
 console.log(`### mnist-lenet training, batch 64: ours and PyTorch ${probe.stdout.trim()} in one run (medians of ${rounds} rounds of ${steps} steps)\n`);
-console.log(table(['path', 'images/s', 'our sparsity trainer vs this'], Object.keys(name).map((k) => [
-  name[k], m[k].toFixed(0), `${(trainer / m[k]).toFixed(2)}×`,
+const range = (k) => `${Math.min(...samples[k]).toFixed(0)}–${Math.max(...samples[k]).toFixed(0)}`;
+console.log(table(['path', 'images/s (median)', 'range over rounds', 'our sparsity trainer vs this'], Object.keys(name).map((k) => [
+  name[k], m[k].toFixed(0), range(k), `${(trainer / m[k]).toFixed(2)}×`,
 ])));
