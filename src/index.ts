@@ -101,6 +101,7 @@ export {
 } from './pipeline/prune.ts';
 export { resolveConfig, PRUNE_METHODS, STRUCTURE_TARGETS, type StructureTarget, type PruneConfig, type PruneMethod, type ResolvedConfig, type Sampling } from './pipeline/config.ts';
 export { loadTaskData, type TaskData } from './pipeline/data.ts';
+export { baselineConfigs, type BaselineOptions } from './pipeline/baselines.ts';
 export { slimmingThreshold, decideStructure, type StructureDecision } from './pipeline/structure.ts';
 export { latencyMs, type LatencyCall, type LatencyOptions } from './pipeline/latency.ts';
 export { modelFigures, evaluateModel, type ModelFigures } from './pipeline/figures.ts';

@@ -6,7 +6,7 @@
  */
 import { Command, InvalidArgumentError, Option } from 'commander';
 import {
-  env, prune, pathExists, loadTaskData, prepareCifar10, readModelFiles, evaluateModel, useTrainingBackend, folderNetworkCache, defaultCacheDir, networkJobs, trainNetworks, resolveConfig, writeRunFolder, hardwareConcurrency, PRUNE_METHODS, STRUCTURE_TARGETS, REFERENCE_TASKS, type PruneConfig, type PruneRun, type ReferenceTask,
+  env, prune, baselineConfigs, pathExists, loadTaskData, prepareCifar10, readModelFiles, evaluateModel, useTrainingBackend, folderNetworkCache, defaultCacheDir, networkJobs, trainNetworks, resolveConfig, writeRunFolder, hardwareConcurrency, PRUNE_METHODS, STRUCTURE_TARGETS, REFERENCE_TASKS, type PruneConfig, type PruneRun, type ReferenceTask,
 } from 'slimprune';
 
 import { progressPrinter } from './progress.ts';
@@ -50,6 +50,7 @@ program
   .option('--distill-weight <w>', "weight of the teacher's term, in [0, 1] (implies --distill)", real('--distill-weight'))
   .option('--lambda <λ>', 'sparsity strength (default: the task recipe, rescaled to the budget)', real('--lambda'))
   .option('--t <t>', 'polarization t', real('--t'))
+  .option('--slimming-lambda <λ>', "with --baselines: Network Slimming's L1 λ (default: the task recipe's; --lambda is the run's own method's)", real('--slimming-lambda'))
   .option('--slimming-ratio <p>', 'Network Slimming: fraction of channels pruned', real('--slimming-ratio'))
   .option('--restarts <R>', 'annealing restarts', int('--restarts'))
   .option('--alpha <α>', 'contrast-sa: weight of the kept-FLOPs term of the energy (default 0.01)', real('--alpha'))
@@ -100,14 +101,11 @@ program
     const onProgress = progressPrinter(process.stderr);
     const data = await loadTaskData(base.task, base.dataSource);
     const cache = o.cache === false ? undefined : folderNetworkCache(typeof o.cache === 'string' ? o.cache : `${await defaultCacheDir()}/networks`);
-    const configs: PruneConfig[] = [{ ...base, method: o.method }];
-    if (o.baselines) {
-      // The other reading of METHOD.md §7 first, then the classic baselines.
-      if (o.method === 'contrast-sa') {
-        for (const structureFrom of STRUCTURE_TARGETS.filter((s) => s !== o.structureFrom)) configs.push({ ...base, method: 'contrast-sa', structureFrom });
-      }
-      for (const method of PRUNE_METHODS.filter((m) => m !== o.method && m !== 'contrast-sa')) configs.push({ ...base, method });
-    }
+    const mainConfig: PruneConfig = { ...base, method: o.method };
+    // The other readings of METHOD.md §7 first, then the classic baselines (each with its own λ).
+    const configs = o.baselines
+      ? baselineConfigs(mainConfig, { ...(o.slimmingLambda !== undefined && { slimmingLambda: o.slimmingLambda }) })
+      : [mainConfig];
     if (cache && configs.length > 1) {
       // Every network of every method in one pass over the pool, so the workers stay busy;
       // the runs below then take them from the cache.

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  prune, resolveConfig, writeRunFolder, loadTaskData, memoryNetworkCache, folderNetworkCache, type PruneRun, type TaskData,
+  prune, resolveConfig, baselineConfigs, networkJobs, writeRunFolder, loadTaskData, memoryNetworkCache, folderNetworkCache, type PruneConfig, type PruneRun, type TaskData,
 } from 'slimprune';
 
 const TINY = { task: 'mnist-lenet' as const, trainImages: 900, epochs: 1, fineTuneEpochs: 1, restarts: 2, cooling: 0.9, movesPerTemperature: 50 };
@@ -114,5 +114,27 @@ describe('prune pipeline', () => {
     expect(() => resolveConfig({ task: 'mnist-lenet', method: 'magic' as 'slimming' })).toThrow(/unknown method/);
     expect(() => resolveConfig({ task: 'mnist-lenet', sampleFraction: 0 })).toThrow(/sampleFraction must be in/);
     expect(() => resolveConfig({ task: 'mnist-lenet', epochs: 0 })).toThrow(/epochs must be a positive integer/);
+  });
+});
+
+describe('baselines', () => {
+  it("expands --baselines with each regularizer's own λ", async () => {
+    const methods = (cs: PruneConfig[]) => cs.map((c) => `${c.method}${c.method === 'contrast-sa' ? `/${c.structureFrom}` : ''}`);
+    const main: PruneConfig = { ...TINY, method: 'contrast-sa', structureFrom: 'full', lambda: 5e-3, t: 0.8 };
+    const configs = baselineConfigs(main);
+    expect(methods(configs)).toEqual(['contrast-sa/full', 'contrast-sa/k-star', 'contrast-sa/joint', 'polarization', 'slimming']);
+    // The polarization-based runs share λ and t; Network Slimming keeps its recipe's L1 λ …
+    for (const c of configs.slice(0, 4)) expect([c.lambda, c.t]).toEqual([5e-3, 0.8]);
+    expect([configs[4]!.lambda, configs[4]!.t]).toEqual([undefined, undefined]);
+    const data = await loadTaskData('mnist-lenet');
+    const regularizer = (c: PruneConfig) => networkJobs(resolveConfig(c), data)[0]!.recipe.regularizer;
+    expect(regularizer(configs[4]!)).toEqual(regularizer({ ...TINY, method: 'slimming' }));
+    expect(regularizer(configs[3]!)).toEqual({ kind: 'polarization', lambda: 5e-3, t: 0.8 });
+    // … or takes the one given for it.
+    expect(baselineConfigs(main, { slimmingLambda: 2e-3 })[4]!.lambda).toBe(2e-3);
+    // A Network Slimming run's λ is L1's: its Polarization baseline keeps the polarization recipe's λ.
+    const fromSlimming = baselineConfigs({ ...TINY, method: 'slimming', lambda: 2e-3 });
+    expect(methods(fromSlimming)).toEqual(['slimming', 'polarization']);
+    expect(fromSlimming[1]!.lambda).toBeUndefined();
   });
 });
