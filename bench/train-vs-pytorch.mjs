@@ -11,52 +11,25 @@ import { spawnSync } from 'node:child_process';
 import { parseArgs } from 'node:util';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-wasm';
-import { referenceModel, registerWasmKernels, SparsityTrainer, sparsityRecipe } from '../dist/index.js';
-import { table, seededArray } from './util.mjs';
+import { registerWasmKernels } from '../dist/index.js';
+import { plainStepImagesPerSecond, trainerStepImagesPerSecond } from './lenet-steps.mjs';
+import { table } from './util.mjs';
 
 const { values } = parseArgs({
   options: { python: { type: 'string', default: 'python3' }, steps: { type: 'string', default: '20' }, rounds: { type: 'string', default: '5' } },
 });
 const steps = Number(values.steps);
 const rounds = Number(values.rounds);
-const B = 64;
-const xData = seededArray(B * 28 * 28, 1);
-const labels = Int32Array.from({ length: B }, (_, i) => i % 10);
 
 const probe = spawnSync(values.python, ['-c', 'import torch; print(torch.__version__)'], { encoding: 'utf8' });
 if (probe.status !== 0) {
   console.error(`${values.python} cannot import torch (${(probe.stderr || probe.error?.message || '').trim().split('\n').at(-1)}).\n` +
-    'Install PyTorch for it (Debian: apt-get install python3-torch, interpreter /usr/bin/python3) or pass --python.');
+    'Install PyTorch for it (Debian: apt-get install python3-torch libopenblas0-pthread, interpreter /usr/bin/python3) or pass --python.');
   process.exit(2);
 }
 
 async function oursImagesPerSecond() {
-  const model = referenceModel('mnist-lenet', { seed: 1 });
-  const optimizer = tf.train.momentum(0.1, 0.9);
-  const x = tf.tensor4d(xData, [B, 28, 28, 1]);
-  const y = tf.oneHot(tf.tensor1d(labels, 'int32'), 10);
-  const plainStep = () => {
-    const loss = optimizer.minimize(() => tf.losses.softmaxCrossEntropy(y, model.apply(x, { training: true })), true);
-    loss.dataSync();
-    loss.dispose();
-  };
-  const rate = async (step) => {
-    for (let i = 0; i < 3; i++) await step();
-    const t0 = performance.now();
-    for (let i = 0; i < steps; i++) await step();
-    return (B * steps * 1000) / (performance.now() - t0);
-  };
-  const plain = await rate(plainStep);
-  tf.dispose([x, y]);
-  optimizer.dispose();
-  model.dispose();
-  const trainedModel = referenceModel('mnist-lenet', { seed: 1 });
-  const trainer = await SparsityTrainer.create(trainedModel, sparsityRecipe('mnist-lenet', 'polarization', { epochs: 1 }), { backend: 'wasm' });
-  const batch = { x: xData, labels, size: B };
-  const sparsity = await rate(() => trainer.step(batch));
-  trainer.dispose();
-  trainedModel.dispose();
-  return { plain, polarization: sparsity };
+  return { plain: await plainStepImagesPerSecond(steps), polarization: await trainerStepImagesPerSecond(steps) };
 }
 
 /** One process per thread count: OpenBLAS and OpenMP read their thread counts at start. */

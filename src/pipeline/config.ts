@@ -5,7 +5,7 @@
 import { REFERENCE_TASKS, type ReferenceTask } from '../model/index.ts';
 import type { CandidateOptions } from '../select/candidates.ts';
 import type { ContrastMode } from '../kernels/anneal-problem.ts';
-import { DEFAULT_DISTILLATION } from '../train/distillation.ts';
+import { distillationSettings } from '../train/distillation.ts';
 
 export type PruneMethod = 'contrast-sa' | 'polarization' | 'slimming';
 export const PRUNE_METHODS: readonly PruneMethod[] = ['contrast-sa', 'polarization', 'slimming'];
@@ -111,11 +111,7 @@ function resolveDistill(d: PruneConfig['distill']): ResolvedConfig['distill'] {
   if (d !== true && (typeof d !== 'object' || d === null)) {
     throw new TypeError('distill must be true, false or { temperature, weight }');
   }
-  const temperature = d === true ? DEFAULT_DISTILLATION.temperature : d.temperature ?? DEFAULT_DISTILLATION.temperature;
-  const weight = d === true ? DEFAULT_DISTILLATION.weight : d.weight ?? DEFAULT_DISTILLATION.weight;
-  if (!(temperature > 0 && Number.isFinite(temperature))) throw new RangeError(`distill.temperature must be a finite number > 0, got ${temperature}`);
-  if (!(weight >= 0 && weight <= 1)) throw new RangeError(`distill.weight must be in [0, 1], got ${weight}`);
-  return { temperature, weight };
+  return distillationSettings(d === true ? {} : d, 'distill.');
 }
 
 export function resolveConfig(config: PruneConfig): ResolvedConfig {

@@ -32,14 +32,22 @@ export interface ResolvedDistillation {
 
 export const DEFAULT_DISTILLATION = { temperature: 4, weight: 0.5 } as const;
 
+/** T and w with their defaults filled and checked (`what` names them in the error, e.g. 'distill.'). */
+export function distillationSettings(
+  settings: { readonly temperature?: number; readonly weight?: number }, what = 'distillation ',
+): { temperature: number; weight: number } {
+  const temperature = settings.temperature ?? DEFAULT_DISTILLATION.temperature;
+  const weight = settings.weight ?? DEFAULT_DISTILLATION.weight;
+  if (!(temperature > 0 && Number.isFinite(temperature))) {
+    throw new RangeError(`${what}temperature must be a finite number > 0, got ${String(settings.temperature)}`);
+  }
+  if (!(weight >= 0 && weight <= 1)) throw new RangeError(`${what}weight must be in [0, 1], got ${String(settings.weight)}`);
+  return { temperature, weight };
+}
+
 /** Fills the defaults and checks the teacher's output fits the student's. */
 export function resolveDistillation(student: LayersModel, options: DistillationOptions): ResolvedDistillation {
-  const temperature = options.temperature ?? DEFAULT_DISTILLATION.temperature;
-  const weight = options.weight ?? DEFAULT_DISTILLATION.weight;
-  if (!(temperature > 0 && Number.isFinite(temperature))) {
-    throw new RangeError(`distillation temperature must be a finite number > 0, got ${String(options.temperature)}`);
-  }
-  if (!(weight >= 0 && weight <= 1)) throw new RangeError(`distillation weight must be in [0, 1], got ${String(options.weight)}`);
+  const { temperature, weight } = distillationSettings(options);
   const classes = (m: LayersModel) => m.outputs[0]!.shape.at(-1);
   if (classes(options.teacher) !== classes(student)) {
     throw new Error(

@@ -25,7 +25,7 @@ export {
 } from './trainer.ts';
 export { inputConvolutions, withUnfusedConvolutions } from './input-convolutions.ts';
 export {
-  distillationTerm, temperedLogSoftmax, resolveDistillation, DEFAULT_DISTILLATION,
+  distillationTerm, temperedLogSoftmax, resolveDistillation, distillationSettings, DEFAULT_DISTILLATION,
   type DistillationOptions, type ResolvedDistillation,
 } from './distillation.ts';
 export {
