@@ -17,3 +17,4 @@ export * from "./tile";
 export * from "./max_pool";
 export * from "./reduce";
 export * from "./batch_norm";
+export * from "./batch_norm_training";

@@ -36,10 +36,13 @@ export async function plainStepImagesPerSecond(steps) {
   }
 }
 
-/** One step of our trainer with the task's polarization recipe. */
-export async function trainerStepImagesPerSecond(steps) {
+/**
+ * One step of our trainer with the task's polarization recipe; `fuseBatchNorm: false` runs
+ * tfjs-layers' own BatchNorm graph instead of our fused kernels (the same bits).
+ */
+export async function trainerStepImagesPerSecond(steps, { fuseBatchNorm = true } = {}) {
   const model = referenceModel('mnist-lenet', { seed: 1 });
-  const trainer = await SparsityTrainer.create(model, sparsityRecipe('mnist-lenet', 'polarization', { epochs: 1 }), { backend: 'wasm' });
+  const trainer = await SparsityTrainer.create(model, sparsityRecipe('mnist-lenet', 'polarization', { epochs: 1 }), { backend: 'wasm', fuseBatchNorm });
   const batch = { x: xData, labels, size: BATCH };
   try {
     return await imagesPerSecond(() => trainer.step(batch), steps);

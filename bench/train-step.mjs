@@ -2,7 +2,8 @@
 // - one plain tfjs step (forward, softmax cross-entropy, SGD-momentum minimize) on
 //   tfjs-backend-cpu, on tfjs-backend-wasm with only its missing gradients filled by ours, and on
 //   tfjs-backend-wasm with our faster kernels registered as well;
-// - our sparsity trainer's step (adds weight decay, polarization and the γ clamp) on the latter.
+// - our sparsity trainer's step (adds weight decay, polarization and the γ clamp) on the latter,
+//   with training-mode BatchNorm as tfjs's graph of ops and as our fused kernels (the default).
 // Usage: node bench/train-step.mjs [steps]
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-wasm';
@@ -20,6 +21,7 @@ await registerWasmGradients();
 const gapsOnly = await plainStepImagesPerSecond(steps);
 await registerWasmKernels();
 const ours = await plainStepImagesPerSecond(steps);
+const trainerUnfused = await trainerStepImagesPerSecond(steps, { fuseBatchNorm: false });
 const trainer = await trainerStepImagesPerSecond(steps);
 const PYTORCH = 4700; // images/s: PyTorch CPU on this machine class (2 threads, batch 64), as quoted in the issue
 const row = (name, v) => [name, v.toFixed(0), `${(v / cpu).toFixed(0)}×`, `${(v / PYTORCH).toFixed(3)}×`];
@@ -28,5 +30,6 @@ console.log(table(['path', 'images/s', 'vs tfjs-cpu', 'vs PyTorch CPU (4,700 img
   row('plain tfjs step, tfjs-backend-cpu', cpu),
   row('plain tfjs step, tfjs-backend-wasm + our gap kernels only', gapsOnly),
   row(`plain tfjs step, tfjs-backend-wasm + ours (${WASM_REPLACEMENT_KERNELS.map((k) => k.kernelName).join(', ')} replaced)`, ours),
-  row('our sparsity trainer (wd + polarization + clamp), wasm + ours', trainer),
+  row("our sparsity trainer (wd + polarization + clamp), wasm + ours, BatchNorm as tfjs's ops (fuseBatchNorm: false)", trainerUnfused),
+  row('our sparsity trainer (wd + polarization + clamp), wasm + ours, BatchNorm fused (default)', trainer),
 ]));

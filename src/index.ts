@@ -62,6 +62,10 @@ export { reduceRows } from './kernels/wasm/reduce.ts';
 export { reduceRowsReference } from './kernels/reference/reduce.ts';
 export { batchNorm } from './kernels/wasm/batch-norm.ts';
 export { batchNormReference, type ChannelParams } from './kernels/reference/batch-norm.ts';
+export { batchMoments, batchNormGrad } from './kernels/wasm/batch-norm-training.ts';
+export {
+  batchMomentsReference, batchNormGradReference, type BatchMoments, type BatchNormGradParams, type BatchNormGrads,
+} from './kernels/reference/batch-norm-training.ts';
 export { maxPoolBackprop } from './kernels/wasm/max-pool.ts';
 export { maxPoolBackpropReference } from './kernels/reference/max-pool.ts';
 

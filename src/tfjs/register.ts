@@ -4,6 +4,8 @@
  *   depthwise gradients), so that `model.fit` of conv nets works at all.
  * - Replacements: kernels it has, where ours measured faster in a training step (BENCHMARKS.md);
  *   each falls back to the original for the cases it does not take.
+ * - Fused: kernels under our own names that stand for a whole tfjs subgraph (training-mode
+ *   BatchNorm); the trainer uses them when they are registered, with the same bits.
  * Call after importing '@tensorflow/tfjs-backend-wasm' and before training on 'wasm'.
  */
 import { getKernel, registerKernel, type KernelConfig } from '@tensorflow/tfjs-core';
@@ -18,6 +20,8 @@ import { conv2DReplacement, fusedConv2DReplacement } from './kernels/Conv2D.ts';
 import { maxPoolGradReplacement } from './kernels/MaxPoolGrad.ts';
 import { sumReplacement, meanReplacement } from './kernels/Reduce.ts';
 import { fusedBatchNormReplacement } from './kernels/FusedBatchNorm.ts';
+import { identityReplacement, castReplacement } from './kernels/Identity.ts';
+import { batchMomentsConfig, batchNormGradConfig } from './kernels/BatchNormTraining.ts';
 import { replaceWasmKernel, type Replacement } from './replace.ts';
 
 export const WASM_GAP_KERNELS: readonly KernelConfig[] = [
@@ -36,10 +40,14 @@ export const WASM_REPLACEMENT_KERNELS: readonly Replacement[] = [
   sumReplacement,
   meanReplacement,
   fusedBatchNormReplacement,
+  identityReplacement,
+  castReplacement,
 ];
 
+export const WASM_FUSED_KERNELS: readonly KernelConfig[] = [batchMomentsConfig, batchNormGradConfig];
+
 export interface RegisterOptions {
-  /** Also replace the kernels where ours are faster (default true). */
+  /** Also replace the kernels where ours are faster, and register the fused ones (default true). */
   readonly replace?: boolean;
 }
 
@@ -54,6 +62,12 @@ export async function registerWasmKernels(options: RegisterOptions = {}): Promis
     }
   }
   if (options.replace ?? true) {
+    for (const config of WASM_FUSED_KERNELS) {
+      if (getKernel(config.kernelName, 'wasm') === undefined) {
+        registerKernel(config);
+        registered.push(config.kernelName);
+      }
+    }
     for (const replacement of WASM_REPLACEMENT_KERNELS) {
       if (replaceWasmKernel(replacement)) registered.push(replacement.kernelName);
     }

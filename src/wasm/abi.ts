@@ -64,6 +64,14 @@ export interface KernelExports {
     epsilon: number, scratch: number, y: number,
   ): void;
 
+  // assembly/batch_norm_training.ts
+  batch_moments_f32(x: number, rows: number, cols: number, mean: number, variance: number): void;
+  batch_norm_grad_f32(
+    x: number, dy: number, rows: number, cols: number,
+    mean: number, scale: number, rsqrt: number, minusRsqrt: number, minusHalfRsqrtCubed: number,
+    scratch: number, dx: number, dScale: number, dOffset: number,
+  ): void;
+
   // assembly/max_pool.ts
   max_pool_backprop_f32(geometry: number, x: number, dy: number, dx: number): void;
 }

@@ -113,6 +113,10 @@ export const tfjsTrainingSuite = suite('tfjs wasm training', (test) => {
       ['conv2d 1×1 (original kernel)', (tf) => tf.conv2d(tf.tensor4d(randomArray(12 * 20 * 20 * 8, testRng(28)), [12, 20, 20, 8]), tf.tensor4d(randomArray(8 * 5, testRng(29)), [1, 1, 8, 5]), 1, 'same')],
       ['conv2d 2 channels in, 3×3 same (original kernel: short padded rows)', (tf) => tf.conv2d(tf.tensor4d(randomArray(12 * 20 * 20 * 2, testRng(30)), [12, 20, 20, 2]), tf.tensor4d(randomArray(9 * 2 * 5, testRng(31)), [3, 3, 2, 5]), 1, 'same')],
       ['conv2d batch 1 (original kernel: too few pixels)', (tf) => tf.conv2d(tf.tensor4d(randomArray(28 * 28, testRng(26)), [1, 28, 28, 1]), tf.tensor4d(randomArray(25 * 12, testRng(27)), [5, 5, 1, 12]), 1, 'valid')],
+      // Identity and a cast to the own dtype share the input's data; the copy outlives the original.
+      ['clone, its source disposed', (tf) => { const x = tf.tensor2d(randomArray(4 * 6, testRng(60)), [4, 6]); const y = tf.clone(x); x.dispose(); return y; }],
+      ['cast float32 → float32, its source disposed', (tf) => { const x = tf.tensor1d(randomArray(9, testRng(61))); const y = tf.cast(x, 'float32'); x.dispose(); return y; }],
+      ['cast float32 → int32 (original kernel)', (tf) => tf.cast(tf.tensor1d([1.7, -2.2, 3, 0.4]), 'int32')],
       ['conv2dTranspose', (tf) => tf.conv2dTranspose(tf.tensor4d(randomArray(2 * 4 * 4 * 6, testRng(12)), [2, 4, 4, 6]), tf.tensor4d(randomArray(3 * 3 * 5 * 6, testRng(13)), [3, 3, 5, 6]), [2, 8, 8, 5], 2, 'same')],
     ];
     void rng;
