@@ -18,3 +18,4 @@ export * from "./max_pool";
 export * from "./reduce";
 export * from "./batch_norm";
 export * from "./batch_norm_training";
+export * from "./momentum";

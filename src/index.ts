@@ -52,7 +52,7 @@ export { thresholdMask, maskPopcount, maskHamming } from './kernels/wasm/bitset.
 export { thresholdMaskReference, popcountReference, hammingReference } from './kernels/reference/bitset.ts';
 export { Xoshiro128 } from './kernels/reference/rng.ts';
 export {
-  registerWasmKernels, registerWasmGradients, WASM_GAP_KERNELS, WASM_REPLACEMENT_KERNELS, type RegisterOptions,
+  registerWasmKernels, registerWasmGradients, WASM_GAP_KERNELS, WASM_REPLACEMENT_KERNELS, WASM_FUSED_KERNELS, type RegisterOptions,
 } from './tfjs/register.ts';
 export { conv2DReplacement, fusedConv2DReplacement, MIN_PADDED_ROW_FLOATS, MIN_OUTPUT_PIXELS } from './tfjs/kernels/Conv2D.ts';
 export { originalWasmKernel, type Replacement } from './tfjs/replace.ts';
@@ -62,6 +62,8 @@ export { reduceRows } from './kernels/wasm/reduce.ts';
 export { reduceRowsReference } from './kernels/reference/reduce.ts';
 export { batchNorm } from './kernels/wasm/batch-norm.ts';
 export { batchNormReference, type ChannelParams } from './kernels/reference/batch-norm.ts';
+export { momentumUpdate } from './kernels/wasm/momentum.ts';
+export { momentumUpdateReference, type MomentumStep, type MomentumResult } from './kernels/reference/momentum.ts';
 export { batchMoments, batchNormGrad } from './kernels/wasm/batch-norm-training.ts';
 export {
   batchMomentsReference, batchNormGradReference, type BatchMoments, type BatchNormGradParams, type BatchNormGrads,

@@ -5,7 +5,8 @@
  * - Replacements: kernels it has, where ours measured faster in a training step (BENCHMARKS.md);
  *   each falls back to the original for the cases it does not take.
  * - Fused: kernels under our own names that stand for a whole tfjs subgraph (training-mode
- *   BatchNorm); the trainer uses them when they are registered, with the same bits.
+ *   BatchNorm, the momentum update); the trainer uses them when they are registered, with the
+ *   same bits.
  * Call after importing '@tensorflow/tfjs-backend-wasm' and before training on 'wasm'.
  */
 import { getKernel, registerKernel, type KernelConfig } from '@tensorflow/tfjs-core';
@@ -22,6 +23,7 @@ import { sumReplacement, meanReplacement } from './kernels/Reduce.ts';
 import { fusedBatchNormReplacement } from './kernels/FusedBatchNorm.ts';
 import { identityReplacement, castReplacement } from './kernels/Identity.ts';
 import { batchMomentsConfig, batchNormGradConfig } from './kernels/BatchNormTraining.ts';
+import { momentumUpdateConfig } from './kernels/MomentumUpdate.ts';
 import { replaceWasmKernel, type Replacement } from './replace.ts';
 
 export const WASM_GAP_KERNELS: readonly KernelConfig[] = [
@@ -44,7 +46,7 @@ export const WASM_REPLACEMENT_KERNELS: readonly Replacement[] = [
   castReplacement,
 ];
 
-export const WASM_FUSED_KERNELS: readonly KernelConfig[] = [batchMomentsConfig, batchNormGradConfig];
+export const WASM_FUSED_KERNELS: readonly KernelConfig[] = [batchMomentsConfig, batchNormGradConfig, momentumUpdateConfig];
 
 export interface RegisterOptions {
   /** Also replace the kernels where ours are faster, and register the fused ones (default true). */

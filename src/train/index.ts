@@ -24,6 +24,7 @@ export {
   SparsityTrainer, train, type TrainerOptions, type FitOptions, type TrainOptions, type TrainResult,
 } from './trainer.ts';
 export { inputConvolutions, withUnfusedConvolutions } from './input-convolutions.ts';
+export { FusedMomentumOptimizer, isFusedMomentumOptimizer, type DecayedGradient } from './fused-momentum.ts';
 export { fusableBatchNorms, fusedBatchNormAvailable, withFusedBatchNorm } from './fused-batch-norm.ts';
 export {
   distillationTerm, temperedLogSoftmax, resolveDistillation, distillationSettings, DEFAULT_DISTILLATION,

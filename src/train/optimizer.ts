@@ -10,6 +10,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { ResolvedAdam, ResolvedSgd } from './recipe.ts';
 import type { NamedArray } from './checkpoint.ts';
+import { FusedMomentumOptimizer } from './fused-momentum.ts';
 
 export interface OptimizerState {
   readonly kind: 'sgd' | 'adam';
@@ -36,7 +37,8 @@ interface AdamInternals {
 export function createOptimizer(spec: ResolvedSgd | ResolvedAdam): tf.Optimizer {
   if (spec.kind === 'sgd') {
     // Momentum 0 is plain SGD; tfjs's MomentumOptimizer with m = 0 computes the same update.
-    return tf.train.momentum(spec.learningRate, spec.momentum, spec.nesterov);
+    // Ours is tfjs's with the update fused into one kernel per weight on 'wasm' (fused-momentum.ts).
+    return new FusedMomentumOptimizer(spec.learningRate, spec.momentum, spec.nesterov);
   }
   return tf.train.adam(spec.learningRate, spec.beta1, spec.beta2, spec.epsilon ?? undefined);
 }

@@ -33,6 +33,7 @@ import { createRegularizer, type SparsityRegularizer } from './regularizers.ts';
 import { learningRateAt } from './schedule.ts';
 import { inputConvolutions, withUnfusedConvolutions } from './input-convolutions.ts';
 import { fusableBatchNorms, withFusedBatchNorm } from './fused-batch-norm.ts';
+import { isFusedMomentumOptimizer } from './fused-momentum.ts';
 import { distillationTerm, resolveDistillation, type DistillationOptions, type ResolvedDistillation } from './distillation.ts';
 
 export interface TrainerOptions {
@@ -190,21 +191,32 @@ export class SparsityTrainer {
         const soft = distillationTerm({ output: out, kind: this.output }, { output: teacher, kind: distill.teacherOutput }, distill.temperature);
         return tf.add(tf.mul(hard, 1 - distill.weight), tf.mul(soft, distill.weight)) as tf.Scalar;
       }, variables)));
+      const regularized = new Set(regularizer.needsGammas ? gammaIndex : []);
+      const decayOf = (i: number) => (this.decayed[i] ? this.recipe.weightDecay : 0);
+      // Weight decay is added here only to the γ the regularizer reads; the others' decay goes
+      // to the optimizer, which folds it into its update (fused-momentum.ts): the same sums.
       let gradients = variables.map((v, i) => {
         const g = grads[v.name];
         if (!g) throw new Error(`trainable weight ${v.name} got no gradient from the loss`);
-        return this.decayed[i] ? tf.add(g, tf.mul(this.recipe.weightDecay, v)) : g;
+        return regularized.has(i) && decayOf(i) !== 0 ? tf.add(g, tf.mul(decayOf(i), v)) : g;
       });
       const gammas = gammaIndex.map((i) => variables[i]!);
       // λ·R(γ) before the update: the value of the objective this step descends.
       const penalty = regularizer.needsGammas ? regularizer.penalty(gammas) : tf.scalar(0);
       if (regularizer.needsGammas) {
-        const regularized = regularizer.regularize(gammas, gammaIndex.map((i) => gradients[i]!));
+        const regularizedGradients = regularizer.regularize(gammas, gammaIndex.map((i) => gradients[i]!));
         gradients = gradients.slice();
-        gammaIndex.forEach((i, k) => (gradients[i] = regularized[k]!));
+        gammaIndex.forEach((i, k) => (gradients[i] = regularizedGradients[k]!));
       }
       // In trainable-weight order: tfjs keeps optimizer slots by position (see optimizer.ts).
-      this.optimizer.applyGradients(variables.map((v, i) => ({ name: v.name, tensor: gradients[i]! })));
+      const decayed = variables.map((v, i) => ({ name: v.name, tensor: gradients[i]!, weightDecay: regularized.has(i) ? 0 : decayOf(i) }));
+      if (isFusedMomentumOptimizer(this.optimizer)) {
+        this.optimizer.applyDecayedGradients(decayed);
+      } else {
+        this.optimizer.applyGradients(decayed.map(({ name, tensor, weightDecay }, i) => ({
+          name, tensor: weightDecay !== 0 ? tf.add(tensor, tf.mul(weightDecay, variables[i]!)) : tensor,
+        })));
+      }
       regularizer.project(gammas);
       return [value, hits!, penalty];
     });

@@ -72,6 +72,13 @@ export interface KernelExports {
     scratch: number, dx: number, dScale: number, dOffset: number,
   ): void;
 
+  // assembly/momentum.ts
+  momentum_update_f32(
+    value: number, accumulation: number, gradient: number, n: number,
+    momentum: number, negLearningRate: number, weightDecay: number, decayed: number,
+    newValue: number, newAccumulation: number,
+  ): void;
+
   // assembly/max_pool.ts
   max_pool_backprop_f32(geometry: number, x: number, dy: number, dx: number): void;
 }

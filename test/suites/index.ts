@@ -16,6 +16,7 @@ import { tileSuite } from './tile.suite.ts';
 import { reduceSuite } from './reduce.suite.ts';
 import { batchNormSuite } from './batch-norm.suite.ts';
 import { batchNormTrainingSuite } from './batch-norm-training.suite.ts';
+import { momentumSuite } from './momentum.suite.ts';
 import { selectSuite } from './select.suite.ts';
 import { maxPoolSuite } from './max-pool.suite.ts';
 import { modelGraphSuite } from './model-graph.suite.ts';
@@ -26,4 +27,4 @@ import { distillationSuite } from './distillation.suite.ts';
 import { fuseBatchNormSuite } from './fuse-batchnorm.suite.ts';
 import { pipelineSuite } from './pipeline.suite.ts';
 
-export const suites: readonly TestSuite[] = [loaderSuite, conv2dSuite, tfjsBackendsSuite, workerSuite, poolSuite, channelMaskSuite, depthwiseConv2dSuite, annealSuite, tileSuite, reduceSuite, batchNormSuite, batchNormTrainingSuite, maxPoolSuite, selectSuite, tfjsTrainingSuite, dataReadersSuite, dataBatchesSuite, modelGraphSuite, pruneSuite, fuseBatchNormSuite, sparsityRegularizersSuite, sparsityTrainingSuite, distillationSuite, pipelineSuite];
+export const suites: readonly TestSuite[] = [loaderSuite, conv2dSuite, tfjsBackendsSuite, workerSuite, poolSuite, channelMaskSuite, depthwiseConv2dSuite, annealSuite, tileSuite, reduceSuite, batchNormSuite, batchNormTrainingSuite, momentumSuite, maxPoolSuite, selectSuite, tfjsTrainingSuite, dataReadersSuite, dataBatchesSuite, modelGraphSuite, pruneSuite, fuseBatchNormSuite, sparsityRegularizersSuite, sparsityTrainingSuite, distillationSuite, pipelineSuite];
