@@ -15,7 +15,7 @@ import { conv2DBackpropFilterConfig } from './kernels/Conv2DBackpropFilter.ts';
 import { depthwiseConv2dNativeBackpropFilterConfig } from './kernels/DepthwiseConv2dNativeBackpropFilter.ts';
 import { depthwiseConv2dNativeBackpropInputConfig } from './kernels/DepthwiseConv2dNativeBackpropInput.ts';
 import { conv2DBackpropInputReplacement } from './kernels/Conv2DBackpropInput.ts';
-import { batchMatMulReplacement } from './kernels/BatchMatMul.ts';
+import { batchMatMulReplacement, fusedMatMulReplacement } from './kernels/BatchMatMul.ts';
 import { tileReplacement } from './kernels/Tile.ts';
 import { conv2DReplacement, fusedConv2DReplacement } from './kernels/Conv2D.ts';
 import { maxPoolGradReplacement } from './kernels/MaxPoolGrad.ts';
@@ -35,6 +35,7 @@ export const WASM_GAP_KERNELS: readonly KernelConfig[] = [
 export const WASM_REPLACEMENT_KERNELS: readonly Replacement[] = [
   conv2DBackpropInputReplacement,
   batchMatMulReplacement,
+  fusedMatMulReplacement,
   tileReplacement,
   maxPoolGradReplacement,
   conv2DReplacement,

@@ -83,6 +83,10 @@ export const tfjsTrainingSuite = suite('tfjs wasm training', (test) => {
       ['matMul Bᵀ', (tf) => tf.matMul(tf.tensor2d(randomArray(7 * 13, testRng(5)), [7, 13]), tf.tensor2d(randomArray(9 * 13, testRng(6)), [9, 13]), false, true)],
       ['matMul AᵀBᵀ (original kernel)', (tf) => tf.matMul(tf.tensor2d(randomArray(13 * 7, testRng(7)), [13, 7]), tf.tensor2d(randomArray(9 * 13, testRng(8)), [9, 13]), true, true)],
       ['batched matMul (original kernel)', (tf) => tf.matMul(tf.tensor3d(randomArray(2 * 5 * 6, testRng(9)), [2, 5, 6]), tf.tensor3d(randomArray(2 * 6 * 3, testRng(10)), [2, 6, 3]))],
+      // _FusedMatMul: ours without a bias or activation (a Dense before a BatchNorm), the original otherwise.
+      ['fused matMul, no bias', (tf) => tf.fused.matMul({ a: tf.tensor2d(randomArray(7 * 13, testRng(62)), [7, 13]), b: tf.tensor2d(randomArray(13 * 9, testRng(63)), [13, 9]) })],
+      ['fused matMul with a bias (original kernel)', (tf) => tf.fused.matMul({ a: tf.tensor2d(randomArray(7 * 13, testRng(64)), [7, 13]), b: tf.tensor2d(randomArray(13 * 9, testRng(65)), [13, 9]), bias: tf.tensor1d(randomArray(9, testRng(66))) })],
+      ['fused matMul with ReLU (original kernel)', (tf) => tf.fused.matMul({ a: tf.tensor2d(randomArray(7 * 13, testRng(67)), [7, 13]), b: tf.tensor2d(randomArray(13 * 9, testRng(68)), [13, 9]), activation: 'relu' })],
       ['tile', (tf) => tf.tile(tf.tensor4d(randomArray(5, testRng(11)), [1, 1, 1, 5]), [3, 4, 2, 1])],
       ['tile int32 (original kernel)', (tf) => tf.tile(tf.tensor2d([1, 2, 3, 4], [2, 2], 'int32'), [2, 3])],
       // Sum and Mean: ours over every axis but the last (any order, kept dims or not), the original otherwise.
@@ -157,7 +161,7 @@ export const tfjsTrainingSuite = suite('tfjs wasm training', (test) => {
     });
   }
 
-  test("our Sum, Mean (over the leading axes) and FusedBatchNorm have the bits of tfjs-backend-wasm's own", async () => {
+  test("our Sum, Mean (over the leading axes), _FusedMatMul (no bias) and FusedBatchNorm have the bits of tfjs-backend-wasm's own", async () => {
     // Training's bits (and so the network cache and the recorded cross-runtime run) stay as they
     // were before ours replaced them.
     const tf = await useTfjsBackend('wasm');
@@ -176,6 +180,17 @@ export const tfjsTrainingSuite = suite('tfjs wasm training', (test) => {
         ours.dispose();
       }
       x.dispose();
+    }
+    // _FusedMatMul without a bias: ours ≡ XNNPACK's, in every transposition ours takes.
+    for (const [m, k, n, transposeA, transposeB] of [[64, 800, 500, false, false], [13, 7, 9, true, false], [7, 13, 9, false, true]] as const) {
+      const a = tf.tensor3d(randomArray(m * k, testRng(m + k)), transposeA ? [1, k, m] : [1, m, k]);
+      const b = tf.tensor3d(randomArray(k * n, testRng(k + n)), transposeB ? [1, n, k] : [1, k, n]);
+      const attrs = { transposeA, transposeB, activation: 'linear' as const };
+      const ours = tf.engine().runKernel('_FusedMatMul', { a, b }, attrs) as ReturnType<typeof tf.add>;
+      const info = originalWasmKernel('_FusedMatMul')!({ inputs: { a, b }, backend: tf.backend(), attrs }) as { dataId: object };
+      assertBitEqual(ours.dataSync(), backend.readSync(info.dataId), `_FusedMatMul [${m}, ${k}] · [${k}, ${n}] (transposed ${transposeA}, ${transposeB})`);
+      backend.disposeData(info.dataId);
+      tf.dispose([a, b, ours]);
     }
     for (const shape of [[64, 24, 24, 20], [64, 500], [3, 7]] as const) {
       const n = shape.reduce((a, b) => a * b, 1);
