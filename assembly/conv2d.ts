@@ -37,8 +37,15 @@ const FLAG_BIAS: i32 = 1;
 const FLAG_RELU: i32 = 2;
 const FLAG_ACCUMULATE: i32 = 4; // igemm only: add into the existing output
 
-// A 32-byte scratch for storing the partial last block of a channel tail.
-const TAIL: usize = memory.data(32, 16);
+// A 32-byte scratch for storing the partial last block of a channel tail. A global, so that each
+// thread's instance of this module (they share one memory, see src/wasm/threads.ts) can point
+// it at a scratch of its own with set_thread_scratch.
+let TAIL: usize = memory.data(32, 16);
+
+/** Points this instance's tail scratch (32 bytes, 16-byte aligned) at `ptr`: one per thread. */
+export function set_thread_scratch(ptr: usize): void {
+  TAIL = ptr;
+}
 
 
 @inline function align16(x: usize): usize {
@@ -238,6 +245,35 @@ export function igemm_f32(
   }
 }
 
+// The arguments of one igemm_f32 call as a struct of 11 i32 (m, n, ks, kc, ind, w, skip, bias,
+// out, ldOut, flags), so that threads can each run a range of its rows (igemm_rows_f32).
+@inline function put_igemm_args(
+  args: usize, m: i32, n: i32, ks: i32, kc: i32, ind: usize, w: usize, skip: usize, bias: usize, out: usize, ldOut: i32, flags: i32,
+): void {
+  store<i32>(args, m); store<i32>(args, n, 4); store<i32>(args, ks, 8); store<i32>(args, kc, 12);
+  store<u32>(args, <u32>ind, 16); store<u32>(args, <u32>w, 20); store<u32>(args, <u32>skip, 24);
+  store<u32>(args, <u32>bias, 28); store<u32>(args, <u32>out, 32); store<i32>(args, ldOut, 36);
+  store<i32>(args, flags, 40);
+}
+
+/**
+ * Rows [r0, r1) of the igemm described at `args` (put there by a *_prepare_f32 function). Every
+ * output row is computed by the same operations whichever range holds it, so splitting the rows
+ * between threads gives the bits of one call; r0 should be a multiple of 4 (the micro-tile) to
+ * keep the tiles of the whole call.
+ */
+export function igemm_rows_f32(args: usize, r0: i32, r1: i32): void {
+  const ks = load<i32>(args, 8), ldOut = load<i32>(args, 36);
+  igemm_f32(
+    r1 - r0, load<i32>(args, 4), ks, load<i32>(args, 12),
+    <usize>load<u32>(args, 16) + (<usize>r0 * ks << 2), <usize>load<u32>(args, 20), <usize>load<u32>(args, 24),
+    <usize>load<u32>(args, 28), <usize>load<u32>(args, 32) + (<usize>r0 * ldOut << 2), ldOut, load<i32>(args, 40),
+  );
+}
+
+// A static args struct for the one-call entry points (the calling thread only).
+const ARGS = memory.data(64, 16);
+
 // ---------------------------------------------------------------------------------------------
 // Indirection buffers.
 
@@ -428,6 +464,12 @@ export function conv2d_scratch_bytes(g: usize): usize {
  * scratch: conv2d_scratch_bytes(g) bytes, 16-byte aligned.
  */
 export function conv2d_f32(g: usize, x: usize, f: usize, bias: usize, y: usize, scratch: usize): void {
+  conv2d_prepare_f32(g, x, f, bias, y, scratch, ARGS);
+  igemm_rows_f32(ARGS, 0, load<i32>(ARGS));
+}
+
+/** conv2d_f32 up to its GEMM, whose arguments it writes at `args` (64 bytes) for igemm_rows_f32. */
+export function conv2d_prepare_f32(g: usize, x: usize, f: usize, bias: usize, y: usize, scratch: usize, args: usize): void {
   forward_layout_raw(g, scratch);
   const packed = layout_get(0), zero = layout_get(1), ind = layout_get(2), padded = layout_get(3);
   const inC = field(g, 3), outC = field(g, 6), kh = field(g, 7), kw = field(g, 8);
@@ -439,10 +481,10 @@ export function conv2d_f32(g: usize, x: usize, f: usize, bias: usize, y: usize, 
   pack_filter_forward(g, f, packed);
   if (merges_width(g)) {
     build_merged_indirection(g, x, padded, zero, ind);
-    igemm_f32(rows, outC, kh, kw * inC, ind, packed, zero, bias, y, outC, flags);
+    put_igemm_args(args, rows, outC, kh, kw * inC, ind, packed, zero, bias, y, outC, flags);
   } else {
     build_forward_indirection(g, x, <usize>inC << 2, zero, ind);
-    igemm_f32(rows, outC, kh * kw, inC, ind, packed, zero, bias, y, outC, flags);
+    put_igemm_args(args, rows, outC, kh * kw, inC, ind, packed, zero, bias, y, outC, flags);
   }
 }
 
@@ -472,6 +514,12 @@ export function conv2d_backprop_input_scratch_bytes(g: usize): usize {
  * dy: f32 [batch, outH, outW, outC]; f: HWIO; dx: f32 [batch, inH, inW, inC] (overwritten).
  */
 export function conv2d_backprop_input_f32(g: usize, dy: usize, f: usize, dx: usize, scratch: usize): void {
+  conv2d_backprop_input_prepare_f32(g, dy, f, dx, scratch, ARGS);
+  igemm_rows_f32(ARGS, 0, load<i32>(ARGS));
+}
+
+/** conv2d_backprop_input_f32 up to its GEMM, whose arguments it writes at `args` (64 bytes). */
+export function conv2d_backprop_input_prepare_f32(g: usize, dy: usize, f: usize, dx: usize, scratch: usize, args: usize): void {
   backprop_input_layout(g, scratch);
   const packed = layout_get(0), zero = layout_get(1), ind = layout_get(2);
   const inC = field(g, 3), outC = field(g, 6), taps = field(g, 7) * field(g, 8);
@@ -479,7 +527,7 @@ export function conv2d_backprop_input_f32(g: usize, dy: usize, f: usize, dx: usi
   memory.fill(zero, 0, (<usize>outC << 2) + 32);
   pack_filter_backprop_input(g, f, packed);
   build_backprop_input_indirection(g, dy, zero, ind);
-  igemm_f32(rows, inC, taps, outC, ind, packed, zero, 0, dx, inC, 0);
+  put_igemm_args(args, rows, inC, taps, outC, ind, packed, zero, 0, dx, inC, 0);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -561,14 +609,26 @@ function filter_grad_1x8(
  * x: f32 NHWC; dy: f32 [batch, outH, outW, outC]; df: f32 HWIO (overwritten).
  */
 export function conv2d_backprop_filter_f32(g: usize, x: usize, dy: usize, df: usize, scratch: usize): void {
+  conv2d_backprop_filter_prepare_f32(g, x, dy, df, scratch, ARGS);
+  filter_grad_rows_f32(ARGS, 0, load<i32>(ARGS, 8) * load<i32>(ARGS, 12));
+  conv2d_backprop_filter_finish_f32(ARGS);
+}
+
+// The filter gradient's arguments at `args` (64 bytes): 0 pixels, 4 blocks, 8 taps, 12 inC
+// (both as the GEMM sees them: merged rows count kw·inC channels), 16 acc, 20 ind, 24 dy,
+// 28 outC, 32 df.
+
+/**
+ * conv2d_backprop_filter_f32 up to its reduction: the indirection and the zeroed accumulator;
+ * the arguments go to `args` for filter_grad_rows_f32 and conv2d_backprop_filter_finish_f32.
+ */
+export function conv2d_backprop_filter_prepare_f32(g: usize, x: usize, dy: usize, df: usize, scratch: usize, args: usize): void {
   backprop_filter_layout(g, scratch);
   const acc = layout_get(0), zero = layout_get(1), ind = layout_get(2), widthPadded = layout_get(3);
   const outC = field(g, 6);
   const rows = field(g, 0) * field(g, 4) * field(g, 5);
   const blocks = (outC + NR - 1) / NR;
-  const padded = blocks * NR;
-  const ldAcc = <usize>padded << 2;
-  const ldDy = <usize>outC << 2;
+  const ldAcc = <usize>(blocks * NR) << 2;
   // With merged rows (see above) a "tap" is a filter row and its channels are (kx, ci): the
   // accumulator's [ky][kx][ci] order is the same either way.
   const merged = merges_width(g);
@@ -578,23 +638,47 @@ export function conv2d_backprop_filter_f32(g: usize, x: usize, dy: usize, df: us
   memory.fill(acc, 0, <usize>taps * inC * ldAcc);
   if (merged) build_merged_indirection(g, x, widthPadded, zero, ind);
   else build_forward_indirection(g, x, <usize>inC << 2, zero, ind);
+  store<i32>(args, rows); store<i32>(args, blocks, 4); store<i32>(args, taps, 8); store<i32>(args, inC, 12);
+  store<u32>(args, <u32>acc, 16); store<u32>(args, <u32>ind, 20); store<u32>(args, <u32>dy, 24);
+  store<i32>(args, outC, 28); store<u32>(args, <u32>df, 32);
+}
+
+/**
+ * Accumulator rows [r0, r1) of the filter gradient, a row being one (tap, input channel): each
+ * row's sum runs over the pixels in the same order whichever range holds it, so splitting the
+ * rows between threads gives the bits of one call.
+ */
+export function filter_grad_rows_f32(args: usize, r0: i32, r1: i32): void {
+  const rows = load<i32>(args), blocks = load<i32>(args, 4), taps = load<i32>(args, 8), inC = load<i32>(args, 12);
+  const acc = <usize>load<u32>(args, 16), ind = <usize>load<u32>(args, 20), dy = <usize>load<u32>(args, 24);
+  const outC = load<i32>(args, 28);
+  const ldAcc = <usize>(blocks * NR) << 2;
+  const ldDy = <usize>outC << 2;
+  const t0 = r0 / inC, t1 = (r1 + inC - 1) / inC;
   for (let p0 = 0; p0 < rows; p0 += PIXEL_CHUNK) {
     const p1 = min(p0 + PIXEL_CHUNK, rows);
-    for (let t = 0; t < taps; t++) {
+    for (let t = t0; t < t1; t++) {
       const accTap = acc + <usize>t * inC * ldAcc;
+      const c0 = max(0, r0 - t * inC), c1 = min(inC, r1 - t * inC);
       for (let nb = 0; nb < blocks; nb++) {
         const col = <usize>(nb * NR) << 2;
-        let ci = 0;
-        for (; ci + MR_GRAD <= inC; ci += MR_GRAD) {
+        let ci = c0;
+        for (; ci + MR_GRAD <= c1; ci += MR_GRAD) {
           filter_grad_4x8(p0, p1, t, taps, ci, dy + col, ldDy, ind, accTap + <usize>ci * ldAcc + col, ldAcc);
         }
-        for (; ci < inC; ci++) {
+        for (; ci < c1; ci++) {
           filter_grad_1x8(p0, p1, t, taps, ci, dy + col, ldDy, ind, accTap + <usize>ci * ldAcc + col);
         }
       }
     }
   }
-  // Unpad: acc[t][ci][padded] -> df[t][ci][outC].
+}
+
+/** Copies the channel-padded accumulator acc[t][ci][padded] into df[t][ci][outC]. */
+export function conv2d_backprop_filter_finish_f32(args: usize): void {
+  const blocks = load<i32>(args, 4), taps = load<i32>(args, 8), inC = load<i32>(args, 12);
+  const acc = <usize>load<u32>(args, 16), outC = load<i32>(args, 28), df = <usize>load<u32>(args, 32);
+  const ldAcc = <usize>(blocks * NR) << 2;
   const rowsOut = taps * inC;
   for (let r = 0; r < rowsOut; r++) {
     memory.copy(df + (<usize>r * outC << 2), acc + <usize>r * ldAcc, <usize>outC << 2);
