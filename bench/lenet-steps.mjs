@@ -2,7 +2,7 @@
 // bench/train-step.mjs and bench/train-vs-pytorch.mjs: a plain tfjs step on the current backend,
 // and our sparsity trainer's step (weight decay + polarization + clamp) on 'wasm'.
 import * as tf from '@tensorflow/tfjs-core';
-import { referenceModel, SparsityTrainer, sparsityRecipe } from '../dist/index.js';
+import { referenceModel, SparsityTrainer, sparsityRecipe, setKernelThreads } from '../dist/index.js';
 import { seededArray } from './util.mjs';
 
 export const BATCH = 64;
@@ -38,9 +38,11 @@ export async function plainStepImagesPerSecond(steps) {
 
 /**
  * One step of our trainer with the task's polarization recipe; `fuseBatchNorm: false` runs
- * tfjs-layers' own BatchNorm graph instead of our fused kernels (the same bits).
+ * tfjs-layers' own BatchNorm graph instead of our fused kernels (the same bits); `threads: 2`
+ * splits the convolution kernels between this thread and a helper (setKernelThreads, the same bits).
  */
-export async function trainerStepImagesPerSecond(steps, { fuseBatchNorm = true } = {}) {
+export async function trainerStepImagesPerSecond(steps, { fuseBatchNorm = true, threads = 1 } = {}) {
+  await setKernelThreads(threads);
   const model = referenceModel('mnist-lenet', { seed: 1 });
   const trainer = await SparsityTrainer.create(model, sparsityRecipe('mnist-lenet', 'polarization', { epochs: 1 }), { backend: 'wasm', fuseBatchNorm });
   const batch = { x: xData, labels, size: BATCH };
@@ -49,5 +51,6 @@ export async function trainerStepImagesPerSecond(steps, { fuseBatchNorm = true }
   } finally {
     trainer.dispose();
     model.dispose();
+    await setKernelThreads(1);
   }
 }

@@ -1,7 +1,7 @@
 // Training throughput of LeNet-5-BN (mnist-lenet, batch 64): ours against PyTorch CPU measured in
 // the same run, on the same machine, in alternating rounds (medians over rounds).
 //   ours:    a plain tfjs step and our sparsity trainer's step, tfjs-backend-wasm + our kernels,
-//            one thread;
+//            one thread, and the trainer with its convolutions on two kernel threads;
 //   PyTorch: bench/pytorch-lenet.py (the same network, plain and polarization steps) at 1 and 2
 //            threads, run by the interpreter given (Debian: apt-get install python3-torch
 //            libopenblas0-pthread, then /usr/bin/python3; without OpenBLAS, Debian's torch does its
@@ -29,7 +29,11 @@ if (probe.status !== 0) {
 }
 
 async function oursImagesPerSecond() {
-  return { plain: await plainStepImagesPerSecond(steps), polarization: await trainerStepImagesPerSecond(steps) };
+  return {
+    plain: await plainStepImagesPerSecond(steps),
+    polarization: await trainerStepImagesPerSecond(steps),
+    polarization2: await trainerStepImagesPerSecond(steps, { threads: 2 }),
+  };
 }
 
 /** One process per thread count: OpenBLAS and OpenMP read their thread counts at start. */
@@ -58,6 +62,7 @@ for (let round = 0; round < rounds; round++) {
   const ours = await oursImagesPerSecond();
   add('ours plain/1', ours.plain);
   add('ours polarization/1', ours.polarization);
+  add('ours polarization/2', ours.polarization2);
   for (const threads of [1, 2]) {
     for (const [key, v] of Object.entries(pytorchImagesPerSecond(threads))) add(`pytorch ${key}`, v);
   }
@@ -68,6 +73,7 @@ const m = Object.fromEntries(Object.entries(samples).map(([k, v]) => [k, median(
 const name = {
   'ours plain/1': 'ours: plain tfjs step, wasm + our kernels, 1 thread',
   'ours polarization/1': 'ours: sparsity trainer (wd + polarization + clamp), 1 thread',
+  'ours polarization/2': 'ours: sparsity trainer, convolutions on 2 kernel threads',
   'pytorch plain/1': 'PyTorch: plain step, 1 thread',
   'pytorch polarization/1': 'PyTorch: polarization step, 1 thread',
   'pytorch plain/2': 'PyTorch: plain step, 2 threads',
@@ -76,6 +82,7 @@ const name = {
 const trainer = m['ours polarization/1'];
 console.log(`### mnist-lenet training, batch 64: ours and PyTorch ${probe.stdout.trim()} in one run (medians of ${rounds} rounds of ${steps} steps)\n`);
 const range = (k) => `${Math.min(...samples[k]).toFixed(0)}–${Math.max(...samples[k]).toFixed(0)}`;
-console.log(table(['path', 'images/s (median)', 'range over rounds', 'our sparsity trainer vs this'], Object.keys(name).map((k) => [
-  name[k], m[k].toFixed(0), range(k), `${(trainer / m[k]).toFixed(2)}×`,
+const trainer2 = m['ours polarization/2'];
+console.log(table(['path', 'images/s (median)', 'range over rounds', 'our trainer (1 thread) vs this', 'our trainer (2 threads) vs this'], Object.keys(name).map((k) => [
+  name[k], m[k].toFixed(0), range(k), `${(trainer / m[k]).toFixed(2)}×`, `${(trainer2 / m[k]).toFixed(2)}×`,
 ])));

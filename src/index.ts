@@ -6,6 +6,9 @@ export { env, type RuntimeName } from './env.ts';
 export {
   initKernels, initKernels as ready, kernels, compileKernels, instantiateKernels,
   setWasmSource, setRelaxedSimd, resetKernelCache,
+} from './wasm/loader.ts';
+export { setKernelThreads, kernelThreads, kernelThreadsSupported } from './wasm/threads.ts';
+export {
   type KernelInstance, type WasmSource,
 } from './wasm/loader.ts';
 export { detectWasmFeatures, resetWasmFeatureCache, type WasmFeatures } from './wasm/features.ts';

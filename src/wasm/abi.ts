@@ -13,6 +13,14 @@ export interface KernelExports {
   conv2d_backprop_input_f32(geometry: number, dy: number, filter: number, dx: number, scratch: number): void;
   conv2d_backprop_filter_scratch_bytes(geometry: number): number;
   conv2d_backprop_filter_f32(geometry: number, x: number, dy: number, dfilter: number, scratch: number): void;
+  // The same in steps, for threads (src/wasm/threads.ts): prepare, then row ranges, then finish.
+  conv2d_prepare_f32(geometry: number, x: number, filter: number, bias: number, y: number, scratch: number, args: number): void;
+  conv2d_backprop_input_prepare_f32(geometry: number, dy: number, filter: number, dx: number, scratch: number, args: number): void;
+  conv2d_backprop_filter_prepare_f32(geometry: number, x: number, dy: number, dfilter: number, scratch: number, args: number): void;
+  conv2d_backprop_filter_finish_f32(args: number): void;
+  igemm_rows_f32(args: number, r0: number, r1: number): void;
+  filter_grad_rows_f32(args: number, r0: number, r1: number): void;
+  set_thread_scratch(ptr: number): void;
 
   // assembly/channel_mask.ts: x viewed as [outer, axisLen, inner]; keep bitset u32, LSB first
   mask_channels_f32(x: number, outer: number, axisLen: number, inner: number, keepBits: number): void;

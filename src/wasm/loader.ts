@@ -25,8 +25,11 @@ export interface KernelInstance {
   readonly exports: KernelExports;
   readonly memory: WebAssembly.Memory;
   readonly arena: Arena;
-  /** Which build runs: 'simd' (default) or 'relaxed-simd' (opt-in, FMA). */
-  readonly flavour: 'simd' | 'relaxed-simd';
+  /**
+   * Which build runs: 'simd' (default), 'relaxed-simd' (opt-in, FMA) or 'threads' (the simd
+   * build over a shared memory, for intra-op threads: src/wasm/threads.ts).
+   */
+  readonly flavour: 'simd' | 'relaxed-simd' | 'threads';
 }
 
 let sourceOverride: WasmSource | undefined;
@@ -112,10 +115,12 @@ export function compileKernels(): Promise<WebAssembly.Module> {
 export function instantiateKernels(
   module: WebAssembly.Module,
   flavour: KernelInstance['flavour'] = moduleFlavour,
+  shared?: { readonly memory: WebAssembly.Memory; readonly reserved: number },
 ): KernelInstance {
-  let memoryRef: WebAssembly.Memory | undefined;
+  let memoryRef: WebAssembly.Memory | undefined = shared?.memory;
   const imports = {
     env: {
+      ...(shared && { memory: shared.memory }),
       // AssemblyScript's abort(message, fileName, line, column); strings are UTF-16 with the
       // byte length stored 4 bytes before the pointer. Only the debug build asserts.
       abort(msgPtr: number, filePtr: number, line: number, column: number): never {
@@ -134,9 +139,19 @@ export function instantiateKernels(
   return Object.freeze({
     exports,
     memory: exports.memory,
-    arena: new Arena(exports.memory, exports.heap_base()),
+    // With a shared memory, the first `reserved` bytes after the static data belong to the threads.
+    arena: new Arena(exports.memory, exports.heap_base() + (shared?.reserved ?? 0)),
     flavour,
   });
+}
+
+/**
+ * Makes `next` this thread's kernels (the threads module installs its shared-memory instance),
+ * or, with undefined, drops the current one so that the next `initKernels()` loads the default.
+ */
+export function installKernelInstance(next: KernelInstance | undefined): void {
+  instance = next;
+  instancePromise = next ? Promise.resolve(next) : undefined;
 }
 
 /** Loads the kernels for this thread: compile (cached) and instantiate (cached). */

@@ -17,6 +17,7 @@ import { reduceSuite } from './reduce.suite.ts';
 import { batchNormSuite } from './batch-norm.suite.ts';
 import { batchNormTrainingSuite } from './batch-norm-training.suite.ts';
 import { momentumSuite } from './momentum.suite.ts';
+import { kernelThreadsSuite } from './kernel-threads.suite.ts';
 import { selectSuite } from './select.suite.ts';
 import { maxPoolSuite } from './max-pool.suite.ts';
 import { modelGraphSuite } from './model-graph.suite.ts';
@@ -27,4 +28,4 @@ import { distillationSuite } from './distillation.suite.ts';
 import { fuseBatchNormSuite } from './fuse-batchnorm.suite.ts';
 import { pipelineSuite } from './pipeline.suite.ts';
 
-export const suites: readonly TestSuite[] = [loaderSuite, conv2dSuite, tfjsBackendsSuite, workerSuite, poolSuite, channelMaskSuite, depthwiseConv2dSuite, annealSuite, tileSuite, reduceSuite, batchNormSuite, batchNormTrainingSuite, momentumSuite, maxPoolSuite, selectSuite, tfjsTrainingSuite, dataReadersSuite, dataBatchesSuite, modelGraphSuite, pruneSuite, fuseBatchNormSuite, sparsityRegularizersSuite, sparsityTrainingSuite, distillationSuite, pipelineSuite];
+export const suites: readonly TestSuite[] = [loaderSuite, conv2dSuite, tfjsBackendsSuite, workerSuite, poolSuite, channelMaskSuite, depthwiseConv2dSuite, annealSuite, tileSuite, reduceSuite, batchNormSuite, batchNormTrainingSuite, momentumSuite, kernelThreadsSuite, maxPoolSuite, selectSuite, tfjsTrainingSuite, dataReadersSuite, dataBatchesSuite, modelGraphSuite, pruneSuite, fuseBatchNormSuite, sparsityRegularizersSuite, sparsityTrainingSuite, distillationSuite, pipelineSuite];

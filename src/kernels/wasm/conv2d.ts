@@ -8,6 +8,7 @@ import {
   GEOMETRY_FIELDS, filterSize, inputSize, outputSize, type Conv2DGeometry,
 } from '../geometry.ts';
 import { checkF32 } from '../validate.ts';
+import { runRows } from '../../wasm/threads.ts';
 
 const FLAG_BIAS = 1;
 const FLAG_RELU = 2;
@@ -42,7 +43,9 @@ export function conv2d(g: Conv2DGeometry, x: Float32Array, filter: Float32Array,
     const n = outputSize(g);
     const yp = k.arena.alloc(n * 4);
     const sp = k.arena.alloc(k.exports.conv2d_scratch_bytes(gp));
-    k.exports.conv2d_f32(gp, xp, fp, bp, yp, sp);
+    const ap = k.arena.alloc(64);
+    k.exports.conv2d_prepare_f32(gp, xp, fp, bp, yp, sp, ap);
+    runRows(k, 'igemm_rows_f32', ap, k.arena.i32(ap, 1)[0]!, 4);
     return k.arena.copyF32(yp, n, out);
   });
 }
@@ -59,7 +62,9 @@ export function conv2dBackpropInput(g: Conv2DGeometry, dy: Float32Array, filter:
     const n = inputSize(g);
     const dxp = k.arena.alloc(n * 4);
     const sp = k.arena.alloc(k.exports.conv2d_backprop_input_scratch_bytes(gp));
-    k.exports.conv2d_backprop_input_f32(gp, dyp, fp, dxp, sp);
+    const ap = k.arena.alloc(64);
+    k.exports.conv2d_backprop_input_prepare_f32(gp, dyp, fp, dxp, sp, ap);
+    runRows(k, 'igemm_rows_f32', ap, k.arena.i32(ap, 1)[0]!, 4);
     return k.arena.copyF32(dxp, n, out);
   });
 }
@@ -76,7 +81,12 @@ export function conv2dBackpropFilter(g: Conv2DGeometry, x: Float32Array, dy: Flo
     const n = filterSize(g);
     const dfp = k.arena.alloc(n * 4);
     const sp = k.arena.alloc(k.exports.conv2d_backprop_filter_scratch_bytes(gp));
-    k.exports.conv2d_backprop_filter_f32(gp, xp, dyp, dfp, sp);
+    const ap = k.arena.alloc(64);
+    k.exports.conv2d_backprop_filter_prepare_f32(gp, xp, dyp, dfp, sp, ap);
+    // Accumulator rows: taps × input channels (args 8 and 12, see assembly/conv2d.ts).
+    const [taps, channels] = k.arena.i32(ap + 8, 2) as unknown as [number, number];
+    runRows(k, 'filter_grad_rows_f32', ap, taps * channels, 4);
+    k.exports.conv2d_backprop_filter_finish_f32(ap);
     return k.arena.copyF32(dfp, n, out);
   });
 }

@@ -1,0 +1,245 @@
+/**
+ * Intra-op threads for the convolution kernels: one network's convolutions (and the dense
+ * layers' products, which run on the same kernels) on several cores.
+ *
+ * `setKernelThreads(n)` with n >= 2 loads the threads build of the kernels (the simd build over a
+ * shared WebAssembly.Memory), makes it this thread's kernels, and starts n − 1 helper threads that
+ * instantiate the same module over the same memory. A large GEMM is then split by rows: each
+ * thread computes a contiguous range of output rows (the forward pass and the input gradient) or
+ * of accumulator rows (the filter gradient). Every row is computed by the same operations in the
+ * same order whichever thread computes it, so the results have the bits of one thread (tested):
+ * training with threads gives the same network.
+ *
+ * The helpers wait on a control block in the shared memory (Atomics.wait) and the calling thread
+ * hands out work and waits for it the same way; nothing goes through postMessage per call. A
+ * browser page may not block its main thread, so there the caller spins instead, and shared
+ * memory needs a cross-origin isolated page (COOP/COEP headers). Off by default: the method's K
+ * trainings already use one core each.
+ */
+import { THREADS_WASM_BASE64 } from './generated/kernels.ts';
+import { initKernels, installKernelInstance, kernels, instantiateKernels, type KernelInstance } from './loader.ts';
+import { env } from '../env.ts';
+
+/** The partitioned kernels a helper can run, by index in the control block. */
+const FUNCTIONS = ['igemm_rows_f32', 'filter_grad_rows_f32'] as const;
+export type PartitionedKernel = (typeof FUNCTIONS)[number];
+
+// Control block per helper: 8 i32 (32 bytes): 0 sequence (the caller bumps it to hand out a job),
+// 1 function index (−1: quit), 2 args pointer, 3 first row, 4 end row, 5 sequence done (the
+// helper's answer), 6 failed (1 if the kernel threw), 7 unused. Then 32 bytes of tail scratch.
+const SLOT_BYTES = 64;
+/** Pages of the shared memory at most (1 GiB): a shared memory must declare its maximum. */
+const MAXIMUM_PAGES = 16384;
+
+interface Helper {
+  readonly slot: Int32Array;
+  terminate(): void;
+}
+
+interface Pool {
+  readonly instance: KernelInstance;
+  readonly helpers: readonly Helper[];
+  readonly canBlock: boolean;
+  sequence: number;
+}
+
+let pool: Pool | undefined;
+
+/** How many threads the convolution kernels use in this thread (1: no helpers). */
+export function kernelThreads(): number {
+  return pool && kernelsAreOurs(pool) ? pool.helpers.length + 1 : 1;
+}
+
+function kernelsAreOurs(p: Pool): boolean {
+  try {
+    return kernels() === p.instance;
+  } catch {
+    return false;
+  }
+}
+
+/** Whether this runtime can share a WebAssembly memory between threads. */
+export function kernelThreadsSupported(): boolean {
+  if (typeof SharedArrayBuffer === 'undefined' || typeof Atomics === 'undefined') return false;
+  try {
+    new WebAssembly.Memory({ initial: 1, maximum: 1, shared: true });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Uses `count` threads (this one and count − 1 helpers) for the convolution kernels of this
+ * thread; 1 stops the helpers and goes back to the default kernels. Call it before training, not
+ * while kernels run.
+ */
+export async function setKernelThreads(count: number): Promise<void> {
+  if (!Number.isInteger(count) || count < 1 || count > 64) {
+    throw new RangeError(`setKernelThreads: count must be a whole number from 1 to 64, got ${count}`);
+  }
+  stopHelpers();
+  if (count === 1) {
+    await initKernels();
+    return;
+  }
+  if (!kernelThreadsSupported()) {
+    throw new Error(
+      'slimprune kernel threads need a shared WebAssembly memory (SharedArrayBuffer), which this ' +
+        (env.IS_BROWSER
+          ? 'page does not have: serve it cross-origin isolated (Cross-Origin-Opener-Policy: same-origin and Cross-Origin-Embedder-Policy: require-corp)'
+          : 'runtime does not provide') + ', or keep one thread',
+    );
+  }
+  const module = await WebAssembly.compile(decodeBase64(THREADS_WASM_BASE64));
+  const memory = new WebAssembly.Memory({ initial: 2, maximum: MAXIMUM_PAGES, shared: true });
+  const helperCount = count - 1;
+  // The helpers' slots sit right after the static data, before the arena.
+  const probe = instantiateKernels(module, 'threads', { memory, reserved: 0 });
+  const slotsAt = align16(probe.exports.heap_base());
+  const reserved = slotsAt - probe.exports.heap_base() + helperCount * SLOT_BYTES;
+  const instance = instantiateKernels(module, 'threads', { memory, reserved });
+  const helpers = await Promise.all(
+    Array.from({ length: helperCount }, (_, i) => startHelper(module, memory, slotsAt + i * SLOT_BYTES)),
+  );
+  pool = { instance, helpers, canBlock: canBlockHere(), sequence: 0 };
+  installKernelInstance(instance);
+}
+
+function stopHelpers(): void {
+  if (!pool) return;
+  for (const helper of pool.helpers) {
+    helper.slot[1] = -1;
+    Atomics.add(helper.slot, 0, 1);
+    Atomics.notify(helper.slot, 0);
+    helper.terminate();
+  }
+  if (kernelsAreOurs(pool)) installKernelInstance(undefined);
+  pool = undefined;
+}
+
+/**
+ * Runs rows [0, total) of a partitioned kernel over its args: split between the threads when
+ * `k` is the threads' instance, in chunks that are multiples of `align`; else in this thread.
+ */
+export function runRows(k: KernelInstance, fn: PartitionedKernel, args: number, total: number, align: number): void {
+  const p = pool;
+  if (!p || p.instance !== k || total < 2 * align) {
+    k.exports[fn](args, 0, total);
+    return;
+  }
+  const threads = p.helpers.length + 1;
+  const chunk = Math.ceil(total / threads / align) * align;
+  const sequence = ++p.sequence;
+  const index = FUNCTIONS.indexOf(fn);
+  const busy: Helper[] = [];
+  p.helpers.forEach((helper, i) => {
+    const r0 = (i + 1) * chunk;
+    if (r0 >= total) return;
+    const slot = helper.slot;
+    slot[1] = index;
+    slot[2] = args;
+    slot[3] = r0;
+    slot[4] = Math.min(total, r0 + chunk);
+    slot[6] = 0;
+    Atomics.store(slot, 0, sequence);
+    Atomics.notify(slot, 0);
+    busy.push(helper);
+  });
+  k.exports[fn](args, 0, Math.min(chunk, total));
+  let failed = false;
+  for (const helper of busy) {
+    for (;;) {
+      const done = Atomics.load(helper.slot, 5);
+      if (done === sequence) break;
+      if (p.canBlock) Atomics.wait(helper.slot, 5, done, 1000);
+    }
+    failed ||= helper.slot[6] !== 0;
+  }
+  if (failed) throw new Error(`slimprune kernel thread failed in ${fn}; setKernelThreads(1) runs the kernels in this thread only`);
+}
+
+/** Browsers forbid Atomics.wait on a page's main thread; workers, Node and Deno allow it. */
+function canBlockHere(): boolean {
+  try {
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 1, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The helper's whole program: a plain script, no imports, so that every runtime can start it
+ * from a string. It instantiates the kernels over the shared memory and serves its slot.
+ */
+const HELPER_SOURCE = `
+const serve = ({ module, memory, slotAt, functions }, ready) => {
+  const exports = new WebAssembly.Instance(module, { env: { memory, abort() { throw new Error('kernel assertion failed'); } } }).exports;
+  exports.set_thread_scratch(slotAt + 32);
+  const slot = new Int32Array(memory.buffer, slotAt, 8);
+  ready();
+  let seen = 0;
+  for (;;) {
+    Atomics.wait(slot, 0, seen);
+    const sequence = Atomics.load(slot, 0);
+    if (sequence === seen) continue;
+    seen = sequence;
+    const fn = slot[1];
+    if (fn < 0) return;
+    try { exports[functions[fn]](slot[2], slot[3], slot[4]); } catch (e) { slot[6] = 1; }
+    Atomics.store(slot, 5, sequence);
+    Atomics.notify(slot, 5);
+  }
+};
+`;
+
+async function startHelper(module: WebAssembly.Module, memory: WebAssembly.Memory, slotAt: number): Promise<Helper> {
+  const slot = new Int32Array(memory.buffer, slotAt, 8);
+  slot.fill(0);
+  const message = { module, memory, slotAt, functions: [...FUNCTIONS] };
+  if (env.runtime === 'node') {
+    const threads = (globalThis as unknown as { process: { getBuiltinModule(id: string): typeof import('node:worker_threads') } })
+      .process.getBuiltinModule('node:worker_threads');
+    const worker = new threads.Worker(
+      `${HELPER_SOURCE}\nconst { parentPort } = require('node:worker_threads');\n` +
+        `parentPort.once('message', (m) => serve(m, () => parentPort.postMessage('ready')));`,
+      { eval: true },
+    );
+    await new Promise<void>((resolve, reject) => {
+      worker.once('message', () => resolve());
+      worker.once('error', reject);
+      worker.postMessage(message);
+    });
+    // An idle helper must not keep the process alive.
+    worker.unref();
+    return { slot, terminate: () => void worker.terminate() };
+  }
+  const source = `${HELPER_SOURCE}\nself.onmessage = (e) => serve(e.data, () => self.postMessage('ready'));`;
+  const url = URL.createObjectURL(new Blob([source], { type: 'text/javascript' }));
+  const worker = new Worker(url, { type: 'module' });
+  try {
+    await new Promise<void>((resolve, reject) => {
+      worker.onmessage = () => resolve();
+      worker.onerror = (e) => {
+        e.preventDefault?.();
+        reject(new Error(`slimprune kernel thread failed to start: ${(e as ErrorEvent).message ?? e}`));
+      };
+      worker.postMessage(message);
+    });
+  } finally {
+    URL.revokeObjectURL(url);
+  }
+  return { slot, terminate: () => worker.terminate() };
+}
+
+function align16(x: number): number {
+  return Math.ceil(x / 16) * 16;
+}
+
+function decodeBase64(text: string): Uint8Array<ArrayBuffer> {
+  const binary = atob(text);
+  const bytes = new Uint8Array(binary.length);
+  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
+  return bytes;
+}

@@ -1,0 +1,80 @@
+// Intra-op kernel threads: the convolutions and the products they serve, split by rows between
+// this thread and helpers over a shared memory, give the bits of one thread; so does a training
+// step. In every runtime (the browser runner serves a cross-origin isolated page).
+import { suite, assert, assertEqual, assertBitEqual, assertRejects, testRng, randomArray } from '../harness.ts';
+import {
+  initKernels, setKernelThreads, kernelThreads, kernelThreadsSupported, kernels, conv2dGeometry,
+  conv2d, conv2dBackpropInput, conv2dBackpropFilter, inputSize, outputSize, filterSize, registerWasmKernels,
+  SparsityTrainer, type Conv2DGeometry,
+} from 'slimprune';
+import { useTfjsBackend } from '../tfjs.ts';
+import { tinyNet, syntheticSet, SyntheticSource, weightValues } from './train-fixtures.ts';
+
+/** LeNet's conv2 and conv1 (batch 16), a padded stride-2 conv, and a matrix product's 1×1 form. */
+const GEOMETRIES: Conv2DGeometry[] = [
+  conv2dGeometry([16, 12, 12, 20], [5, 5, 20, 50], { padding: 'valid' }),
+  conv2dGeometry([16, 28, 28, 1], [5, 5, 1, 20], { padding: 'valid' }),
+  conv2dGeometry([8, 15, 15, 13], [3, 3, 13, 9], { strides: 2, padding: 'same' }),
+  conv2dGeometry([1, 1, 130, 37], [1, 1, 37, 21], { padding: 'valid' }),
+];
+
+/** Forward, input gradient and filter gradient of every geometry, copied out. */
+function outputs(): Float32Array[] {
+  const rng = testRng(91);
+  return GEOMETRIES.flatMap((g) => {
+    const x = randomArray(inputSize(g), rng);
+    const f = randomArray(filterSize(g), rng);
+    const dy = randomArray(outputSize(g), rng);
+    return [conv2d(g, x, f, { bias: randomArray(g.outC, rng), relu: true }), conv2dBackpropInput(g, dy, f), conv2dBackpropFilter(g, x, dy)];
+  });
+}
+
+export const kernelThreadsSuite = suite('kernel threads', (test) => {
+  test('convolutions and their gradients on 2 threads ≡ on 1, bit for bit', async () => {
+    await initKernels();
+    assert(kernelThreadsSupported(), 'shared WebAssembly memory is available here');
+    await setKernelThreads(1);
+    const one = outputs();
+    await setKernelThreads(2);
+    try {
+      assertEqual(kernelThreads(), 2, 'threads in use');
+      assertEqual(kernels().flavour, 'threads', 'kernel build');
+      const two = outputs();
+      one.forEach((want, i) => assertBitEqual(two[i]!, want, `output ${i} (geometry ${Math.floor(i / 3)}, ${['forward', 'input gradient', 'filter gradient'][i % 3]})`));
+    } finally {
+      await setKernelThreads(1);
+    }
+    assertEqual(kernelThreads(), 1, 'threads after setKernelThreads(1)');
+    assertEqual(kernels().flavour, 'simd', 'kernel build after setKernelThreads(1)');
+  });
+
+  test('training steps on 2 kernel threads ≡ on 1: every weight, bit for bit', async () => {
+    const tf = await useTfjsBackend('wasm');
+    await registerWasmKernels();
+    const source = new SyntheticSource(syntheticSet(48, 6), 16, 4);
+    const recipe = { epochs: 1, optimizer: { kind: 'sgd' as const, learningRate: 0.05, momentum: 0.9 }, regularizer: { kind: 'polarization' as const, lambda: 1e-3, t: 1.2 } };
+    const runs: Float32Array[][] = [];
+    for (const threads of [1, 2]) {
+      await setKernelThreads(threads);
+      try {
+        // Filters wide enough that the GEMMs are split (rows >= 8).
+        const model = tinyNet(6, [12, 10]);
+        const trainer = await SparsityTrainer.create(model, recipe, { backend: 'wasm' });
+        for (const batch of source.epoch(0)) await trainer.step(batch);
+        runs.push(weightValues(model));
+        trainer.dispose();
+        model.dispose();
+      } finally {
+        await setKernelThreads(1);
+      }
+    }
+    runs[0]!.forEach((w, i) => assertBitEqual(runs[1]![i]!, w, `weight ${i}`));
+    void tf;
+  });
+
+  test('bad counts are refused', async () => {
+    await assertRejects(() => setKernelThreads(0), /count must be a whole number from 1 to 64, got 0/);
+    await assertRejects(() => setKernelThreads(2.5), /got 2.5/);
+    assertEqual(kernelThreads(), 1, 'threads after a refused call');
+  });
+});
