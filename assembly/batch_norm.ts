@@ -13,15 +13,38 @@ export function batch_norm_f32(
   x: usize, rows: i32, cols: i32, mean: usize, variance: usize, offset: usize, scale: usize,
   epsilon: f32, scratch: usize, y: usize,
 ): void {
+  batch_norm_prepare_f32(x, rows, cols, mean, variance, offset, scale, epsilon, scratch, y, ARGS);
+  batch_norm_rows_f32(ARGS, 0, rows);
+}
+
+const ARGS = memory.data(32, 16);
+
+/**
+ * batch_norm_f32 up to its rows: the per-channel factors into scratch, the arguments at `args`
+ * (x, cols, mean, scale, scratch, y as 6 i32) for batch_norm_rows_f32.
+ */
+export function batch_norm_prepare_f32(
+  x: usize, rows: i32, cols: i32, mean: usize, variance: usize, offset: usize, scale: usize,
+  epsilon: f32, scratch: usize, y: usize, args: usize,
+): void {
   const nf = scratch, off = scratch + (<usize>cols << 3);
   for (let c = 0; c < cols; c++) {
     store<f64>(nf + (<usize>c << 3), <f64>sqrt<f32>(load<f32>(variance + (<usize>c << 2)) + epsilon));
     store<f64>(off + (<usize>c << 3), <f64>load<f32>(offset + (<usize>c << 2)));
   }
+  store<u32>(args, <u32>x); store<i32>(args, cols, 4); store<u32>(args, <u32>mean, 8);
+  store<u32>(args, <u32>scale, 12); store<u32>(args, <u32>scratch, 16); store<u32>(args, <u32>y, 20);
+}
+
+/** Rows [r0, r1) of the normalization: rows are independent, so threads can split them. */
+export function batch_norm_rows_f32(args: usize, r0: i32, r1: i32): void {
+  const x = <usize>load<u32>(args), cols = load<i32>(args, 4), mean = <usize>load<u32>(args, 8);
+  const scale = <usize>load<u32>(args, 12), scratch = <usize>load<u32>(args, 16), y = <usize>load<u32>(args, 20);
+  const nf = scratch, off = scratch + (<usize>cols << 3);
   const vecCols = cols & ~3;
   const rowBytes = <usize>cols << 2;
-  let src = x, dst = y;
-  for (let r = 0; r < rows; r++) {
+  let src = x + <usize>r0 * rowBytes, dst = y + <usize>r0 * rowBytes;
+  for (let r = r0; r < r1; r++) {
     let c = 0;
     for (; c < vecCols; c += 4) {
       const at = <usize>c << 2, at64 = <usize>c << 3;

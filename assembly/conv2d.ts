@@ -37,16 +37,7 @@ const FLAG_BIAS: i32 = 1;
 const FLAG_RELU: i32 = 2;
 const FLAG_ACCUMULATE: i32 = 4; // igemm only: add into the existing output
 
-// A 32-byte scratch for storing the partial last block of a channel tail. A global, so that each
-// thread's instance of this module (they share one memory, see src/wasm/threads.ts) can point
-// it at a scratch of its own with set_thread_scratch.
-let TAIL: usize = memory.data(32, 16);
-
-/** Points this instance's tail scratch (32 bytes, 16-byte aligned) at `ptr`: one per thread. */
-export function set_thread_scratch(ptr: usize): void {
-  TAIL = ptr;
-}
-
+import { threadScratch } from "./thread_scratch";
 
 @inline function align16(x: usize): usize {
   return (x + 15) & ~(<usize>15);
@@ -70,9 +61,11 @@ export function set_thread_scratch(ptr: usize): void {
   } else if (nv == 4) {
     v128.store(dst, v0);
   } else {
-    v128.store(TAIL, v0);
-    v128.store(TAIL, v1, 16);
-    for (let j = 0; j < nv; j++) store<f32>(dst + (<usize>j << 2), load<f32>(TAIL + (<usize>j << 2)));
+    // The partial last block of a channel tail goes through this thread's scratch.
+    const tail = threadScratch;
+    v128.store(tail, v0);
+    v128.store(tail, v1, 16);
+    for (let j = 0; j < nv; j++) store<f32>(dst + (<usize>j << 2), load<f32>(tail + (<usize>j << 2)));
   }
 }
 

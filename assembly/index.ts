@@ -7,6 +7,7 @@ export function heap_base(): usize {
   return __heap_base;
 }
 
+export * from "./thread_scratch";
 export * from "./conv2d";
 export * from "./channel_mask";
 export * from "./depthwise_conv2d";

@@ -7,23 +7,38 @@
 // window as the filter (fields 7, 8), strides 9, 10, pads 11, 12, dilations 13, 14.
 
 import { field } from "./geometry";
+import { threadScratch } from "./thread_scratch";
 
-const LANE_IDX = memory.data(16, 16);
+const ARGS = memory.data(16, 16);
 
 /**
  * x: f32 [batch, inH, inW, C] (the pooling input); dy: f32 [batch, outH, outW, C];
  * dx: f32 [batch, inH, inW, C], overwritten.
  */
 export function max_pool_backprop_f32(g: usize, x: usize, dy: usize, dx: usize): void {
-  const batch = field(g, 0), inH = field(g, 1), inW = field(g, 2), C = field(g, 3);
+  max_pool_backprop_args(g, x, dy, dx, ARGS);
+  max_pool_backprop_batch_f32(ARGS, 0, field(g, 0));
+}
+
+/** Writes max_pool_backprop_f32's arguments at `args` (16 bytes) for max_pool_backprop_batch_f32. */
+export function max_pool_backprop_args(g: usize, x: usize, dy: usize, dx: usize, args: usize): void {
+  store<u32>(args, <u32>g); store<u32>(args, <u32>x, 4); store<u32>(args, <u32>dy, 8); store<u32>(args, <u32>dx, 12);
+}
+
+/** Images [b0, b1) of the max-pool gradient: images are independent, so threads can split them. */
+export function max_pool_backprop_batch_f32(args: usize, b0: i32, b1: i32): void {
+  const g = <usize>load<u32>(args), x = <usize>load<u32>(args, 4), dy = <usize>load<u32>(args, 8), dx = <usize>load<u32>(args, 12);
+  const LANE_IDX = threadScratch + 32;
+  const inH = field(g, 1), inW = field(g, 2), C = field(g, 3);
   const outH = field(g, 4), outW = field(g, 5), kh = field(g, 7), kw = field(g, 8);
   const sh = field(g, 9), sw = field(g, 10), pt = field(g, 11), pl = field(g, 12);
   const dh = field(g, 13), dw = field(g, 14);
-  memory.fill(dx, 0, <usize>batch * inH * inW * C << 2);
   const rowBytes = <usize>C << 2;
+  const imageBytes = <usize>inH * inW * rowBytes;
+  memory.fill(dx + <usize>b0 * imageBytes, 0, <usize>(b1 - b0) * imageBytes);
   const c4 = C & ~3;
   const minusInf = f32x4.splat(-Infinity);
-  for (let b = 0; b < batch; b++) {
+  for (let b = b0; b < b1; b++) {
     const xImage = x + <usize>b * inH * inW * rowBytes;
     const dxImage = dx + <usize>b * inH * inW * rowBytes;
     for (let oy = 0; oy < outH; oy++) {

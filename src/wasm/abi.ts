@@ -21,6 +21,26 @@ export interface KernelExports {
   igemm_rows_f32(args: number, r0: number, r1: number): void;
   filter_grad_rows_f32(args: number, r0: number, r1: number): void;
   set_thread_scratch(ptr: number): void;
+  batch_moments_cols_f32(args: number, c0: number, c1: number): void;
+  batch_norm_grad_args(
+    x: number, dy: number, rows: number, cols: number,
+    mean: number, scale: number, rsqrt: number, minusRsqrt: number, minusHalfRsqrtCubed: number,
+    scratch: number, dx: number, dScale: number, dOffset: number, args: number,
+  ): void;
+  batch_norm_grad_cols_f32(args: number, c0: number, c1: number): void;
+  batch_norm_prepare_f32(
+    x: number, rows: number, cols: number, mean: number, variance: number, offset: number, scale: number,
+    epsilon: number, scratch: number, y: number, args: number,
+  ): void;
+  batch_norm_rows_f32(args: number, r0: number, r1: number): void;
+  max_pool_backprop_args(geometry: number, x: number, dy: number, dx: number, args: number): void;
+  max_pool_backprop_batch_f32(args: number, b0: number, b1: number): void;
+  momentum_update_args(
+    value: number, accumulation: number, gradient: number, n: number,
+    momentum: number, negLearningRate: number, weightDecay: number, decayed: number,
+    newValue: number, newAccumulation: number, args: number,
+  ): void;
+  momentum_update_range_f32(args: number, i0: number, i1: number): void;
 
   // assembly/channel_mask.ts: x viewed as [outer, axisLen, inner]; keep bitset u32, LSB first
   mask_channels_f32(x: number, outer: number, axisLen: number, inner: number, keepBits: number): void;

@@ -6,9 +6,12 @@
  * shared WebAssembly.Memory), makes it this thread's kernels, and starts n − 1 helper threads that
  * instantiate the same module over the same memory. A large GEMM is then split by rows: each
  * thread computes a contiguous range of output rows (the forward pass and the input gradient) or
- * of accumulator rows (the filter gradient). Every row is computed by the same operations in the
- * same order whichever thread computes it, so the results have the bits of one thread (tested):
- * training with threads gives the same network.
+ * of accumulator rows (the filter gradient); large element-wise kernels (BatchNorm's
+ * normalization, the max-pool gradient, the momentum update) by rows, images or elements. Every
+ * row is computed by the same operations in the same order whichever thread computes it, so the
+ * results have the bits of one thread (tested): training with threads gives the same network.
+ * BatchNorm's moments and gradient stay in one thread: they can only be split by channels, and
+ * then the threads' per-row accumulator updates share cache lines (measured slower).
  *
  * The helpers wait on a control block in the shared memory (Atomics.wait) and the calling thread
  * hands out work and waits for it the same way; nothing goes through postMessage per call. A
@@ -21,13 +24,27 @@ import { initKernels, installKernelInstance, kernels, instantiateKernels, type K
 import { env } from '../env.ts';
 
 /** The partitioned kernels a helper can run, by index in the control block. */
-const FUNCTIONS = ['igemm_rows_f32', 'filter_grad_rows_f32'] as const;
+const FUNCTIONS = [
+  'igemm_rows_f32', 'filter_grad_rows_f32', 'batch_norm_rows_f32', 'max_pool_backprop_batch_f32', 'momentum_update_range_f32',
+] as const;
 export type PartitionedKernel = (typeof FUNCTIONS)[number];
 
 // Control block per helper: 8 i32 (32 bytes): 0 sequence (the caller bumps it to hand out a job),
 // 1 function index (−1: quit), 2 args pointer, 3 first row, 4 end row, 5 sequence done (the
-// helper's answer), 6 failed (1 if the kernel threw), 7 unused. Then 32 bytes of tail scratch.
-const SLOT_BYTES = 64;
+// helper's answer), 6 failed (1 if the kernel threw), 7 unused. Then the helper's 64-byte scratch
+// (assembly/thread_scratch.ts).
+const SLOT_BYTES = 96;
+/**
+ * Below this much work (multiply-adds, or elements touched) a kernel runs in the calling thread:
+ * handing out a job and waiting for it costs tens of microseconds, and the element-wise kernels
+ * are bound by memory. On a LeNet-5 training step (batch 64) splitting its BatchNorm
+ * normalization, max-pool gradient and momentum updates too (0.4–0.7 M elements each) measured no
+ * faster than splitting the convolutions alone (2,070 against 2,111 images/s, medians of 6
+ * alternating rounds), so those stay whole at that size.
+ */
+const MIN_PARALLEL_WORK = 1 << 20;
+/** Polls of a flag before a thread sleeps on it (tens of microseconds). */
+const SPIN_ITERATIONS = 20000;
 /** Pages of the shared memory at most (1 GiB): a shared memory must declare its maximum. */
 const MAXIMUM_PAGES = 16384;
 
@@ -40,7 +57,17 @@ interface Pool {
   readonly instance: KernelInstance;
   readonly helpers: readonly Helper[];
   readonly canBlock: boolean;
+  readonly minParallelWork: number;
   sequence: number;
+}
+
+export interface KernelThreadsOptions {
+  /**
+   * Below this much work (multiply-adds, or elements touched) a kernel call runs in the calling
+   * thread alone (default 1,048,576: handing out a job and waiting for it costs tens of
+   * microseconds, and element-wise kernels are bound by memory). Tests set 0 to split every call.
+   */
+  readonly minParallelWork?: number;
 }
 
 let pool: Pool | undefined;
@@ -74,9 +101,13 @@ export function kernelThreadsSupported(): boolean {
  * thread; 1 stops the helpers and goes back to the default kernels. Call it before training, not
  * while kernels run.
  */
-export async function setKernelThreads(count: number): Promise<void> {
+export async function setKernelThreads(count: number, options: KernelThreadsOptions = {}): Promise<void> {
   if (!Number.isInteger(count) || count < 1 || count > 64) {
     throw new RangeError(`setKernelThreads: count must be a whole number from 1 to 64, got ${count}`);
+  }
+  const minParallelWork = options.minParallelWork ?? MIN_PARALLEL_WORK;
+  if (!(minParallelWork >= 0)) {
+    throw new RangeError(`setKernelThreads: minParallelWork must be a number >= 0, got ${minParallelWork}`);
   }
   stopHelpers();
   if (count === 1) {
@@ -102,7 +133,7 @@ export async function setKernelThreads(count: number): Promise<void> {
   const helpers = await Promise.all(
     Array.from({ length: helperCount }, (_, i) => startHelper(module, memory, slotsAt + i * SLOT_BYTES)),
   );
-  pool = { instance, helpers, canBlock: canBlockHere(), sequence: 0 };
+  pool = { instance, helpers, canBlock: canBlockHere(), minParallelWork, sequence: 0 };
   installKernelInstance(instance);
 }
 
@@ -120,11 +151,12 @@ function stopHelpers(): void {
 
 /**
  * Runs rows [0, total) of a partitioned kernel over its args: split between the threads when
- * `k` is the threads' instance, in chunks that are multiples of `align`; else in this thread.
+ * `k` is the threads' instance and `work` (its size in multiply-adds or elements) is worth it, in
+ * chunks that are multiples of `align`; else in this thread.
  */
-export function runRows(k: KernelInstance, fn: PartitionedKernel, args: number, total: number, align: number): void {
+export function runRows(k: KernelInstance, fn: PartitionedKernel, args: number, total: number, align: number, work: number): void {
   const p = pool;
-  if (!p || p.instance !== k || total < 2 * align) {
+  if (!p || p.instance !== k || total < 2 * align || work < p.minParallelWork) {
     k.exports[fn](args, 0, total);
     return;
   }
@@ -149,10 +181,10 @@ export function runRows(k: KernelInstance, fn: PartitionedKernel, args: number, 
   k.exports[fn](args, 0, Math.min(chunk, total));
   let failed = false;
   for (const helper of busy) {
-    for (;;) {
+    for (let spin = 0; ; spin++) {
       const done = Atomics.load(helper.slot, 5);
       if (done === sequence) break;
-      if (p.canBlock) Atomics.wait(helper.slot, 5, done, 1000);
+      if (p.canBlock && spin >= SPIN_ITERATIONS) Atomics.wait(helper.slot, 5, done, 1000);
     }
     failed ||= helper.slot[6] !== 0;
   }
@@ -174,6 +206,7 @@ function canBlockHere(): boolean {
  * from a string. It instantiates the kernels over the shared memory and serves its slot.
  */
 const HELPER_SOURCE = `
+const SPIN = ${SPIN_ITERATIONS};
 const serve = ({ module, memory, slotAt, functions }, ready) => {
   const exports = new WebAssembly.Instance(module, { env: { memory, abort() { throw new Error('kernel assertion failed'); } } }).exports;
   exports.set_thread_scratch(slotAt + 32);
@@ -181,6 +214,9 @@ const serve = ({ module, memory, slotAt, functions }, ready) => {
   ready();
   let seen = 0;
   for (;;) {
+    // Spin a little before sleeping: within a training step the next job follows in well under a
+    // millisecond, and waking a sleeping thread costs about as much as a small job.
+    for (let spin = 0; spin < SPIN && Atomics.load(slot, 0) === seen; spin++);
     Atomics.wait(slot, 0, seen);
     const sequence = Atomics.load(slot, 0);
     if (sequence === seen) continue;

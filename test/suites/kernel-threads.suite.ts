@@ -5,6 +5,7 @@ import { suite, assert, assertEqual, assertBitEqual, assertRejects, testRng, ran
 import {
   initKernels, setKernelThreads, kernelThreads, kernelThreadsSupported, kernels, conv2dGeometry,
   conv2d, conv2dBackpropInput, conv2dBackpropFilter, inputSize, outputSize, filterSize, registerWasmKernels,
+  batchMoments, batchNormGrad, batchNorm, maxPoolBackprop, momentumUpdate,
   SparsityTrainer, type Conv2DGeometry,
 } from 'slimprune';
 import { useTfjsBackend } from '../tfjs.ts';
@@ -18,29 +19,52 @@ const GEOMETRIES: Conv2DGeometry[] = [
   conv2dGeometry([1, 1, 130, 37], [1, 1, 37, 21], { padding: 'valid' }),
 ];
 
-/** Forward, input gradient and filter gradient of every geometry, copied out. */
-function outputs(): Float32Array[] {
+/** Every kernel that threads split, on shapes around their split points, copied out. */
+function outputs(): [string, Float32Array][] {
   const rng = testRng(91);
-  return GEOMETRIES.flatMap((g) => {
+  const convs = GEOMETRIES.flatMap((g, i): [string, Float32Array][] => {
     const x = randomArray(inputSize(g), rng);
     const f = randomArray(filterSize(g), rng);
     const dy = randomArray(outputSize(g), rng);
-    return [conv2d(g, x, f, { bias: randomArray(g.outC, rng), relu: true }), conv2dBackpropInput(g, dy, f), conv2dBackpropFilter(g, x, dy)];
+    return [
+      [`conv ${i} forward`, conv2d(g, x, f, { bias: randomArray(g.outC, rng), relu: true })],
+      [`conv ${i} input gradient`, conv2dBackpropInput(g, dy, f)],
+      [`conv ${i} filter gradient`, conv2dBackpropFilter(g, x, dy)],
+    ];
   });
+  const others = ([[16 * 24 * 24, 20], [64, 500], [9, 13], [5, 3]] as const).flatMap(([rows, cols]): [string, Float32Array][] => {
+    const x = randomArray(rows * cols, rng, -2, 3);
+    const dy = randomArray(rows * cols, rng);
+    const m = batchMoments(x, rows, cols);
+    const rsqrt = randomArray(cols, rng, 0.2, 3);
+    const p = { mean: m.mean, scale: randomArray(cols, rng, 0, 1), rsqrt, minusRsqrt: rsqrt.map((r) => -r), minusHalfRsqrtCubed: rsqrt.map((r) => r * r * r * -0.5) };
+    const g = batchNormGrad(x, dy, rows, cols, p);
+    const normed = batchNorm(x, rows, cols, { mean: m.mean, variance: m.variance, offset: randomArray(cols, rng), scale: p.scale, epsilon: 1e-3 });
+    const step = momentumUpdate(x, dy, randomArray(rows * cols, rng), { momentum: 0.9, learningRate: 0.1, weightDecay: 5e-4 });
+    const shape = `[${rows}, ${cols}]`;
+    return [
+      [`mean ${shape}`, m.mean], [`variance ${shape}`, m.variance], [`BatchNorm dx ${shape}`, g.dx], [`dγ ${shape}`, g.dScale],
+      [`dβ ${shape}`, g.dOffset], [`BatchNorm ${shape}`, normed], [`momentum value ${shape}`, step.value], [`momentum slot ${shape}`, step.accumulation],
+    ];
+  });
+  const pool = conv2dGeometry([6, 24, 24, 20], [2, 2, 20, 20], { strides: 2, padding: 'valid' });
+  const pooled = maxPoolBackprop(pool, randomArray(inputSize(pool), rng), randomArray(outputSize(pool), rng));
+  return [...convs, ...others, ['max-pool gradient', pooled]];
 }
 
 export const kernelThreadsSuite = suite('kernel threads', (test) => {
-  test('convolutions and their gradients on 2 threads ≡ on 1, bit for bit', async () => {
+  test('convolutions, their gradients, BatchNorm, max-pool and momentum kernels on 2 threads ≡ on 1, bit for bit', async () => {
     await initKernels();
     assert(kernelThreadsSupported(), 'shared WebAssembly memory is available here');
     await setKernelThreads(1);
     const one = outputs();
-    await setKernelThreads(2);
+    // Every call split, however small.
+    await setKernelThreads(2, { minParallelWork: 0 });
     try {
       assertEqual(kernelThreads(), 2, 'threads in use');
       assertEqual(kernels().flavour, 'threads', 'kernel build');
       const two = outputs();
-      one.forEach((want, i) => assertBitEqual(two[i]!, want, `output ${i} (geometry ${Math.floor(i / 3)}, ${['forward', 'input gradient', 'filter gradient'][i % 3]})`));
+      one.forEach(([what, want], i) => assertBitEqual(two[i]![1], want, what));
     } finally {
       await setKernelThreads(1);
     }
@@ -55,9 +79,8 @@ export const kernelThreadsSuite = suite('kernel threads', (test) => {
     const recipe = { epochs: 1, optimizer: { kind: 'sgd' as const, learningRate: 0.05, momentum: 0.9 }, regularizer: { kind: 'polarization' as const, lambda: 1e-3, t: 1.2 } };
     const runs: Float32Array[][] = [];
     for (const threads of [1, 2]) {
-      await setKernelThreads(threads);
+      await setKernelThreads(threads, { minParallelWork: 0 });
       try {
-        // Filters wide enough that the GEMMs are split (rows >= 8).
         const model = tinyNet(6, [12, 10]);
         const trainer = await SparsityTrainer.create(model, recipe, { backend: 'wasm' });
         for (const batch of source.epoch(0)) await trainer.step(batch);
@@ -75,6 +98,7 @@ export const kernelThreadsSuite = suite('kernel threads', (test) => {
   test('bad counts are refused', async () => {
     await assertRejects(() => setKernelThreads(0), /count must be a whole number from 1 to 64, got 0/);
     await assertRejects(() => setKernelThreads(2.5), /got 2.5/);
+    await assertRejects(() => setKernelThreads(2, { minParallelWork: -1 }), /minParallelWork must be a number >= 0, got -1/);
     assertEqual(kernelThreads(), 1, 'threads after a refused call');
   });
 });

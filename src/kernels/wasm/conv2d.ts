@@ -5,7 +5,7 @@
 import type { KernelInstance } from '../../wasm/loader.ts';
 import { withKernels, checkOut } from './with-kernels.ts';
 import {
-  GEOMETRY_FIELDS, filterSize, inputSize, outputSize, type Conv2DGeometry,
+  GEOMETRY_FIELDS, filterSize, inputSize, outputSize, conv2dMacs, type Conv2DGeometry,
 } from '../geometry.ts';
 import { checkF32 } from '../validate.ts';
 import { runRows } from '../../wasm/threads.ts';
@@ -45,7 +45,7 @@ export function conv2d(g: Conv2DGeometry, x: Float32Array, filter: Float32Array,
     const sp = k.arena.alloc(k.exports.conv2d_scratch_bytes(gp));
     const ap = k.arena.alloc(64);
     k.exports.conv2d_prepare_f32(gp, xp, fp, bp, yp, sp, ap);
-    runRows(k, 'igemm_rows_f32', ap, k.arena.i32(ap, 1)[0]!, 4);
+    runRows(k, 'igemm_rows_f32', ap, k.arena.i32(ap, 1)[0]!, 4, conv2dMacs(g));
     return k.arena.copyF32(yp, n, out);
   });
 }
@@ -64,7 +64,7 @@ export function conv2dBackpropInput(g: Conv2DGeometry, dy: Float32Array, filter:
     const sp = k.arena.alloc(k.exports.conv2d_backprop_input_scratch_bytes(gp));
     const ap = k.arena.alloc(64);
     k.exports.conv2d_backprop_input_prepare_f32(gp, dyp, fp, dxp, sp, ap);
-    runRows(k, 'igemm_rows_f32', ap, k.arena.i32(ap, 1)[0]!, 4);
+    runRows(k, 'igemm_rows_f32', ap, k.arena.i32(ap, 1)[0]!, 4, conv2dMacs(g));
     return k.arena.copyF32(dxp, n, out);
   });
 }
@@ -85,7 +85,7 @@ export function conv2dBackpropFilter(g: Conv2DGeometry, x: Float32Array, dy: Flo
     k.exports.conv2d_backprop_filter_prepare_f32(gp, xp, dyp, dfp, sp, ap);
     // Accumulator rows: taps × input channels (args 8 and 12, see assembly/conv2d.ts).
     const [taps, channels] = k.arena.i32(ap + 8, 2) as unknown as [number, number];
-    runRows(k, 'filter_grad_rows_f32', ap, taps * channels, 4);
+    runRows(k, 'filter_grad_rows_f32', ap, taps * channels, 4, conv2dMacs(g));
     k.exports.conv2d_backprop_filter_finish_f32(ap);
     return k.arena.copyF32(dfp, n, out);
   });

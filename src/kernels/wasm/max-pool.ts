@@ -3,6 +3,7 @@ import { inputSize, outputSize, type Conv2DGeometry } from '../geometry.ts';
 import { checkF32 } from '../validate.ts';
 import { putGeometry } from './conv2d.ts';
 import { withKernels, checkOut } from './with-kernels.ts';
+import { runRows } from '../../wasm/threads.ts';
 
 /** dx of a max pool over x (NHWC) given dy; g has inC = outC (the pooling window as filter). */
 export function maxPoolBackprop(g: Conv2DGeometry, x: Float32Array, dy: Float32Array, out?: Float32Array): Float32Array {
@@ -19,7 +20,9 @@ export function maxPoolBackprop(g: Conv2DGeometry, x: Float32Array, dy: Float32A
     const dyp = k.arena.put(dy);
     const n = inputSize(g);
     const dxp = k.arena.alloc(n * 4);
-    k.exports.max_pool_backprop_f32(gp, xp, dyp, dxp);
+    const ap = k.arena.alloc(16);
+    k.exports.max_pool_backprop_args(gp, xp, dyp, dxp, ap);
+    runRows(k, 'max_pool_backprop_batch_f32', ap, g.batch, 1, n);
     return k.arena.copyF32(dxp, n, out);
   });
 }

@@ -2,6 +2,7 @@
 import type { MomentumResult, MomentumStep } from '../reference/momentum.ts';
 import { checkF32 } from '../validate.ts';
 import { withKernels, checkOut } from './with-kernels.ts';
+import { runRows } from '../../wasm/threads.ts';
 
 function checkFinite(name: string, v: number): void {
   if (!Number.isFinite(v)) throw new RangeError(`momentumUpdate: ${name} must be a finite number, got ${v}`);
@@ -24,7 +25,9 @@ export function momentumUpdate(
     const [vp, ap, gp] = [value, accumulation, gradient].map((a) => k.arena.put(a)) as [number, number, number];
     const nvp = k.arena.alloc(n * 4);
     const nap = k.arena.alloc(n * 4);
-    k.exports.momentum_update_f32(vp, ap, gp, n, step.momentum, -step.learningRate, step.weightDecay, step.weightDecay !== 0 ? 1 : 0, nvp, nap);
+    const args = k.arena.alloc(48);
+    k.exports.momentum_update_args(vp, ap, gp, n, step.momentum, -step.learningRate, step.weightDecay, step.weightDecay !== 0 ? 1 : 0, nvp, nap, args);
+    runRows(k, 'momentum_update_range_f32', args, n, 4, n);
     return { value: k.arena.copyF32(nvp, n, out?.value), accumulation: k.arena.copyF32(nap, n, out?.accumulation) };
   });
 }
