@@ -7,7 +7,9 @@ export {
   initKernels, initKernels as ready, kernels, compileKernels, instantiateKernels,
   setWasmSource, setRelaxedSimd, resetKernelCache,
 } from './wasm/loader.ts';
-export { setKernelThreads, kernelThreads, kernelThreadsSupported, type KernelThreadsOptions } from './wasm/threads.ts';
+export {
+  setKernelThreads, kernelThreads, kernelThreadsSupported, withKernelThreads, type KernelThreadsOptions,
+} from './wasm/threads.ts';
 export {
   type KernelInstance, type WasmSource,
 } from './wasm/loader.ts';

@@ -17,6 +17,7 @@ import type { NetworkCache } from './network-cache.ts';
 import { initialModel } from './initial-model.ts';
 import { assertFiniteWeights, assertFitsData } from './model-checks.ts';
 import { decideStructure, topWidthMasks, type StructureDecision } from './structure.ts';
+import { withKernelThreads } from '../wasm/threads.ts';
 
 export type Stage = 'data' | 'train' | 'select' | 'compact' | 'fine-tune' | 'measure';
 
@@ -140,7 +141,9 @@ export async function prune(config: PruneConfig, options: PruneOptions = {}): Pr
       regularizer: { kind: 'none' } as const,
       gammaInit: null,
     };
-    await train(compact.model, batcherFor(c, data, pool, c.seed + 7), fineTune, {
+    // The pool's workers are idle while the one compact network fine-tunes: its kernels take
+    // their cores instead (kernel threads, the same bits as one thread).
+    await withKernelThreads(c.workers, () => train(compact.model, batcherFor(c, data, pool, c.seed + 7), fineTune, {
       // The teacher is the trained network before compaction, whatever the method.
       ...(c.distill && { distill: { teacher: chosen, ...c.distill } }),
       onProgress: (p) => say('fine-tune', 'fine-tuning the compact model', { training: p }),
@@ -149,7 +152,7 @@ export async function prune(config: PruneConfig, options: PruneOptions = {}): Pr
       onEpochEnd: (e) => {
         if (e.evaluation) fineTuneAccuracy.push(e.evaluation.accuracy);
       },
-    });
+    }));
   });
 
   const measured = await timed('measure', async () => {

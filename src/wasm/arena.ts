@@ -12,6 +12,8 @@ export class Arena {
   constructor(
     private readonly memory: WebAssembly.Memory,
     private readonly base: number,
+    /** The memory's declared maximum (a shared memory must declare one), default 4 GiB. */
+    private readonly maxBytes = 4 * 1024 * 1024 * 1024,
   ) {
     this.top = alignUp(base, 16);
   }
@@ -96,18 +98,19 @@ export class Arena {
   private ensure(end: number): void {
     const have = this.memory.buffer.byteLength;
     if (end <= have) return;
-    const MAX = 4 * 1024 * 1024 * 1024;
+    const MAX = this.maxBytes;
     if (end > MAX) {
       throw new RangeError(
         `slimprune kernels need ${(end / 2 ** 20).toFixed(0)} MiB of linear memory, more than ` +
-          `the 4 GiB a 32-bit WebAssembly memory can hold; process the data in smaller batches`,
+          `the ${(MAX / 2 ** 20).toFixed(0)} MiB this kernels' memory can hold; process the data in smaller batches` +
+          (MAX < 4 * 1024 * 1024 * 1024 ? ' or use one kernel thread (setKernelThreads(1))' : ''),
       );
     }
     const pages = Math.ceil((end - have) / 65536);
     // Grow geometrically so that a sequence of growing calls costs amortised O(1) copies.
     const want = Math.max(pages, Math.ceil(have / 65536 / 2));
     try {
-      this.memory.grow(Math.min(want, 65536 - have / 65536));
+      this.memory.grow(Math.min(want, MAX / 65536 - have / 65536));
     } catch {
       this.memory.grow(pages);
     }

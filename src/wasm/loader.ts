@@ -74,7 +74,8 @@ function requireSimd(): { relaxed: boolean } {
   return { relaxed: features.relaxedSimd };
 }
 
-function decodeBase64(text: string): Uint8Array<ArrayBuffer> {
+/** The bytes of an embedded build (src/wasm/generated/kernels.ts). */
+export function decodeBase64(text: string): Uint8Array<ArrayBuffer> {
   const binary = atob(text);
   const bytes = new Uint8Array(binary.length);
   for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
@@ -115,7 +116,7 @@ export function compileKernels(): Promise<WebAssembly.Module> {
 export function instantiateKernels(
   module: WebAssembly.Module,
   flavour: KernelInstance['flavour'] = moduleFlavour,
-  shared?: { readonly memory: WebAssembly.Memory; readonly reserved: number },
+  shared?: { readonly memory: WebAssembly.Memory; readonly reserved: number; readonly maximumPages: number },
 ): KernelInstance {
   let memoryRef: WebAssembly.Memory | undefined = shared?.memory;
   const imports = {
@@ -140,7 +141,9 @@ export function instantiateKernels(
     exports,
     memory: exports.memory,
     // With a shared memory, the first `reserved` bytes after the static data belong to the threads.
-    arena: new Arena(exports.memory, exports.heap_base() + (shared?.reserved ?? 0)),
+    arena: shared
+      ? new Arena(exports.memory, exports.heap_base() + shared.reserved, shared.maximumPages * 65536)
+      : new Arena(exports.memory, exports.heap_base()),
     flavour,
   });
 }

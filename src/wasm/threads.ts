@@ -20,7 +20,7 @@
  * trainings already use one core each.
  */
 import { THREADS_WASM_BASE64 } from './generated/kernels.ts';
-import { initKernels, installKernelInstance, kernels, instantiateKernels, type KernelInstance } from './loader.ts';
+import { initKernels, installKernelInstance, kernels, instantiateKernels, decodeBase64, type KernelInstance } from './loader.ts';
 import { env } from '../env.ts';
 
 /** The partitioned kernels a helper can run, by index in the control block. */
@@ -126,15 +126,37 @@ export async function setKernelThreads(count: number, options: KernelThreadsOpti
   const memory = new WebAssembly.Memory({ initial: 2, maximum: MAXIMUM_PAGES, shared: true });
   const helperCount = count - 1;
   // The helpers' slots sit right after the static data, before the arena.
-  const probe = instantiateKernels(module, 'threads', { memory, reserved: 0 });
+  const probe = instantiateKernels(module, 'threads', { memory, reserved: 0, maximumPages: MAXIMUM_PAGES });
   const slotsAt = align16(probe.exports.heap_base());
   const reserved = slotsAt - probe.exports.heap_base() + helperCount * SLOT_BYTES;
-  const instance = instantiateKernels(module, 'threads', { memory, reserved });
-  const helpers = await Promise.all(
+  const instance = instantiateKernels(module, 'threads', { memory, reserved, maximumPages: MAXIMUM_PAGES });
+  const started = await Promise.allSettled(
     Array.from({ length: helperCount }, (_, i) => startHelper(module, memory, slotsAt + i * SLOT_BYTES)),
   );
+  const helpers = started.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
+  const failure = started.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failure) {
+    // Nothing half-started stays behind.
+    for (const helper of helpers) helper.terminate();
+    throw failure.reason;
+  }
   pool = { instance, helpers, canBlock: canBlockHere(), minParallelWork, sequence: 0 };
   installKernelInstance(instance);
+}
+
+/**
+ * Runs `body` with `count` kernel threads where this runtime can share memory (else as it is),
+ * then goes back to the threads there were before, also when `body` throws.
+ */
+export async function withKernelThreads<T>(count: number, body: () => Promise<T>): Promise<T> {
+  const before = kernelThreads();
+  if (count === before || (count > 1 && !kernelThreadsSupported())) return body();
+  await setKernelThreads(count);
+  try {
+    return await body();
+  } finally {
+    await setKernelThreads(before);
+  }
 }
 
 function stopHelpers(): void {
@@ -271,11 +293,4 @@ async function startHelper(module: WebAssembly.Module, memory: WebAssembly.Memor
 
 function align16(x: number): number {
   return Math.ceil(x / 16) * 16;
-}
-
-function decodeBase64(text: string): Uint8Array<ArrayBuffer> {
-  const binary = atob(text);
-  const bytes = new Uint8Array(binary.length);
-  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
-  return bytes;
 }
