@@ -262,7 +262,9 @@ async function startHelper(module: WebAssembly.Module, memory: WebAssembly.Memor
     const worker = new threads.Worker(
       `${HELPER_SOURCE}\nconst { parentPort } = require('node:worker_threads');\n` +
         `parentPort.once('message', (m) => serve(m, () => parentPort.postMessage('ready')));`,
-      { eval: true },
+      // No inherited Node options: under `node --input-type=module` the helper's script would
+      // be read as an ES module, where `require` does not exist.
+      { eval: true, execArgv: [] },
     );
     await new Promise<void>((resolve, reject) => {
       worker.once('message', () => resolve());

@@ -1,4 +1,4 @@
-// Node only: a process that uses a worker pool ends on its own. A child Node process creates a
+// Node only: a process that uses a worker pool (or kernel threads) ends on its own. A child Node process creates a
 // pool from the built bundle, runs jobs (one crashes and is retried, one is cancelled), closes
 // the pool and then simply returns: no worker, port, timer or listener may keep it alive.
 import { spawn } from 'node:child_process';
@@ -64,6 +64,21 @@ describe('pool (Node process)', () => {
     `;
     const { code, output, ms } = await runChild(script, 20_000);
     expect(output).toContain('returning without close');
+    expect(code, output).toBe(0);
+    expect(ms).toBeLessThan(8_000);
+  }, 30_000);
+
+  it('kernel threads start under --input-type=module, and a process that leaves them on exits on its own', async () => {
+    const script = `
+      import { setKernelThreads, kernelThreads, initKernels, conv2dGeometry, conv2d } from ${JSON.stringify(bundle)};
+      await setKernelThreads(2, { minParallelWork: 0 });
+      const g = conv2dGeometry([4, 12, 12, 8], [3, 3, 8, 16], { padding: 'same' });
+      const y = conv2d(g, new Float32Array(4 * 12 * 12 * 8).fill(1), new Float32Array(3 * 3 * 8 * 16).fill(0.5));
+      console.log('threads', kernelThreads(), 'centre', y[((1 * 12 + 5) * 12 + 5) * 16]);
+    `;
+    const { code, output, ms } = await runChild(script, 20_000);
+    // 9 taps × 8 channels × 1 × 0.5 at an inner pixel.
+    expect(output).toContain('threads 2 centre 36');
     expect(code, output).toBe(0);
     expect(ms).toBeLessThan(8_000);
   }, 30_000);
