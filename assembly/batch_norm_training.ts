@@ -7,60 +7,45 @@
 // src/kernels/reference/batch-norm-training.ts is the specification and says which op of tfjs
 // each operation stands for.
 
-const ARGS = memory.data(64, 16);
-
 /**
  * mean[c] = (Σᵣ x[r][c]) / rows, variance[c] = (Σᵣ (x[r][c] − mean[c])²) / rows, sums in row
  * order in f32. x: f32 [rows, cols]; mean, variance: f32[cols]. rows, cols >= 1 (checked by
  * the wrapper).
  */
 export function batch_moments_f32(x: usize, rows: i32, cols: i32, mean: usize, variance: usize): void {
-  store<u32>(ARGS, <u32>x); store<i32>(ARGS, rows, 4); store<i32>(ARGS, cols, 8);
-  store<u32>(ARGS, <u32>mean, 12); store<u32>(ARGS, <u32>variance, 16);
-  batch_moments_cols_f32(ARGS, 0, cols);
-}
-
-/**
- * Channels [c0, c1) of batch_moments_f32 (c0 a multiple of 4), its arguments at `args`: x, rows,
- * cols, mean, variance as 5 i32. Each channel's sums are its own, so threads can split channels.
- */
-export function batch_moments_cols_f32(args: usize, c0: i32, c1: i32): void {
-  const x = <usize>load<u32>(args), rows = load<i32>(args, 4), cols = load<i32>(args, 8);
-  const mean = <usize>load<u32>(args, 12), variance = <usize>load<u32>(args, 16);
-  const vecEnd = c0 + ((c1 - c0) & ~3);
+  const vecCols = cols & ~3;
   const rowBytes = <usize>cols << 2;
   const n = <f32>rows;
-  const from = <usize>c0 << 2, bytes = <usize>(c1 - c0) << 2;
-  memory.fill(mean + from, 0, bytes);
-  memory.fill(variance + from, 0, bytes);
+  memory.fill(mean, 0, rowBytes);
+  memory.fill(variance, 0, rowBytes);
   let row = x;
   for (let r = 0; r < rows; r++, row += rowBytes) {
-    let c = c0;
-    for (; c < vecEnd; c += 4) {
+    let c = 0;
+    for (; c < vecCols; c += 4) {
       const at = <usize>c << 2;
       v128.store(mean + at, f32x4.add(v128.load(mean + at), v128.load(row + at)));
     }
-    for (; c < c1; c++) {
+    for (; c < cols; c++) {
       const at = <usize>c << 2;
       store<f32>(mean + at, load<f32>(mean + at) + load<f32>(row + at));
     }
   }
-  for (let c = c0; c < c1; c++) store<f32>(mean + (<usize>c << 2), load<f32>(mean + (<usize>c << 2)) / n);
+  for (let c = 0; c < cols; c++) store<f32>(mean + (<usize>c << 2), load<f32>(mean + (<usize>c << 2)) / n);
   row = x;
   for (let r = 0; r < rows; r++, row += rowBytes) {
-    let c = c0;
-    for (; c < vecEnd; c += 4) {
+    let c = 0;
+    for (; c < vecCols; c += 4) {
       const at = <usize>c << 2;
       const d = f32x4.sub(v128.load(row + at), v128.load(mean + at));
       v128.store(variance + at, f32x4.add(v128.load(variance + at), f32x4.mul(d, d)));
     }
-    for (; c < c1; c++) {
+    for (; c < cols; c++) {
       const at = <usize>c << 2;
       const d = load<f32>(row + at) - load<f32>(mean + at);
       store<f32>(variance + at, load<f32>(variance + at) + d * d);
     }
   }
-  for (let c = c0; c < c1; c++) store<f32>(variance + (<usize>c << 2), load<f32>(variance + (<usize>c << 2)) / n);
+  for (let c = 0; c < cols; c++) store<f32>(variance + (<usize>c << 2), load<f32>(variance + (<usize>c << 2)) / n);
 }
 
 /**
@@ -73,50 +58,21 @@ export function batch_norm_grad_f32(
   mean: usize, scale: usize, rsqrt: usize, minusRsqrt: usize, minusHalfRsqrtCubed: usize,
   scratch: usize, dx: usize, dScale: usize, dOffset: usize,
 ): void {
-  batch_norm_grad_args(x, dy, rows, cols, mean, scale, rsqrt, minusRsqrt, minusHalfRsqrtCubed, scratch, dx, dScale, dOffset, ARGS);
-  batch_norm_grad_cols_f32(ARGS, 0, cols);
-}
-
-/** Writes batch_norm_grad_f32's arguments at `args` (13 i32) for batch_norm_grad_cols_f32. */
-export function batch_norm_grad_args(
-  x: usize, dy: usize, rows: i32, cols: i32,
-  mean: usize, scale: usize, rsqrt: usize, minusRsqrt: usize, minusHalfRsqrtCubed: usize,
-  scratch: usize, dx: usize, dScale: usize, dOffset: usize, args: usize,
-): void {
-  store<u32>(args, <u32>x); store<u32>(args, <u32>dy, 4); store<i32>(args, rows, 8); store<i32>(args, cols, 12);
-  store<u32>(args, <u32>mean, 16); store<u32>(args, <u32>scale, 20); store<u32>(args, <u32>rsqrt, 24);
-  store<u32>(args, <u32>minusRsqrt, 28); store<u32>(args, <u32>minusHalfRsqrtCubed, 32); store<u32>(args, <u32>scratch, 36);
-  store<u32>(args, <u32>dx, 40); store<u32>(args, <u32>dScale, 44); store<u32>(args, <u32>dOffset, 48);
-}
-
-/**
- * Channels [c0, c1) of batch_norm_grad_f32 (c0 a multiple of 4): every sum and every dx value
- * of a channel depends on that channel only, so threads can split channels.
- */
-export function batch_norm_grad_cols_f32(args: usize, c0: i32, c1: i32): void {
-  const x = <usize>load<u32>(args), dy = <usize>load<u32>(args, 4), rows = load<i32>(args, 8), cols = load<i32>(args, 12);
-  const mean = <usize>load<u32>(args, 16), scale = <usize>load<u32>(args, 20), rsqrt = <usize>load<u32>(args, 24);
-  const minusRsqrt = <usize>load<u32>(args, 28), minusHalfRsqrtCubed = <usize>load<u32>(args, 32);
-  const scratch = <usize>load<u32>(args, 36), dx = <usize>load<u32>(args, 40);
-  const dScale = <usize>load<u32>(args, 44), dOffset = <usize>load<u32>(args, 48);
-  const vecEnd = c0 + ((c1 - c0) & ~3);
+  const vecCols = cols & ~3;
   const rowBytes = <usize>cols << 2;
   const n = <f32>rows;
   // Σ (−r)·s, then (it + −Σ dD) / n;  Σ (h·d)·s, then it / n;  Σ dD.
   const dMean = scratch, dVariance = scratch + rowBytes, sumD = scratch + 2 * rowBytes;
-  const from = <usize>c0 << 2, bytes = <usize>(c1 - c0) << 2;
-  memory.fill(dMean + from, 0, bytes);
-  memory.fill(dVariance + from, 0, bytes);
-  memory.fill(sumD + from, 0, bytes);
-  memory.fill(dScale + from, 0, bytes);
-  memory.fill(dOffset + from, 0, bytes);
+  memory.fill(scratch, 0, 3 * rowBytes);
+  memory.fill(dScale, 0, rowBytes);
+  memory.fill(dOffset, 0, rowBytes);
   const two = f32x4.splat(2);
 
   // Pass 1: the four sums of FusedBatchNorm's gradient.
   let xr = x, gr = dy;
   for (let r = 0; r < rows; r++, xr += rowBytes, gr += rowBytes) {
-    let c = c0;
-    for (; c < vecEnd; c += 4) {
+    let c = 0;
+    for (; c < vecCols; c += 4) {
       const at = <usize>c << 2;
       const g = v128.load(gr + at);
       const d = f32x4.sub(v128.load(xr + at), v128.load(mean + at));
@@ -126,7 +82,7 @@ export function batch_norm_grad_cols_f32(args: usize, c0: i32, c1: i32): void {
       v128.store(dScale + at, f32x4.add(v128.load(dScale + at), f32x4.mul(g, f32x4.mul(d, v128.load(rsqrt + at)))));
       v128.store(dOffset + at, f32x4.add(v128.load(dOffset + at), g));
     }
-    for (; c < c1; c++) {
+    for (; c < cols; c++) {
       const at = <usize>c << 2;
       const g = load<f32>(gr + at);
       const d = load<f32>(xr + at) - load<f32>(mean + at);
@@ -138,25 +94,25 @@ export function batch_norm_grad_cols_f32(args: usize, c0: i32, c1: i32): void {
     }
   }
   // The variance's gradient through Mean: one value per channel for every element.
-  for (let c = c0; c < c1; c++) store<f32>(dVariance + (<usize>c << 2), load<f32>(dVariance + (<usize>c << 2)) / n);
+  for (let c = 0; c < cols; c++) store<f32>(dVariance + (<usize>c << 2), load<f32>(dVariance + (<usize>c << 2)) / n);
 
   // Pass 2: Σ dD, dD = (∂variance / n) · ((x − mean) · 2), Square's gradient.
   xr = x;
   for (let r = 0; r < rows; r++, xr += rowBytes) {
-    let c = c0;
-    for (; c < vecEnd; c += 4) {
+    let c = 0;
+    for (; c < vecCols; c += 4) {
       const at = <usize>c << 2;
       const d2 = f32x4.mul(f32x4.sub(v128.load(xr + at), v128.load(mean + at)), two);
       v128.store(sumD + at, f32x4.add(v128.load(sumD + at), f32x4.mul(v128.load(dVariance + at), d2)));
     }
-    for (; c < c1; c++) {
+    for (; c < cols; c++) {
       const at = <usize>c << 2;
       const d2 = (load<f32>(xr + at) - load<f32>(mean + at)) * <f32>2;
       store<f32>(sumD + at, load<f32>(sumD + at) + load<f32>(dVariance + at) * d2);
     }
   }
   // The mean's gradient (FusedBatchNorm's, plus Sub's −Σ dD) through Mean.
-  for (let c = c0; c < c1; c++) {
+  for (let c = 0; c < cols; c++) {
     const at = <usize>c << 2;
     store<f32>(dMean + at, (load<f32>(dMean + at) + -load<f32>(sumD + at)) / n);
   }
@@ -165,15 +121,15 @@ export function batch_norm_grad_cols_f32(args: usize, c0: i32, c1: i32): void {
   xr = x; gr = dy;
   let out = dx;
   for (let r = 0; r < rows; r++, xr += rowBytes, gr += rowBytes, out += rowBytes) {
-    let c = c0;
-    for (; c < vecEnd; c += 4) {
+    let c = 0;
+    for (; c < vecCols; c += 4) {
       const at = <usize>c << 2;
       const d2 = f32x4.mul(f32x4.sub(v128.load(xr + at), v128.load(mean + at)), two);
       const dD = f32x4.mul(v128.load(dVariance + at), d2);
       const t = f32x4.mul(f32x4.mul(v128.load(gr + at), v128.load(rsqrt + at)), v128.load(scale + at));
       v128.store(out + at, f32x4.add(f32x4.add(t, dD), v128.load(dMean + at)));
     }
-    for (; c < c1; c++) {
+    for (; c < cols; c++) {
       const at = <usize>c << 2;
       const d2 = (load<f32>(xr + at) - load<f32>(mean + at)) * <f32>2;
       const dD = load<f32>(dVariance + at) * d2;

@@ -1,7 +1,9 @@
 // Training throughput of a reference network (batch 64) on our trainer, three ways in alternating
 // rounds: training-mode BatchNorm as tfjs's ops, fused (the default), and fused with the
-// convolutions on two kernel threads. All three train the same bits; only the time differs.
-// Usage: npm run build && node bench/train-task.mjs [--task cifar-vgg] [--steps 4] [--rounds 5]
+// convolutions on two kernel threads. All train the same bits; only the time differs.
+// `--split 4194304,262144` adds two-thread paths whose kernels split only above that much work
+// (setKernelThreads's minParallelWork; the default is 1,048,576).
+// Usage: npm run build && node bench/train-task.mjs [--task cifar-vgg] [--steps 4] [--rounds 5] [--split n,...]
 import { parseArgs } from 'node:util';
 import {
   referenceModel, useTrainingBackend, SparsityTrainer, sparsityRecipe, setKernelThreads,
@@ -9,7 +11,10 @@ import {
 import { seededArray, table } from './util.mjs';
 
 const { values } = parseArgs({
-  options: { task: { type: 'string', default: 'cifar-vgg' }, steps: { type: 'string', default: '4' }, rounds: { type: 'string', default: '5' } },
+  options: {
+    task: { type: 'string', default: 'cifar-vgg' }, steps: { type: 'string', default: '4' }, rounds: { type: 'string', default: '5' },
+    split: { type: 'string', default: '' },
+  },
 });
 const steps = Number(values.steps);
 const rounds = Number(values.rounds);
@@ -27,9 +32,12 @@ const PATHS = {
   'BatchNorm fused (default), 1 thread': { fuseBatchNorm: true, threads: 1 },
   'BatchNorm fused, convolutions on 2 kernel threads': { fuseBatchNorm: true, threads: 2 },
 };
+for (const work of values.split.split(',').filter(Boolean).map(Number)) {
+  PATHS[`BatchNorm fused, 2 kernel threads, kernels split above ${work.toLocaleString('en')}`] = { fuseBatchNorm: true, threads: 2, minParallelWork: work };
+}
 
-async function imagesPerSecond({ fuseBatchNorm, threads }) {
-  await setKernelThreads(threads);
+async function imagesPerSecond({ fuseBatchNorm, threads, minParallelWork }) {
+  await setKernelThreads(threads, minParallelWork === undefined ? {} : { minParallelWork });
   const model = referenceModel(values.task, { seed: 1 });
   const trainer = await SparsityTrainer.create(model, sparsityRecipe(values.task, 'polarization', { epochs: 1 }), { backend: 'wasm', fuseBatchNorm });
   try {

@@ -66,7 +66,8 @@ function workerExecArgv(): string[] | undefined {
   return kept;
 }
 
-function nodeWorkerThreads(): typeof import('node:worker_threads') {
+/** Node's worker_threads module (also for src/platform/script-thread.ts). */
+export function nodeWorkerThreads(): typeof import('node:worker_threads') {
   // Not a static `node:` import, which browser bundlers reject.
   const proc = (globalThis as unknown as { process: NodeProcess }).process;
   const threads = proc.getBuiltinModule?.('node:worker_threads');

@@ -27,6 +27,25 @@ interface MomentumInternals {
   incrementIterations(): void;
 }
 
+/** g + wd·w, as tensor ops (the trainer's weight decay wherever the update is not fused). */
+export function withWeightDecay(gradient: tf.Tensor, weightDecay: number, weight: tf.Tensor): tf.Tensor {
+  return weightDecay !== 0 ? tf.add(gradient, tf.mul(weightDecay, weight)) : gradient;
+}
+
+/**
+ * One optimizer step on gradients with their weight decay: in one kernel per weight where the
+ * optimizer is ours and fused, else tfjs's `applyGradients` on g + wd·w (the same sums).
+ */
+export function applyDecayedGradients(optimizer: tf.Optimizer, gradients: readonly DecayedGradient[]): void {
+  if (isFusedMomentumOptimizer(optimizer) && optimizer.fused) {
+    optimizer.applyDecayedGradients(gradients);
+    return;
+  }
+  tf.tidy(() => optimizer.applyGradients(gradients.map(({ name, tensor, weightDecay }) => ({
+    name, tensor: withWeightDecay(tensor, weightDecay, tf.engine().registeredVariables[name]!),
+  }))));
+}
+
 /**
  * Whether `optimizer` is ours. Not `instanceof`: tfjs's optimizers answer it by duck typing
  * (Symbol.hasInstance), so every tfjs optimizer is an `instanceof` any optimizer class.
@@ -48,10 +67,8 @@ export class FusedMomentumOptimizer extends tf.MomentumOptimizer {
    */
   applyDecayedGradients(gradients: readonly DecayedGradient[]): void {
     if (!this.fused) {
-      tf.tidy(() => this.applyGradients(gradients.map(({ name, tensor, weightDecay }) => ({
-        name,
-        tensor: weightDecay !== 0 ? tf.add(tensor, tf.mul(weightDecay, tf.engine().registeredVariables[name]!)) : tensor,
-      }))));
+      // tfjs's own update (the free function takes that path when `fused` is false).
+      applyDecayedGradients(this, gradients);
       return;
     }
     const self = this as unknown as MomentumInternals;

@@ -33,7 +33,7 @@ import { createRegularizer, type SparsityRegularizer } from './regularizers.ts';
 import { learningRateAt } from './schedule.ts';
 import { inputConvolutions, withUnfusedConvolutions } from './input-convolutions.ts';
 import { fusableBatchNorms, withFusedBatchNorm } from './fused-batch-norm.ts';
-import { isFusedMomentumOptimizer } from './fused-momentum.ts';
+import { applyDecayedGradients, withWeightDecay } from './fused-momentum.ts';
 import { distillationTerm, resolveDistillation, type DistillationOptions, type ResolvedDistillation } from './distillation.ts';
 
 export interface TrainerOptions {
@@ -198,7 +198,7 @@ export class SparsityTrainer {
       let gradients = variables.map((v, i) => {
         const g = grads[v.name];
         if (!g) throw new Error(`trainable weight ${v.name} got no gradient from the loss`);
-        return regularized.has(i) && decayOf(i) !== 0 ? tf.add(g, tf.mul(decayOf(i), v)) : g;
+        return regularized.has(i) ? withWeightDecay(g, decayOf(i), v) : g;
       });
       const gammas = gammaIndex.map((i) => variables[i]!);
       // λ·R(γ) before the update: the value of the objective this step descends.
@@ -210,13 +210,7 @@ export class SparsityTrainer {
       }
       // In trainable-weight order: tfjs keeps optimizer slots by position (see optimizer.ts).
       const decayed = variables.map((v, i) => ({ name: v.name, tensor: gradients[i]!, weightDecay: regularized.has(i) ? 0 : decayOf(i) }));
-      if (isFusedMomentumOptimizer(this.optimizer)) {
-        this.optimizer.applyDecayedGradients(decayed);
-      } else {
-        this.optimizer.applyGradients(decayed.map(({ name, tensor, weightDecay }, i) => ({
-          name, tensor: weightDecay !== 0 ? tf.add(tensor, tf.mul(weightDecay, variables[i]!)) : tensor,
-        })));
-      }
+      applyDecayedGradients(this.optimizer, decayed);
       regularizer.project(gammas);
       return [value, hits!, penalty];
     });

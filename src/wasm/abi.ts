@@ -21,13 +21,6 @@ export interface KernelExports {
   igemm_rows_f32(args: number, r0: number, r1: number): void;
   filter_grad_rows_f32(args: number, r0: number, r1: number): void;
   set_thread_scratch(ptr: number): void;
-  batch_moments_cols_f32(args: number, c0: number, c1: number): void;
-  batch_norm_grad_args(
-    x: number, dy: number, rows: number, cols: number,
-    mean: number, scale: number, rsqrt: number, minusRsqrt: number, minusHalfRsqrtCubed: number,
-    scratch: number, dx: number, dScale: number, dOffset: number, args: number,
-  ): void;
-  batch_norm_grad_cols_f32(args: number, c0: number, c1: number): void;
   batch_norm_prepare_f32(
     x: number, rows: number, cols: number, mean: number, variance: number, offset: number, scale: number,
     epsilon: number, scratch: number, y: number, args: number,

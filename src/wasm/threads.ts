@@ -11,7 +11,7 @@
  * row is computed by the same operations in the same order whichever thread computes it, so the
  * results have the bits of one thread (tested): training with threads gives the same network.
  * BatchNorm's moments and gradient stay in one thread: they can only be split by channels, and
- * then the threads' per-row accumulator updates share cache lines (measured slower).
+ * then the threads' per-row accumulator updates would share cache lines.
  *
  * The helpers wait on a control block in the shared memory (Atomics.wait) and the calling thread
  * hands out work and waits for it the same way; nothing goes through postMessage per call. A
@@ -21,7 +21,9 @@
  */
 import { THREADS_WASM_BASE64 } from './generated/kernels.ts';
 import { initKernels, installKernelInstance, kernels, instantiateKernels, decodeBase64, type KernelInstance } from './loader.ts';
+import { alignUp } from './arena.ts';
 import { env } from '../env.ts';
+import { startScriptThread } from '../platform/script-thread.ts';
 
 /** The partitioned kernels a helper can run, by index in the control block. */
 const FUNCTIONS = [
@@ -38,9 +40,9 @@ const SLOT_BYTES = 96;
  * Below this much work (multiply-adds, or elements touched) a kernel runs in the calling thread:
  * handing out a job and waiting for it costs tens of microseconds, and the element-wise kernels
  * are bound by memory. On a LeNet-5 training step (batch 64) splitting its BatchNorm
- * normalization, max-pool gradient and momentum updates too (0.4–0.7 M elements each) measured no
- * faster than splitting the convolutions alone (2,070 against 2,111 images/s, medians of 6
- * alternating rounds), so those stay whole at that size.
+ * normalization, max-pool gradient and momentum updates too (0.4–0.7 M elements each) was slower
+ * than splitting the convolutions alone (`node bench/train-task.mjs --task mnist-lenet --split
+ * 4194304,262144`, BENCHMARKS.md), so those stay whole at that size.
  */
 const MIN_PARALLEL_WORK = 1 << 20;
 /** Polls of a flag before a thread sleeps on it (tens of microseconds). */
@@ -125,11 +127,10 @@ export async function setKernelThreads(count: number, options: KernelThreadsOpti
   const module = await WebAssembly.compile(decodeBase64(THREADS_WASM_BASE64));
   const memory = new WebAssembly.Memory({ initial: 2, maximum: MAXIMUM_PAGES, shared: true });
   const helperCount = count - 1;
-  // The helpers' slots sit right after the static data, before the arena.
-  const probe = instantiateKernels(module, 'threads', { memory, reserved: 0, maximumPages: MAXIMUM_PAGES });
-  const slotsAt = align16(probe.exports.heap_base());
-  const reserved = slotsAt - probe.exports.heap_base() + helperCount * SLOT_BYTES;
+  // The helpers' slots sit right after the static data (16-byte aligned), before the arena.
+  const reserved = 15 + helperCount * SLOT_BYTES;
   const instance = instantiateKernels(module, 'threads', { memory, reserved, maximumPages: MAXIMUM_PAGES });
+  const slotsAt = alignUp(instance.exports.heap_base(), 16);
   const started = await Promise.allSettled(
     Array.from({ length: helperCount }, (_, i) => startHelper(module, memory, slotsAt + i * SLOT_BYTES)),
   );
@@ -255,44 +256,6 @@ const serve = ({ module, memory, slotAt, functions }, ready) => {
 async function startHelper(module: WebAssembly.Module, memory: WebAssembly.Memory, slotAt: number): Promise<Helper> {
   const slot = new Int32Array(memory.buffer, slotAt, 8);
   slot.fill(0);
-  const message = { module, memory, slotAt, functions: [...FUNCTIONS] };
-  if (env.runtime === 'node') {
-    const threads = (globalThis as unknown as { process: { getBuiltinModule(id: string): typeof import('node:worker_threads') } })
-      .process.getBuiltinModule('node:worker_threads');
-    const worker = new threads.Worker(
-      `${HELPER_SOURCE}\nconst { parentPort } = require('node:worker_threads');\n` +
-        `parentPort.once('message', (m) => serve(m, () => parentPort.postMessage('ready')));`,
-      // No inherited Node options: under `node --input-type=module` the helper's script would
-      // be read as an ES module, where `require` does not exist.
-      { eval: true, execArgv: [] },
-    );
-    await new Promise<void>((resolve, reject) => {
-      worker.once('message', () => resolve());
-      worker.once('error', reject);
-      worker.postMessage(message);
-    });
-    // An idle helper must not keep the process alive.
-    worker.unref();
-    return { slot, terminate: () => void worker.terminate() };
-  }
-  const source = `${HELPER_SOURCE}\nself.onmessage = (e) => serve(e.data, () => self.postMessage('ready'));`;
-  const url = URL.createObjectURL(new Blob([source], { type: 'text/javascript' }));
-  const worker = new Worker(url, { type: 'module' });
-  try {
-    await new Promise<void>((resolve, reject) => {
-      worker.onmessage = () => resolve();
-      worker.onerror = (e) => {
-        e.preventDefault?.();
-        reject(new Error(`slimprune kernel thread failed to start: ${(e as ErrorEvent).message ?? e}`));
-      };
-      worker.postMessage(message);
-    });
-  } finally {
-    URL.revokeObjectURL(url);
-  }
-  return { slot, terminate: () => worker.terminate() };
-}
-
-function align16(x: number): number {
-  return Math.ceil(x / 16) * 16;
+  const thread = await startScriptThread(HELPER_SOURCE, { module, memory, slotAt, functions: [...FUNCTIONS] });
+  return { slot, terminate: () => thread.terminate() };
 }

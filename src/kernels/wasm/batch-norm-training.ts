@@ -21,11 +21,9 @@ export function batchMoments(x: Float32Array, rows: number, cols: number, out?: 
     const xp = k.arena.put(x);
     const mp = k.arena.alloc(cols * 4);
     const vp = k.arena.alloc(cols * 4);
-    const args = k.arena.alloc(32);
-    k.arena.u32(args, 5).set([xp, rows, cols, mp, vp]);
-    // In this thread only: split by channels, two threads' per-row accumulator updates share
-    // cache lines, and kernel threads made a training step slower (measured).
-    k.exports.batch_moments_cols_f32(args, 0, cols);
+    // In this thread even with kernel threads on: these sums split only by channels, and two
+    // threads' per-row accumulator updates would share cache lines (src/wasm/threads.ts).
+    k.exports.batch_moments_f32(xp, rows, cols, mp, vp);
     return { mean: k.arena.copyF32(mp, cols, out?.mean), variance: k.arena.copyF32(vp, cols, out?.variance) };
   });
 }
@@ -55,10 +53,8 @@ export function batchNormGrad(
     const dxp = k.arena.alloc(rows * cols * 4);
     const dsp = k.arena.alloc(cols * 4);
     const dop = k.arena.alloc(cols * 4);
-    const args = k.arena.alloc(64);
-    k.exports.batch_norm_grad_args(xp, gp, rows, cols, mp, sp, rp, nrp, hp, scratch, dxp, dsp, dop, args);
-    // In this thread only, as batchMoments (false sharing between channel ranges).
-    k.exports.batch_norm_grad_cols_f32(args, 0, cols);
+    // In this thread, as batchMoments.
+    k.exports.batch_norm_grad_f32(xp, gp, rows, cols, mp, sp, rp, nrp, hp, scratch, dxp, dsp, dop);
     return {
       dx: k.arena.copyF32(dxp, rows * cols, out?.dx),
       dScale: k.arena.copyF32(dsp, cols, out?.dScale),
