@@ -45,10 +45,13 @@ program
   .option('--train-images <n>', 'use a seeded subset of the training set', int('--train-images'))
   .option('--epochs <n>', 'sparsity-training epochs', int('--epochs'))
   .option('--fine-tune-epochs <n>', 'fine-tuning epochs', int('--fine-tune-epochs'))
+  .option('--fine-tune-lr <lr>', "fine-tuning's first learning rate (default: a tenth of sparsity training's)", real('--fine-tune-lr'))
+  .option('--fade-epochs <n>', 'of the fine-tuning epochs, how many fade the pruned channels out before they are removed (default 0: remove, then fine-tune)', int('--fade-epochs'))
   .option('--distill', 'fine-tune with knowledge distillation from the network before compaction (T = 4, w = 0.5)')
   .option('--distill-temperature <T>', 'distillation temperature (implies --distill)', real('--distill-temperature'))
   .option('--distill-weight <w>', "weight of the teacher's term, in [0, 1] (implies --distill)", real('--distill-weight'))
   .option('--lambda <λ>', 'sparsity strength (default: the task recipe, rescaled to the budget)', real('--lambda'))
+  .option('--whole-set-lambda <λ>', "contrast-sa 'full'/'joint': λ of the network trained on the whole set (default: as --lambda; 0: no sparsity)", real('--whole-set-lambda'))
   .option('--t <t>', 'polarization t', real('--t'))
   .option('--slimming-lambda <λ>', "with --baselines: Network Slimming's L1 λ (default: the task recipe's; --lambda is the run's own method's)", real('--slimming-lambda'))
   .option('--slimming-ratio <p>', 'Network Slimming: fraction of channels pruned', real('--slimming-ratio'))
@@ -79,6 +82,8 @@ program
       ...(o.trainImages !== undefined && { trainImages: o.trainImages }),
       ...(o.epochs !== undefined && { epochs: o.epochs }),
       ...(o.fineTuneEpochs !== undefined && { fineTuneEpochs: o.fineTuneEpochs }),
+      ...(o.fadeEpochs !== undefined && { fadeEpochs: o.fadeEpochs }),
+      ...(o.fineTuneLr !== undefined && { fineTuneLearningRate: o.fineTuneLr }),
       ...((o.distill || o.distillTemperature !== undefined || o.distillWeight !== undefined) && {
         distill: {
           ...(o.distillTemperature !== undefined && { temperature: o.distillTemperature }),
@@ -86,6 +91,7 @@ program
         },
       }),
       ...(o.lambda !== undefined && { lambda: o.lambda }),
+      ...(o.wholeSetLambda !== undefined && { wholeSetLambda: o.wholeSetLambda }),
       ...(o.t !== undefined && { t: o.t }),
       ...(o.slimmingRatio !== undefined && { slimmingRatio: o.slimmingRatio }),
       ...(o.restarts !== undefined && { restarts: o.restarts }),

@@ -23,7 +23,7 @@ export function baselineConfigs(main: PruneConfig, options: BaselineOptions = {}
     const structureFrom = main.structureFrom ?? 'full';
     for (const s of STRUCTURE_TARGETS.filter((x) => x !== structureFrom)) configs.push({ ...main, structureFrom: s });
   }
-  const { lambda: _lambda, t: _t, structureFrom: _structureFrom, ...shared } = main;
+  const { lambda: _lambda, t: _t, structureFrom: _structureFrom, wholeSetLambda: _wholeSetLambda, ...shared } = main;
   for (const m of PRUNE_METHODS.filter((x) => x !== method && x !== 'contrast-sa')) {
     if (m === 'slimming') {
       // L1 has no t; its λ is its own.

@@ -6,6 +6,7 @@ import { REFERENCE_TASKS, type ReferenceTask } from '../model/index.ts';
 import type { CandidateOptions } from '../select/candidates.ts';
 import type { ContrastMode } from '../kernels/anneal-problem.ts';
 import { distillationSettings } from '../train/distillation.ts';
+import { validateLambda } from '../train/recipe.ts';
 
 export type PruneMethod = 'contrast-sa' | 'polarization' | 'slimming';
 export const PRUNE_METHODS: readonly PruneMethod[] = ['contrast-sa', 'polarization', 'slimming'];
@@ -52,6 +53,17 @@ export interface PruneConfig {
   /** Fine-tuning epochs on the whole (subset of the) training set (default 2). */
   readonly fineTuneEpochs?: number;
   /**
+   * Fine-tuning's first learning rate (default: a tenth of sparsity training's, 0.01 for the
+   * LeNet and VGG recipes); the training schedule (÷10 at 50% and 75%) applies to it.
+   */
+  readonly fineTuneLearningRate?: number;
+  /**
+   * Of the fine-tuning epochs, how many fade the pruned channels out of the full-width network
+   * (src/prune/channel-fade.ts) before they are removed; 0 (default) removes them first and
+   * fine-tunes the compact model. Every method gets it alike.
+   */
+  readonly fadeEpochs?: number;
+  /**
    * Fine-tune with knowledge distillation from the network the channels were cut from
    * (src/train/distillation.ts): `true` for T = 4, w = 0.5, or the values. Every method gets it
    * alike. Default off.
@@ -60,6 +72,12 @@ export interface PruneConfig {
   readonly batchSize?: number;
   /** Polarization λ and t (default: the task's recipe). */
   readonly lambda?: number;
+  /**
+   * contrast-sa with structureFrom 'full' or 'joint': the regularizer's λ of the network trained
+   * on the whole set, which takes the selected structure (default: as `lambda`). 0 trains it
+   * without sparsity: 'full' takes its structure from the K networks alone (our variant).
+   */
+  readonly wholeSetLambda?: number;
   readonly t?: number;
   /** Network Slimming: the global fraction of channels pruned (default 0.5). */
   readonly slimmingRatio?: number;
@@ -85,11 +103,14 @@ export interface PruneConfig {
   readonly wasmPaths?: string;
 }
 
-export interface ResolvedConfig extends Required<Omit<PruneConfig, 'distill' | 'model' | 'trainImages' | 'epochs' | 'lambda' | 't' | 'dataSource' | 'wasmPaths' | 'candidates' | 'cooling' | 'movesPerTemperature'>> {
+export interface ResolvedConfig extends Required<Omit<PruneConfig, 'distill' | 'model' | 'trainImages' | 'epochs' | 'fineTuneLearningRate' | 'lambda' | 'wholeSetLambda' | 't' | 'dataSource' | 'wasmPaths' | 'candidates' | 'cooling' | 'movesPerTemperature'>> {
   readonly model: string | undefined;
   readonly trainImages: number | undefined;
   readonly epochs: number | undefined;
+  /** undefined: a tenth of the sparsity recipe's learning rate. */
+  readonly fineTuneLearningRate: number | undefined;
   readonly lambda: number | undefined;
+  readonly wholeSetLambda: number | undefined;
   readonly t: number | undefined;
   readonly dataSource: string | undefined;
   readonly wasmPaths: string | undefined;
@@ -104,6 +125,21 @@ function positiveInt(name: string, v: number | undefined, fallback: number): num
   const x = v ?? fallback;
   if (!Number.isInteger(x) || x < 1) throw new RangeError(`${name} must be a positive integer, got ${String(v)}`);
   return x;
+}
+
+function resolveFineTuneLearningRate(lr: number | undefined): number | undefined {
+  if (lr === undefined) return undefined;
+  if (!(lr > 0 && Number.isFinite(lr))) throw new RangeError(`fineTuneLearningRate must be a finite number > 0, got ${String(lr)}`);
+  return lr;
+}
+
+function resolveFadeEpochs(config: PruneConfig): number {
+  const fine = config.fineTuneEpochs ?? 2;
+  const fade = config.fadeEpochs ?? 0;
+  if (!Number.isInteger(fade) || fade < 0 || fade > fine) {
+    throw new RangeError(`fadeEpochs must be a whole number from 0 to fineTuneEpochs (${fine}), got ${String(config.fadeEpochs)}`);
+  }
+  return fade;
 }
 
 function resolveDistill(d: PruneConfig['distill']): ResolvedConfig['distill'] {
@@ -159,8 +195,11 @@ export function resolveConfig(config: PruneConfig): ResolvedConfig {
     epochs: config.epochs === undefined ? undefined : positiveInt('epochs', config.epochs, 1),
     fineTuneEpochs: config.fineTuneEpochs === 0 ? 0 : positiveInt('fineTuneEpochs', config.fineTuneEpochs, 2),
     distill: resolveDistill(config.distill),
+    fadeEpochs: resolveFadeEpochs(config),
+    fineTuneLearningRate: resolveFineTuneLearningRate(config.fineTuneLearningRate),
     batchSize: positiveInt('batchSize', config.batchSize, 64),
     lambda: config.lambda,
+    wholeSetLambda: config.wholeSetLambda === undefined ? undefined : validateLambda(config.wholeSetLambda, 'wholeSetLambda'),
     t: config.t,
     slimmingRatio,
     // Histogram valleys by default: with 'full' they gave the smaller and more accurate

@@ -90,7 +90,8 @@ export type NetworkJob = Omit<TrainJob, 'type'>;
 /**
  * The networks a run trains: the K samples of METHOD.md §3 (one, the whole pool, for the
  * baselines) and, for contrast-sa with structureFrom 'full' or 'joint', one more on the whole pool — the
- * same network the Polarization baseline trains (same seed, sample, batch order and recipe).
+ * same network the Polarization baseline trains (same seed, sample, batch order and recipe), unless
+ * `wholeSetLambda` gives it a λ of its own.
  */
 export function networkJobs(config: ResolvedConfig, data: TaskData): NetworkJob[] {
   const pool = trainingPool(config, data);
@@ -98,7 +99,9 @@ export function networkJobs(config: ResolvedConfig, data: TaskData): NetworkJob[
     config, network: k, batchSeed: batchSeed(config, k), indices, recipe: sparsityRecipeFor(config, indices.length),
   }));
   if (config.method === 'contrast-sa' && config.structureFrom !== 'k-star') {
-    const whole: ResolvedConfig = { ...config, networks: 1 };
+    const whole: ResolvedConfig = {
+      ...config, networks: 1, ...(config.wholeSetLambda !== undefined && { lambda: config.wholeSetLambda }),
+    };
     jobs.push({ config: whole, network: jobs.length, batchSeed: batchSeed(whole, 0), indices: pool, recipe: sparsityRecipeFor(whole, pool.length) });
   }
   return jobs;

@@ -7,7 +7,9 @@
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { env } from '../env.ts';
 import { buildGraph, type PruningGraph } from '../model/index.ts';
-import { compactModel, historyFromMasks, groupImportance, type PruningStep } from '../prune/index.ts';
+import {
+  channelFade, compactModel, fullMasks, groupImportance, historyFromMasks, maskModel, type PruningStep,
+} from '../prune/index.ts';
 import { evaluate, train, useTrainingBackend, type TrainProgress, type PolarizationReport } from '../train/index.ts';
 import { resolveConfig, type PruneConfig, type ResolvedConfig } from './config.ts';
 import { loadTaskData, type TaskData } from './data.ts';
@@ -121,44 +123,67 @@ export async function prune(config: PruneConfig, options: PruneOptions = {}): Pr
     ? topWidthMasks(groupImportance(chosen, graph), decision.selection!.widths[decision.network]!)
     : decision.masks;
 
-  const compact = await timed('compact', async () => {
+  const cut = await timed('compact', async () => {
     say('compact', `removing pruned channels of network ${decision.network + 1}`);
     return compactModel(chosen, masks, { graph });
   });
-  const compactAccuracy = (await evaluate(compact.model, tests)).accuracy;
+  const compactAccuracy = (await evaluate(cut.model, tests)).accuracy;
 
   const fineTuneAccuracy: number[] = [];
-  await timed('fine-tune', async () => {
-    if (c.fineTuneEpochs === 0) return;
+  const fade = c.fineTuneEpochs > 0 && c.fadeEpochs > 0;
+  const compact = await timed('fine-tune', async () => {
+    if (c.fineTuneEpochs === 0) return cut;
     const recipe = sparsityRecipeFor(c);
     const sgd = recipe.optimizer;
     const fineTune = {
       epochs: c.fineTuneEpochs,
-      optimizer: { ...sgd, learningRate: sgd.learningRate / 10 },
+      optimizer: { ...sgd, learningRate: c.fineTuneLearningRate ?? sgd.learningRate / 10 },
       schedule: recipe.schedule,
       weightDecay: recipe.weightDecay,
       weightDecayOn: recipe.weightDecayOn,
       regularizer: { kind: 'none' } as const,
       gammaInit: null,
     };
-    // The pool's workers are idle while the one compact network fine-tunes: its kernels take
-    // their cores instead (kernel threads, the same bits as one thread).
-    await withKernelThreads(c.workers, () => train(compact.model, batcherFor(c, data, pool, c.seed + 7), fineTune, {
-      // The teacher is the trained network before compaction, whatever the method.
-      ...(c.distill && { distill: { teacher: chosen, ...c.distill } }),
-      onProgress: (p) => say('fine-tune', 'fine-tuning the compact model', { training: p }),
-      // Test accuracy after every epoch: the fine-tuning budget is judged by this curve (METHOD.md §8).
-      evaluation: tests,
-      onEpochEnd: (e) => {
-        if (e.evaluation) fineTuneAccuracy.push(e.evaluation.accuracy);
-      },
-    }));
+    const batcher = batcherFor(c, data, pool, c.seed + 7);
+    // With a fade, the full-width network fine-tunes while its pruned channels fall to 0, and
+    // is compacted after (exactly: they are 0 by then); without, the compact model fine-tunes.
+    const student = fade ? await maskModel(chosen, fullMasks(graph), { graph }) : cut.model;
+    const fader = fade ? channelFade(student, masks, { steps: c.fadeEpochs * batcher.batchesPerEpoch, graph }) : undefined;
+    try {
+      // The pool's workers are idle while the one network fine-tunes: its kernels take their
+      // cores instead (kernel threads, the same bits as one thread).
+      await withKernelThreads(c.workers, () => train(student, batcher, fineTune, {
+        // The teacher is the trained network before compaction, whatever the method.
+        ...(c.distill && { distill: { teacher: chosen, ...c.distill } }),
+        ...(fader && { onStepEnd: () => fader.afterStep() }),
+        onProgress: (p) => say('fine-tune', fade ? 'fine-tuning while the pruned channels fade out' : 'fine-tuning the compact model', { training: p }),
+        // Test accuracy after every epoch: the fine-tuning budget is judged by this curve (METHOD.md §8).
+        evaluation: tests,
+        onEpochEnd: (e) => {
+          if (e.evaluation) fineTuneAccuracy.push(e.evaluation.accuracy);
+        },
+      }));
+    } catch (error) {
+      if (fade) student.dispose();
+      throw error;
+    } finally {
+      fader?.dispose();
+    }
+    if (!fade) return cut;
+    cut.model.dispose();
+    say('compact', 'removing the faded channels');
+    try {
+      return await compactModel(student, masks, { graph });
+    } finally {
+      student.dispose();
+    }
   });
 
   const measured = await timed('measure', async () => {
     say('measure', 'accuracy, storage and latency');
-    // Fine-tuning evaluated the test set after its last epoch already.
-    const finalAccuracy = fineTuneAccuracy.at(-1) ?? compactAccuracy;
+    // Fine-tuning evaluated the test set after its last epoch already; a faded network was
+    // compacted after that evaluation, so the shipped model is measured again.
+    const finalAccuracy = fade ? (await evaluate(compact.model, tests)).accuracy : fineTuneAccuracy.at(-1) ?? compactAccuracy;
     const before = await modelFigures(chosen, chosenAccuracy, graph);
     const after = await modelFigures(compact.model, finalAccuracy, graph, compact.widths);
     return { before, after };

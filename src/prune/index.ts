@@ -6,6 +6,7 @@ export {
 } from './masks.ts';
 export { historyFromMasks, masksFromHistory, parseHistory, type PruningStep, type PruningHistory } from './history.ts';
 export { maskModel, type MaskOptions } from './mask-model.ts';
+export { channelFade, type ChannelFade, type ChannelFadeOptions } from './channel-fade.ts';
 export { compactModel, replayHistory, type CompactOptions, type CompactResult } from './compact.ts';
 export type { FoldMode, FoldRecord } from './fold.ts';
 export { exportModel, modelStorage, MODEL_FILE, WEIGHTS_FILE, type ModelExport } from './export.ts';

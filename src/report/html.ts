@@ -4,6 +4,7 @@
  * threshold, the annealing energy over temperature steps, widths per layer before and after.
  */
 import type { PruneRun } from '../pipeline/prune.ts';
+import type { ResolvedConfig } from '../pipeline/config.ts';
 import { esc, gammaHistogramSvg, lineChartSvg, widthsSvg } from './svg.ts';
 
 const pct = (x: number) => `${(100 * x).toFixed(2)}%`;
@@ -38,6 +39,16 @@ const STRUCTURE_LABELS: Record<string, string> = {
   joint: 'full-set network annealed with the K',
 };
 
+/** How the compact model was fine-tuned, in words (the config's fine-tuning options). */
+export function fineTuneLabel(c: ResolvedConfig): string {
+  if (c.fineTuneEpochs === 0) return 'no fine-tuning';
+  const parts = [`${c.fineTuneEpochs} fine-tuning epoch${c.fineTuneEpochs === 1 ? '' : 's'}`];
+  if (c.fineTuneLearningRate !== undefined) parts.push(`from learning rate ${c.fineTuneLearningRate}`);
+  if (c.fadeEpochs > 0) parts.push(`the pruned channels fading out over the first ${c.fadeEpochs}`);
+  if (c.distill) parts.push(`distilled from the network before compaction (T = ${c.distill.temperature}, w = ${c.distill.weight})`);
+  return parts.join(', ');
+}
+
 export function reportHtml(run: PruneRun, others: readonly PruneRun[] = []): string {
   const m = run.metrics;
   const d = run.decision;
@@ -66,8 +77,8 @@ table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid #ccc;padding:
 td:first-child,th:first-child{text-align:left}.grid{display:flex;flex-wrap:wrap;gap:8px}code{background:#f3f3f3;padding:1px 4px}
 </style></head><body>
 <h1>${esc(m.task)} pruned with ${esc(m.method)}</h1>
-<p>Runtime ${esc(m.runtime)}; seed ${m.seeds.run}; ${m.config.networks} network(s), ${esc(m.config.sampling)} samples.
-All figures were measured in this run.</p>
+<p>Runtime ${esc(m.runtime)}; seed ${m.seeds.run}; ${m.config.networks} network(s), ${esc(m.config.sampling)} samples;
+${esc(fineTuneLabel(m.config))}. All figures were measured in this run.</p>
 <h2>Methods</h2>
 ${methodsTable([run, ...others])}
 <h2>Widths per group</h2>

@@ -60,6 +60,11 @@ export interface TrainerOptions {
 export interface FitOptions {
   /** After every batch. */
   readonly onProgress?: (progress: TrainProgress) => void;
+  /**
+   * After every optimizer step, before onProgress: may change the model's weights (e.g. fade
+   * pruned channels out, src/prune/channel-fade.ts); the next step sees the change.
+   */
+  readonly onStepEnd?: () => void;
   /** After every epoch (and its evaluation and checkpoint). */
   readonly onEpochEnd?: (summary: EpochSummary) => void | Promise<void>;
   /** Evaluated after every epoch, in inference mode (e.g. the test set). */
@@ -254,6 +259,7 @@ export class SparsityTrainer {
       for await (const b of source.epoch(epoch)) {
         if (options.signal?.aborted) throw options.signal.reason ?? new Error('training aborted');
         const outcome = await this.step(b);
+        options.onStepEnd?.();
         batch++;
         batchesDone++;
         images += b.size;

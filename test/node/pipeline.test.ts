@@ -68,6 +68,28 @@ describe('prune pipeline', () => {
     expect(distilled.metrics.afterCompaction.accuracy).toBe(first.metrics.afterCompaction.accuracy);
     expect(distilled.metrics.before.accuracy).toBe(first.metrics.before.accuracy);
     expect(distilled.metrics.fineTuneAccuracy).toHaveLength(1);
+    // A fade fine-tunes the full-width network while the pruned channels fall to 0, then compacts
+    // it: the same structure, and the shipped model scores what the faded network scored (compact
+    // ≡ masked; at most one test image apart on a near-tie). Network Slimming prunes half the
+    // channels at any budget, so the fade has channels to act on.
+    const slimming = { ...TINY, method: 'slimming' as const };
+    const cut = await prune(slimming, { data, cache });
+    const faded = await prune({ ...slimming, fadeEpochs: 1 }, { data, cache });
+    expect(faded.metrics.networksTrained.map((n) => n.cached)).toEqual([true]);
+    expect(faded.metrics.channels.kept).toBeLessThan(faded.metrics.channels.total);
+    expect(faded.metrics.groups).toEqual(cut.metrics.groups);
+    expect(faded.metrics.afterCompaction.accuracy).toBe(cut.metrics.afterCompaction.accuracy);
+    expect(faded.model.countParams()).toBe(cut.metrics.after.params);
+    expect(faded.metrics.fineTuneAccuracy).toHaveLength(1);
+    expect(Math.abs(faded.metrics.after.accuracy - faded.metrics.fineTuneAccuracy[0]!)).toBeLessThanOrEqual(1 / 10_000 + 1e-12);
+    const weights = (r: PruneRun) => r.model.getWeights().map((w) => Array.from(w.dataSync()));
+    expect(weights(faded)).not.toEqual(weights(cut));
+    // A whole-set network of its own λ (0: no sparsity) is trained anew; the K are the same, so
+    // 'full' applies the same widths to it.
+    const dense = await prune({ ...full, wholeSetLambda: 0 }, { data, cache });
+    expect(dense.metrics.networksTrained.map((n) => n.cached)).toEqual([true, true, true, false]);
+    expect(dense.metrics.groups.map((g) => g.kept)).toEqual(first.metrics.groups.map((g) => g.kept));
+    expect(dense.metrics.networksTrained[3]!.polarization).not.toEqual(first.metrics.networksTrained[3]!.polarization);
     // Polarization's network is the §7 variant's full-set network: the same key, so not retrained.
     const polarization = await prune({ ...TINY, method: 'polarization', lambda: 0.05 }, { data, cache });
     expect(polarization.metrics.networksTrained.map((n) => n.cached)).toEqual([true]);
@@ -102,6 +124,7 @@ describe('prune pipeline', () => {
     const html = await readFile(join(out, 'report.html'), 'utf8');
     expect(html).toContain('<svg');
     expect(html).toContain('contrast-sa');
+    expect(html).toContain('1 fine-tuning epoch.');
     expect(JSON.parse(await readFile(join(out, 'metrics.json'), 'utf8')).method).toBe('contrast-sa');
     await expect(writeRunFolder(out, run)).rejects.toThrow(/already exists/);
     await mkdir(join(dir, 'other'));
@@ -114,6 +137,10 @@ describe('prune pipeline', () => {
     expect(() => resolveConfig({ task: 'mnist-lenet', method: 'magic' as 'slimming' })).toThrow(/unknown method/);
     expect(() => resolveConfig({ task: 'mnist-lenet', sampleFraction: 0 })).toThrow(/sampleFraction must be in/);
     expect(() => resolveConfig({ task: 'mnist-lenet', epochs: 0 })).toThrow(/epochs must be a positive integer/);
+    expect(() => resolveConfig({ task: 'mnist-lenet', fineTuneEpochs: 2, fadeEpochs: 3 })).toThrow(/fadeEpochs must be a whole number from 0 to fineTuneEpochs \(2\), got 3/);
+    expect(resolveConfig({ task: 'mnist-lenet' }).fadeEpochs).toBe(0);
+    expect(() => resolveConfig({ task: 'mnist-lenet', wholeSetLambda: -1 })).toThrow(/wholeSetLambda must be a finite number >= 0 \(got -1\)/);
+    expect(() => resolveConfig({ task: 'mnist-lenet', fineTuneLearningRate: 0 })).toThrow(/fineTuneLearningRate must be a finite number > 0, got 0/);
   });
 });
 
@@ -136,5 +163,11 @@ describe('baselines', () => {
     const fromSlimming = baselineConfigs({ ...TINY, method: 'slimming', lambda: 2e-3 });
     expect(methods(fromSlimming)).toEqual(['slimming', 'polarization']);
     expect(fromSlimming[1]!.lambda).toBeUndefined();
+    // The whole-set λ of contrast-sa reaches its structure variants, not the classic baselines.
+    const dense = baselineConfigs({ ...main, wholeSetLambda: 0 });
+    expect(dense.map((c) => c.wholeSetLambda)).toEqual([0, 0, 0, undefined, undefined]);
+    const wholeSet = (c: PruneConfig) => networkJobs(resolveConfig(c), data).at(-1)!.recipe.regularizer;
+    expect(wholeSet(dense[0]!)).toEqual({ kind: 'polarization', lambda: 0, t: 0.8 });
+    expect(wholeSet(dense[3]!)).toEqual({ kind: 'polarization', lambda: 5e-3, t: 0.8 });
   });
 });

@@ -6,7 +6,7 @@ import * as tfl from '@tensorflow/tfjs-layers';
 import {
   referenceModel, buildGraph, graphFlops, graphParams, maskModel, compactModel, replayHistory, historyFromMasks,
   masksFromHistory, parseHistory, masksFromThresholds, groupImportance, bitsFromFlags, fullMasks, maskWidths,
-  exportModel, modelStorage, pruneSummary, type PruningGraph,
+  exportModel, modelStorage, pruneSummary, channelFade, type PruningGraph,
 } from 'slimprune';
 import { useTfjsBackend } from '../tfjs.ts';
 import { RANDOM_KINDS, input, predict, randomMasks, randomModel, randomizeWeights, weightSnapshot } from './random-models.ts';
@@ -85,6 +85,45 @@ export const pruneSuite = suite('prune and compact', (test) => {
         [model, masked, compact.model].forEach((m) => m.dispose());
       }
     }
+  });
+
+  test('a channel fade scales pruned γ, β and depthwise biases linearly to exactly 0, ending at the masked model', async () => {
+    await useTfjsBackend('cpu');
+    const rng = testRng(211);
+    const steps = 4;
+    for (const kind of RANDOM_KINDS) {
+      const model = randomModel(kind, rng);
+      randomizeWeights(model, rng);
+      const graph = buildGraph(model);
+      const masks = randomMasks(graph, rng);
+      const masked = await maskModel(model, masks, { graph });
+      const start = weightSnapshot(model);
+      const target = weightSnapshot(masked);
+      const fade = channelFade(model, masks, { steps, graph });
+      for (let i = 1; i <= steps + 1; i++) {
+        fade.afterStep();
+        assertEqual(fade.step, i, `${kind}: steps counted`);
+        const now = weightSnapshot(model);
+        const left = Math.max(0, steps - i) / steps;
+        now.forEach((w, k) => {
+          // Kept entries (and weights the fade does not touch) are where they started; pruned ones
+          // (masked to 0 in the masked model) at the fraction `left` of their start.
+          const expected = start[k]!.map((v, j) => (target[k]![j] === v ? v : v * left));
+          assertAllClose(w, expected, { rtol: 1e-6, atol: 0 }, `${kind}: weight ${k} after fade step ${i}`);
+        });
+        if (i >= steps) now.forEach((w, k) => assertBitEqual(w, target[k]!, `${kind}: weight ${k} is the masked model's after step ${i}`));
+      }
+      fade.dispose();
+      const compact = await compactModel(model, masks, { graph });
+      const x = input(model, 2, 1);
+      assertAllClose(predict(compact.model, x), predict(model, x), { rtol: 1e-5, atol: 0 }, `${kind}: compact vs faded`);
+      tf.dispose(x);
+      [model, masked, compact.model].forEach((m) => m.dispose());
+    }
+    const model = randomModel('sequential', rng);
+    const masks = randomMasks(buildGraph(model), rng);
+    assertThrows(() => channelFade(model, masks, { steps: 0 }), /steps must be a whole number >= 1 \(got 0\)/, 'zero steps');
+    model.dispose();
   });
 
   test('compact ≡ masked on LeNet-5-BN and ResNet-20, with the summary of METHOD.md §9', async () => {
