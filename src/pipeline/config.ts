@@ -133,11 +133,10 @@ function resolveFineTuneLearningRate(lr: number | undefined): number | undefined
   return lr;
 }
 
-function resolveFadeEpochs(config: PruneConfig): number {
-  const fine = config.fineTuneEpochs ?? 2;
-  const fade = config.fadeEpochs ?? 0;
-  if (!Number.isInteger(fade) || fade < 0 || fade > fine) {
-    throw new RangeError(`fadeEpochs must be a whole number from 0 to fineTuneEpochs (${fine}), got ${String(config.fadeEpochs)}`);
+function resolveFadeEpochs(fadeEpochs: number | undefined, fineTuneEpochs: number): number {
+  const fade = fadeEpochs ?? 0;
+  if (!Number.isInteger(fade) || fade < 0 || fade > fineTuneEpochs) {
+    throw new RangeError(`fadeEpochs must be a whole number from 0 to fineTuneEpochs (${fineTuneEpochs}), got ${String(fadeEpochs)}`);
   }
   return fade;
 }
@@ -183,6 +182,7 @@ export function resolveConfig(config: PruneConfig): ResolvedConfig {
   if (config.wasmPaths !== undefined && (typeof config.wasmPaths !== 'string' || config.wasmPaths.length === 0)) {
     throw new TypeError("wasmPaths must be the URL prefix of tfjs-backend-wasm's .wasm files, e.g. 'https://example.org/tfjs-wasm/'");
   }
+  const fineTuneEpochs = config.fineTuneEpochs === 0 ? 0 : positiveInt('fineTuneEpochs', config.fineTuneEpochs, 2);
   return {
     task: config.task,
     model: config.model,
@@ -193,9 +193,9 @@ export function resolveConfig(config: PruneConfig): ResolvedConfig {
     structureFrom: config.structureFrom ?? 'full',
     trainImages: config.trainImages === undefined ? undefined : positiveInt('trainImages', config.trainImages, 1),
     epochs: config.epochs === undefined ? undefined : positiveInt('epochs', config.epochs, 1),
-    fineTuneEpochs: config.fineTuneEpochs === 0 ? 0 : positiveInt('fineTuneEpochs', config.fineTuneEpochs, 2),
+    fineTuneEpochs,
     distill: resolveDistill(config.distill),
-    fadeEpochs: resolveFadeEpochs(config),
+    fadeEpochs: resolveFadeEpochs(config.fadeEpochs, fineTuneEpochs),
     fineTuneLearningRate: resolveFineTuneLearningRate(config.fineTuneLearningRate),
     batchSize: positiveInt('batchSize', config.batchSize, 64),
     lambda: config.lambda,

@@ -16,7 +16,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { buildGraph, type PruningGraph } from '../model/graph.ts';
 import { weightRole } from '../model/weights.ts';
-import { axisKeepBits } from './mask-model.ts';
+import { channelWeights } from './mask-model.ts';
 import { checkMasks, flagsFromBits, type GroupMasks } from './masks.ts';
 
 export interface ChannelFadeOptions {
@@ -50,20 +50,10 @@ export function channelFade(model: tfl.LayersModel, masks: GroupMasks, options: 
   const graph = options.graph ?? buildGraph(model);
   const keptFlags = checkMasks(op, graph, masks, 0);
   const faded: FadedWeight[] = [];
-  const add = (layerName: string, role: string, bits: Uint32Array): void => {
-    const variable = model.getLayer(layerName).weights.find((w) => weightRole(w.originalName) === role);
-    if (!variable) return;
-    const flags = flagsFromBits(bits, variable.shape[0]!);
-    faded.push({ variable, kept: tf.tensor1d(Float32Array.from(flags)) });
-  };
-  for (const l of graph.layers) {
-    if (l.role === 'batchnorm') {
-      const bits = axisKeepBits(l.output, keptFlags);
-      add(l.name, 'gamma', bits);
-      add(l.name, 'beta', bits);
-    } else if (l.role === 'depthwise' && l.useBias) {
-      add(l.name, 'bias', axisKeepBits(l.output, keptFlags));
-    }
+  // The same weights maskModel zeroes: the fade ends at the masked model.
+  for (const c of channelWeights(graph, keptFlags)) {
+    const variable = model.getLayer(c.layer).weights.find((w) => weightRole(w.originalName) === c.role);
+    if (variable) faded.push({ variable, kept: tf.tensor1d(Float32Array.from(flagsFromBits(c.keep, variable.shape[0]!))) });
   }
   let step = 0;
   return {

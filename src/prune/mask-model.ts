@@ -34,6 +34,32 @@ export function axisKeepBits(layout: ChannelLayout, kept: readonly Uint8Array[])
   return bitsFromFlags(flags);
 }
 
+/** A weight that carries a channel past its BatchNorm, with the bits of the channels it keeps. */
+export interface ChannelWeight {
+  readonly layer: string;
+  /** 'gamma', 'beta' or (a depthwise conv's) 'bias'. */
+  readonly role: string;
+  readonly keep: Uint32Array;
+}
+
+/**
+ * The weights that make a pruned channel exactly 0 when zeroed: every BN's γ and β on it, and a
+ * depthwise conv's bias on it. With zeroBeta false, only γ (the exact fold's reference).
+ */
+export function channelWeights(graph: PruningGraph, kept: readonly Uint8Array[], zeroBeta = true): ChannelWeight[] {
+  const out: ChannelWeight[] = [];
+  for (const l of graph.layers) {
+    if (l.role === 'batchnorm') {
+      const keep = axisKeepBits(l.output, kept);
+      out.push({ layer: l.name, role: 'gamma', keep });
+      if (zeroBeta) out.push({ layer: l.name, role: 'beta', keep });
+    } else if (l.role === 'depthwise' && l.useBias && zeroBeta) {
+      out.push({ layer: l.name, role: 'bias', keep: axisKeepBits(l.output, kept) });
+    }
+  }
+  return out;
+}
+
 /** A copy of `model` with the pruned channels' BN γ and β (and depthwise biases) set to 0. */
 export async function maskModel(model: tfl.LayersModel, masks: GroupMasks, options: MaskOptions = {}): Promise<tfl.LayersModel> {
   const op = 'maskModel';
@@ -44,17 +70,9 @@ export async function maskModel(model: tfl.LayersModel, masks: GroupMasks, optio
   const weights = readWeights(model, op);
   checkGraphMatches(op, graph, weights);
   const replaced = new Map<string, WeightValue>();
-  const mask = (w: WeightValue | undefined, bits: Uint32Array): void => {
-    if (w) replaced.set(w.name, { ...w, data: maskChannels(w.data, [w.data.length], 0, bits) });
-  };
-  for (const l of graph.layers) {
-    if (l.role === 'batchnorm') {
-      const bits = axisKeepBits(l.output, kept);
-      mask(layerWeight(weights, l.name, 'gamma'), bits);
-      if (zeroBeta) mask(layerWeight(weights, l.name, 'beta'), bits);
-    } else if (l.role === 'depthwise' && l.useBias && zeroBeta) {
-      mask(layerWeight(weights, l.name, 'bias'), axisKeepBits(l.output, kept));
-    }
+  for (const c of channelWeights(graph, kept, zeroBeta)) {
+    const w = layerWeight(weights, c.layer, c.role);
+    if (w) replaced.set(w.name, { ...w, data: maskChannels(w.data, [w.data.length], 0, c.keep) });
   }
   const list = weights.list.map((w) => replaced.get(w.name) ?? w);
   return modelFromParts(readTopology(model).json, list);
