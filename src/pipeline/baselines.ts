@@ -21,7 +21,11 @@ export function baselineConfigs(main: PruneConfig, options: BaselineOptions = {}
   const configs: PruneConfig[] = [main];
   if (method === 'contrast-sa') {
     const structureFrom = main.structureFrom ?? 'full';
-    for (const s of STRUCTURE_TARGETS.filter((x) => x !== structureFrom)) configs.push({ ...main, structureFrom: s });
+    const { wholeSetLambda: _ws, ...withoutWholeSet } = main;
+    for (const s of STRUCTURE_TARGETS.filter((x) => x !== structureFrom)) {
+      // k-star trains no whole-set network, so the whole-set λ does not apply to it.
+      configs.push({ ...(s === 'k-star' ? withoutWholeSet : main), structureFrom: s });
+    }
   }
   const { lambda: _lambda, t: _t, structureFrom: _structureFrom, wholeSetLambda: _wholeSetLambda, ...shared } = main;
   for (const m of PRUNE_METHODS.filter((x) => x !== method && x !== 'contrast-sa')) {

@@ -183,6 +183,15 @@ export function resolveConfig(config: PruneConfig): ResolvedConfig {
     throw new TypeError("wasmPaths must be the URL prefix of tfjs-backend-wasm's .wasm files, e.g. 'https://example.org/tfjs-wasm/'");
   }
   const fineTuneEpochs = config.fineTuneEpochs === 0 ? 0 : positiveInt('fineTuneEpochs', config.fineTuneEpochs, 2);
+  const structureFrom = config.structureFrom ?? 'full';
+  if (config.wholeSetLambda !== undefined && !(method === 'contrast-sa' && structureFrom !== 'k-star')) {
+    // Refused rather than ignored: a λ that silently does nothing reads as a result.
+    const run = method === 'contrast-sa' ? "contrast-sa with structureFrom 'k-star'" : method;
+    throw new RangeError(
+      `wholeSetLambda sets the λ of the network trained on the whole set, which only contrast-sa with structureFrom 'full' or 'joint' trains; ` +
+      `this run (${run}) trains none: drop it, or set this run's networks' λ with lambda`,
+    );
+  }
   return {
     task: config.task,
     model: config.model,
@@ -190,7 +199,7 @@ export function resolveConfig(config: PruneConfig): ResolvedConfig {
     networks: method === 'contrast-sa' ? networks : 1,
     sampling,
     sampleFraction,
-    structureFrom: config.structureFrom ?? 'full',
+    structureFrom,
     trainImages: config.trainImages === undefined ? undefined : positiveInt('trainImages', config.trainImages, 1),
     epochs: config.epochs === undefined ? undefined : positiveInt('epochs', config.epochs, 1),
     fineTuneEpochs,

@@ -140,6 +140,11 @@ describe('prune pipeline', () => {
     expect(() => resolveConfig({ task: 'mnist-lenet', fineTuneEpochs: 2, fadeEpochs: 3 })).toThrow(/fadeEpochs must be a whole number from 0 to fineTuneEpochs \(2\), got 3/);
     expect(resolveConfig({ task: 'mnist-lenet' }).fadeEpochs).toBe(0);
     expect(() => resolveConfig({ task: 'mnist-lenet', wholeSetLambda: -1 })).toThrow(/wholeSetLambda must be a finite number >= 0 \(got -1\)/);
+    // A whole-set λ for a run that trains no whole-set network is refused, not ignored.
+    for (const c of [{ method: 'polarization' }, { method: 'slimming' }, { structureFrom: 'k-star' }] as const) {
+      expect(() => resolveConfig({ task: 'mnist-lenet', wholeSetLambda: 0, ...c })).toThrow(/only contrast-sa with structureFrom 'full' or 'joint' trains; this run \((polarization|slimming|contrast-sa with structureFrom 'k-star')\) trains none/);
+    }
+    expect(resolveConfig({ task: 'mnist-lenet', structureFrom: 'joint', wholeSetLambda: 0 }).wholeSetLambda).toBe(0);
     expect(() => resolveConfig({ task: 'mnist-lenet', fineTuneLearningRate: 0 })).toThrow(/fineTuneLearningRate must be a finite number > 0, got 0/);
   });
 });
@@ -163,9 +168,11 @@ describe('baselines', () => {
     const fromSlimming = baselineConfigs({ ...TINY, method: 'slimming', lambda: 2e-3 });
     expect(methods(fromSlimming)).toEqual(['slimming', 'polarization']);
     expect(fromSlimming[1]!.lambda).toBeUndefined();
-    // The whole-set λ of contrast-sa reaches its structure variants, not the classic baselines.
+    // The whole-set λ of contrast-sa reaches the variants that train a whole-set network (full,
+    // joint), not k-star or the classic baselines.
     const dense = baselineConfigs({ ...main, wholeSetLambda: 0 });
-    expect(dense.map((c) => c.wholeSetLambda)).toEqual([0, 0, 0, undefined, undefined]);
+    expect(dense.map((c) => c.wholeSetLambda)).toEqual([0, undefined, 0, undefined, undefined]);
+    for (const c of dense) expect(() => resolveConfig(c)).not.toThrow();
     const wholeSet = (c: PruneConfig) => networkJobs(resolveConfig(c), data).at(-1)!.recipe.regularizer;
     expect(wholeSet(dense[0]!)).toEqual({ kind: 'polarization', lambda: 0, t: 0.8 });
     expect(wholeSet(dense[3]!)).toEqual({ kind: 'polarization', lambda: 5e-3, t: 0.8 });
