@@ -2,6 +2,8 @@
 // (XNNPACK) against our replacement (src/tfjs/kernels/Conv2D.ts: width-merged rows), both called
 // as tfjs kernels on tensors in tfjs's heap, so ours includes its copies in and out. Bias and
 // ReLU fused, as in a deployed model (fuseBatchNorm). Rounds alternate the two; medians.
+// Where ours declines a shape (src/tfjs/kernels/Conv2D.ts), tfjs's kernel is timed alone: its
+// GFLOP/s show how the thin layers of pruned networks run.
 //   npm run build && node bench/conv-forward.mjs
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-wasm';
@@ -21,6 +23,12 @@ const SHAPES = [
   ['cifar-vgg conv4, b64', [64, 8, 8, 128], [3, 3, 128, 128], 'same'],
   ['cifar-vgg conv6, b64', [64, 4, 4, 256], [3, 3, 256, 256], 'same'],
   ['cifar-resnet stage1, b64', [64, 32, 32, 16], [3, 3, 16, 16], 'same'],
+  // The default's pruned ResNet-20 (RESULTS.md, cifar-resnet): its thin stage-1 layers.
+  ['cifar-resnet stem pruned 3→9, b64', [64, 32, 32, 3], [3, 3, 3, 9], 'same'],
+  ['cifar-resnet stage1 pruned 9→5, b64', [64, 32, 32, 9], [3, 3, 9, 5], 'same'],
+  ['cifar-resnet stage1 pruned 5→9, b64', [64, 32, 32, 5], [3, 3, 5, 9], 'same'],
+  ['cifar-resnet stage1 pruned 9→3, b64', [64, 32, 32, 9], [3, 3, 9, 3], 'same'],
+  ['cifar-resnet stage2 pruned 24→13, b64', [64, 16, 16, 24], [3, 3, 24, 13], 'same'],
   ['cifar-vgg conv1, b1', [1, 32, 32, 3], [3, 3, 3, 32], 'same'],
 ];
 const ROUNDS = 9;
@@ -31,6 +39,9 @@ await tf.ready();
 await initKernels();
 const backend = tf.backend();
 const original = tf.getKernel('FusedConv2D', 'wasm');
+/** 2 × multiply-adds of a stride-1 convolution. */
+const convFlops = ([n, h, w], [fh, fw, inC, outC], pad) =>
+  2 * n * (pad === 'same' ? h * w : (h - fh + 1) * (w - fw + 1)) * fh * fw * inC * outC;
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const rows = [];
 for (const [label, xs, fs, pad] of SHAPES) {
@@ -44,9 +55,20 @@ for (const [label, xs, fs, pad] of SHAPES) {
   const sides = { tfjs: (a) => original.kernelFunc(a), ours: (a) => fusedConv2DReplacement.run(a) };
   const probe = sides.ours(args);
   if (probe !== undefined) backend.disposeData(probe.dataId);
+  const times = { tfjs: [], ours: [] };
+  const timeSide = (side) => {
+    const f = sides[side];
+    for (let i = 0; i < 2; i++) backend.disposeData(f(args).dataId);
+    const t0 = performance.now();
+    for (let i = 0; i < REPS; i++) backend.disposeData(f(args).dataId);
+    times[side].push((performance.now() - t0) / REPS);
+  };
+  const gflops = (ms) => (convFlops(xs, fs, pad) / ms / 1e6).toFixed(1);
   if (probe === undefined) {
     // Below MIN_OUTPUT_PIXELS (or another case ours does not take): tfjs's kernel runs.
-    rows.push([label, '', '', 'not taken: tfjs runs', '']);
+    for (let r = 0; r < ROUNDS; r++) timeSide('tfjs');
+    const a = median(times.tfjs);
+    rows.push([label, a.toFixed(3), gflops(a), 'not taken: tfjs runs', '', '', '']);
     tf.dispose([x, filter, bias]);
     continue;
   }
@@ -54,17 +76,9 @@ for (const [label, xs, fs, pad] of SHAPES) {
   const outs = Object.values(sides).map((f) => { const info = f(args); const v = backend.typedArrayFromHeap(info).slice(); backend.disposeData(info.dataId); return v; });
   let maxDiff = 0;
   for (let i = 0; i < outs[0].length; i++) maxDiff = Math.max(maxDiff, Math.abs(outs[0][i] - outs[1][i]));
-  const times = { tfjs: [], ours: [] };
-  for (let r = 0; r < ROUNDS; r++) {
-    for (const [side, f] of Object.entries(sides)) {
-      for (let i = 0; i < 2; i++) backend.disposeData(f(args).dataId);
-      const t0 = performance.now();
-      for (let i = 0; i < REPS; i++) backend.disposeData(f(args).dataId);
-      times[side].push((performance.now() - t0) / REPS);
-    }
-  }
+  for (let r = 0; r < ROUNDS; r++) for (const side of Object.keys(sides)) timeSide(side);
   const [a, b] = [median(times.tfjs), median(times.ours)];
-  rows.push([label, a.toFixed(3), b.toFixed(3), `**${(a / b).toFixed(2)}×**`, maxDiff.toExponential(1)]);
+  rows.push([label, a.toFixed(3), gflops(a), b.toFixed(3), gflops(b), `**${(a / b).toFixed(2)}×**`, maxDiff.toExponential(1)]);
   tf.dispose([x, filter, bias]);
 }
-console.log(table(['shape (bias + ReLU fused)', 'tfjs-wasm (ms)', 'ours (ms)', 'speedup', 'max |diff|'], rows));
+console.log(table(['shape (bias + ReLU fused)', 'tfjs-wasm (ms)', 'GFLOP/s', 'ours (ms)', 'GFLOP/s', 'speedup', 'max |diff|'], rows));
