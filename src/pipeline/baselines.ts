@@ -9,7 +9,7 @@
  * it (`slimmingLambda` for Network Slimming). Before this, one `--lambda` set both, and a
  * polarization study with `--baselines` silently changed Slimming's regularizer too.
  */
-import { PRUNE_METHODS, STRUCTURE_TARGETS, type PruneConfig } from './config.ts';
+import { PRUNE_METHODS, STRUCTURE_TARGETS, trainsWholeSetNetwork, type PruneConfig } from './config.ts';
 
 export interface BaselineOptions {
   /** Network Slimming's L1 λ when it runs as a baseline of a polarization-based run (default: its task recipe's). */
@@ -21,13 +21,13 @@ export function baselineConfigs(main: PruneConfig, options: BaselineOptions = {}
   const configs: PruneConfig[] = [main];
   if (method === 'contrast-sa') {
     const structureFrom = main.structureFrom ?? 'full';
-    const { wholeSetLambda: _ws, ...withoutWholeSet } = main;
+    const { wholeSetLambda: _wholeSetLambda, ...withoutWholeSet } = main;
     for (const s of STRUCTURE_TARGETS.filter((x) => x !== structureFrom)) {
-      // k-star trains no whole-set network, so the whole-set λ does not apply to it.
-      configs.push({ ...(s === 'k-star' ? withoutWholeSet : main), structureFrom: s });
+      // The whole-set λ goes only to a variant that trains a whole-set network.
+      configs.push({ ...(trainsWholeSetNetwork(method, s) ? main : withoutWholeSet), structureFrom: s });
     }
   }
-  const { lambda: _lambda, t: _t, structureFrom: _structureFrom, wholeSetLambda: _wholeSetLambda, ...shared } = main;
+  const { lambda: _lambda, t: _t, structureFrom: _structureFrom, wholeSetLambda: _ws, ...shared } = main;
   for (const m of PRUNE_METHODS.filter((x) => x !== method && x !== 'contrast-sa')) {
     if (m === 'slimming') {
       // L1 has no t; its λ is its own.

@@ -149,6 +149,15 @@ function resolveDistill(d: PruneConfig['distill']): ResolvedConfig['distill'] {
   return distillationSettings(d === true ? {} : d, 'distill.');
 }
 
+/**
+ * Whether a run trains, besides its K networks, one on the whole set (METHOD.md §7): contrast-sa
+ * with structureFrom 'full' or 'joint'. The one rule for networkJobs, wholeSetLambda's check and
+ * the --baselines variants.
+ */
+export function trainsWholeSetNetwork(method: PruneMethod, structureFrom: StructureTarget): boolean {
+  return method === 'contrast-sa' && structureFrom !== 'k-star';
+}
+
 export function resolveConfig(config: PruneConfig): ResolvedConfig {
   if (!REFERENCE_TASKS.includes(config.task)) {
     throw new RangeError(`unknown task '${String(config.task)}'; choose one of ${REFERENCE_TASKS.join(', ')}`);
@@ -184,7 +193,7 @@ export function resolveConfig(config: PruneConfig): ResolvedConfig {
   }
   const fineTuneEpochs = config.fineTuneEpochs === 0 ? 0 : positiveInt('fineTuneEpochs', config.fineTuneEpochs, 2);
   const structureFrom = config.structureFrom ?? 'full';
-  if (config.wholeSetLambda !== undefined && !(method === 'contrast-sa' && structureFrom !== 'k-star')) {
+  if (config.wholeSetLambda !== undefined && !trainsWholeSetNetwork(method, structureFrom)) {
     // Refused rather than ignored: a λ that silently does nothing reads as a result.
     const run = method === 'contrast-sa' ? "contrast-sa with structureFrom 'k-star'" : method;
     throw new RangeError(

@@ -11,7 +11,7 @@ import {
   train, sparsityRecipe, equivalentLambda, SPARSITY_DEFAULTS, type TrainRecipe, type TrainProgress, type PolarizationReport,
 } from '../train/index.ts';
 import * as tf from '@tensorflow/tfjs-core';
-import type { ResolvedConfig } from './config.ts';
+import { trainsWholeSetNetwork, type ResolvedConfig } from './config.ts';
 import type { TaskData } from './data.ts';
 import { networkKey, type CachedNetwork, type NetworkCache, type PlainWeights } from './network-cache.ts';
 import type { TrainJob } from './train-job.ts';
@@ -98,7 +98,7 @@ export function networkJobs(config: ResolvedConfig, data: TaskData): NetworkJob[
   const jobs = networkSamples(config, pool).map((indices, k) => ({
     config, network: k, batchSeed: batchSeed(config, k), indices, recipe: sparsityRecipeFor(config, indices.length),
   }));
-  if (config.method === 'contrast-sa' && config.structureFrom !== 'k-star') {
+  if (trainsWholeSetNetwork(config.method, config.structureFrom)) {
     const whole: ResolvedConfig = {
       ...config, networks: 1, ...(config.wholeSetLambda !== undefined && { lambda: config.wholeSetLambda }),
     };
