@@ -27,7 +27,7 @@ export {
 } from './kernels/reference/conv2d.ts';
 
 export { spawnWorker, type SpawnedWorker } from './platform/spawn-worker.ts';
-export type { WorkerApi } from './worker.ts';
+export type { WorkerApi } from './pool/worker-api.ts';
 
 export {
   depthwiseConv2dGeometry, depthwiseFilterSize, depthwiseConv2dMacs, depthwiseMultiplier,
@@ -111,15 +111,14 @@ export {
   prune, type PruneRun, type PruneMetrics, type PruneOptions, type PruneProgress, type Stage,
 } from './pipeline/prune.ts';
 export { resolveConfig, PRUNE_METHODS, STRUCTURE_TARGETS, type StructureTarget, type PruneConfig, type PruneMethod, type ResolvedConfig, type Sampling } from './pipeline/config.ts';
-export { loadTaskData, type TaskData } from './pipeline/data.ts';
 export { baselineConfigs, type BaselineOptions } from './pipeline/baselines.ts';
-export { slimmingThreshold, decideStructure, type StructureDecision } from './pipeline/structure.ts';
-export { latencyMs, type LatencyCall, type LatencyOptions } from './pipeline/latency.ts';
-export { modelFigures, evaluateModel, type ModelFigures } from './pipeline/figures.ts';
-export { assertFiniteWeights, assertFitsData } from './pipeline/model-checks.ts';
-export { writeRunFolder } from './pipeline/output.ts';
+export { slimmingThreshold, decideStructure, type StructureDecision, type MethodSettings } from './select/method-rules.ts';
+export { bnScaleImportance, groupImportance, type Importance } from './select/importance.ts';
+export { latencyMs, type LatencyCall, type LatencyOptions } from './report/latency.ts';
+export { modelFigures, evaluateModel, type ModelFigures } from './report/figures.ts';
+export { writeRunFolder } from './report/run-folder.ts';
 export { networkJobs, trainNetworks, type NetworkJob, type TrainedNetwork, type TrainNetworksOptions } from './pipeline/networks.ts';
-export { networkKey, memoryNetworkCache, type NetworkCache, type CachedNetwork, type PlainWeights } from './pipeline/network-cache.ts';
-export { folderNetworkCache } from './platform/network-files.ts';
+export { networkKey, memoryNetworkCache, type NetworkCache, type CachedNetwork } from './pipeline/network-cache.ts';
+export { folderNetworkCache } from './pipeline/network-files.ts';
 export { defaultCacheDir } from './platform/files.ts';
 export { pathExists, writeFolderAtomic, type FolderFile } from './platform/folder-files.ts';

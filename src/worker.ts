@@ -12,10 +12,11 @@ import { conv2d, conv2dBackpropFilter, conv2dBackpropInput, type Conv2DEpilogue 
 import { runJob } from './pool/registry.ts';
 import type { Job, JobResult } from './pool/jobs.ts';
 import type { CallInfo, ProgressNotice } from './pool/protocol.ts';
+import type { WorkerApi } from './pool/worker-api.ts';
 
 const endpoint = parentEndpoint();
 
-const api = {
+const api: WorkerApi = {
   /** Loads the kernels from a module compiled by the parent (or the embedded bytes). */
   async init(module?: WebAssembly.Module): Promise<string> {
     if (module) setWasmSource(module);
@@ -46,7 +47,5 @@ const api = {
     return transfer(df, [df.buffer]);
   },
 };
-
-export type WorkerApi = typeof api;
 
 expose(api, endpoint);

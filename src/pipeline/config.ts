@@ -7,9 +7,9 @@ import type { CandidateOptions } from '../select/candidates.ts';
 import type { ContrastMode } from '../kernels/anneal-problem.ts';
 import { distillationSettings } from '../train/distillation.ts';
 import { validateLambda } from '../train/recipe.ts';
+import { PRUNE_METHODS, type PruneMethod } from '../select/method-rules.ts';
 
-export type PruneMethod = 'contrast-sa' | 'polarization' | 'slimming';
-export const PRUNE_METHODS: readonly PruneMethod[] = ['contrast-sa', 'polarization', 'slimming'];
+export { PRUNE_METHODS, type PruneMethod };
 
 /** METHOD.md §3: K disjoint shards, or K overlapping samples of a fraction of the set. */
 export type Sampling = 'disjoint' | 'overlap';

@@ -7,12 +7,8 @@
  * reuse the K networks of an earlier run.
  */
 import { md5Hex } from '../platform/md5.ts';
-import { initialModelIdentity } from './initial-model.ts';
-import type { PolarizationReport, TrainRecipe } from '../train/index.ts';
-import type { ResolvedConfig } from './config.ts';
-
-/** model.getWeights() in order, with shapes, as plain data (what the worker pool returns too). */
-export type PlainWeights = { readonly shape: number[]; readonly values: Float32Array }[];
+import { startingModelIdentity, type PlainWeights } from '../model/index.ts';
+import type { PolarizationReport, TrainJob } from '../train/index.ts';
 
 export interface CachedNetwork {
   readonly weights: PlainWeights;
@@ -29,24 +25,18 @@ export interface NetworkCache {
 /** Bump when training changes what the same inputs produce, so old entries stop matching. */
 const CACHE_FORMAT = 1;
 
-export interface NetworkInputs {
-  readonly config: ResolvedConfig;
-  readonly batchSeed: number;
-  readonly indices: Int32Array;
-  readonly recipe: TrainRecipe;
-}
+export type NetworkInputs = Pick<TrainJob, 'start' | 'data' | 'batchSize' | 'batchSeed' | 'indices' | 'recipe'>;
 
 /** The key of a trained network: an MD5 over everything its weights depend on. */
 export async function networkKey(inputs: NetworkInputs): Promise<string> {
-  const c = inputs.config;
   const indices = await md5Hex(new Uint8Array(inputs.indices.buffer, inputs.indices.byteOffset, inputs.indices.byteLength));
   const identity = JSON.stringify({
     format: CACHE_FORMAT,
-    task: c.task,
-    data: c.dataSource ?? null,
-    initial: await initialModelIdentity(c),
+    task: inputs.data.task,
+    data: inputs.data.source ?? null,
+    initial: await startingModelIdentity(inputs.start),
     batchSeed: inputs.batchSeed,
-    batchSize: c.batchSize,
+    batchSize: inputs.batchSize,
     indices,
     recipe: inputs.recipe,
   });

@@ -4,17 +4,14 @@
  * when the network cache already holds them.
  */
 import type * as tfl from '@tensorflow/tfjs-layers';
-import { Batcher, disjointShards, overlappingSamples, seededPermutation } from '../data/index.ts';
-import type { ReferenceTask } from '../model/index.ts';
-import { initialModel } from './initial-model.ts';
+import { disjointShards, overlappingSamples, seededPermutation } from '../data/index.ts';
+import { modelWithWeights, startingNetwork, type ReferenceTask } from '../model/index.ts';
 import {
-  train, sparsityRecipe, equivalentLambda, SPARSITY_DEFAULTS, type TrainRecipe, type TrainProgress, type PolarizationReport,
+  trainNetwork, sparsityRecipe, equivalentLambda, SPARSITY_DEFAULTS,
+  type TaskData, type TrainJob, type TrainRecipe, type TrainProgress, type PolarizationReport,
 } from '../train/index.ts';
-import * as tf from '@tensorflow/tfjs-core';
 import { trainsWholeSetNetwork, type ResolvedConfig } from './config.ts';
-import type { TaskData } from './data.ts';
-import { networkKey, type CachedNetwork, type NetworkCache, type PlainWeights } from './network-cache.ts';
-import type { TrainJob } from './train-job.ts';
+import { networkKey, type CachedNetwork, type NetworkCache } from './network-cache.ts';
 
 export interface TrainedNetwork {
   readonly model: tfl.LayersModel;
@@ -74,16 +71,6 @@ export function batchSeed(config: ResolvedConfig, network: number): number {
   return (config.seed + 1000 * (network + 1)) >>> 0;
 }
 
-export function batcherFor(config: ResolvedConfig, data: TaskData, indices: Int32Array, seed: number): Batcher {
-  return new Batcher(data.train, indices, {
-    batchSize: config.batchSize, normalization: data.normalization, shuffle: true, seed, augment: data.augment,
-  });
-}
-
-export function testBatcher(data: TaskData): Batcher {
-  return new Batcher(data.test, undefined, { batchSize: 256, normalization: data.normalization, shuffle: false });
-}
-
 /** One network to sparsity-train: a 'train' job of the worker pool, without its type tag. */
 export type NetworkJob = Omit<TrainJob, 'type'>;
 
@@ -95,28 +82,24 @@ export type NetworkJob = Omit<TrainJob, 'type'>;
  */
 export function networkJobs(config: ResolvedConfig, data: TaskData): NetworkJob[] {
   const pool = trainingPool(config, data);
-  const jobs = networkSamples(config, pool).map((indices, k) => ({
-    config, network: k, batchSeed: batchSeed(config, k), indices, recipe: sparsityRecipeFor(config, indices.length),
-  }));
+  const job = (c: ResolvedConfig, network: number, indices: Int32Array, seed: number): NetworkJob => ({
+    network,
+    start: startingNetwork(c),
+    data: { task: c.task as ReferenceTask, ...(c.dataSource !== undefined && { source: c.dataSource }) },
+    batchSize: c.batchSize,
+    batchSeed: seed,
+    indices,
+    recipe: sparsityRecipeFor(c, indices.length),
+    ...(c.wasmPaths !== undefined && { wasmPaths: c.wasmPaths }),
+  });
+  const jobs = networkSamples(config, pool).map((indices, k) => job(config, k, indices, batchSeed(config, k)));
   if (trainsWholeSetNetwork(config.method, config.structureFrom)) {
     const whole: ResolvedConfig = {
       ...config, networks: 1, ...(config.wholeSetLambda !== undefined && { lambda: config.wholeSetLambda }),
     };
-    jobs.push({ config: whole, network: jobs.length, batchSeed: batchSeed(whole, 0), indices: pool, recipe: sparsityRecipeFor(whole, pool.length) });
+    jobs.push(job(whole, jobs.length, pool, batchSeed(whole, 0)));
   }
   return jobs;
-}
-
-export function plainWeights(model: tfl.LayersModel): PlainWeights {
-  return model.getWeights().map((w) => ({ shape: w.shape.slice(), values: w.dataSync() as Float32Array }));
-}
-
-async function modelWithWeights(config: ResolvedConfig, weights: PlainWeights): Promise<tfl.LayersModel> {
-  const model = await initialModel(config);
-  const tensors = weights.map((w) => tf.tensor(w.values, w.shape));
-  model.setWeights(tensors);
-  tf.dispose(tensors);
-  return model;
 }
 
 export interface TrainNetworksOptions {
@@ -153,7 +136,7 @@ export async function trainNetworks(data: TaskData, jobs: readonly NetworkJob[],
   return Promise.all(jobs.map(async (job, i) => {
     const network = found.get(keys[i]!)!;
     return {
-      model: await modelWithWeights(job.config, network.weights), indices: job.indices, polarization: network.polarization,
+      model: await modelWithWeights(job.start, network.weights), indices: job.indices, polarization: network.polarization,
       seconds: network.seconds, cached: !missing.includes(i),
     };
   }));
@@ -166,14 +149,8 @@ interface TrainMissingOptions extends TrainNetworksOptions {
 
 async function trainHere(data: TaskData, jobs: readonly NetworkJob[], slots: readonly number[], options: TrainMissingOptions): Promise<void> {
   for (let j = 0; j < jobs.length; j++) {
-    const job = jobs[j]!;
-    const started = performance.now();
-    const model = await initialModel(job.config);
-    const result = await train(model, batcherFor(job.config, data, job.indices, job.batchSeed), job.recipe, {
-      onProgress: (p) => options.onProgress?.(slots[j]!, p),
-    });
-    await options.done(slots[j]!, { weights: plainWeights(model), polarization: result.polarization, seconds: (performance.now() - started) / 1000 });
-    model.dispose();
+    const result = await trainNetwork(jobs[j]!, data, (p) => options.onProgress?.(slots[j]!, p));
+    await options.done(slots[j]!, result);
   }
 }
 

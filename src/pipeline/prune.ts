@@ -6,22 +6,25 @@
  */
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { env } from '../env.ts';
-import { buildGraph, type PruningGraph } from '../model/index.ts';
+import { assertFiniteWeights, assertFitsData, buildGraph, startingModel, startingNetwork } from '../model/index.ts';
 import {
-  channelFade, compactModel, fullMasks, groupImportance, historyFromMasks, maskModel, type PruningStep,
+  channelFade, compactModel, fullMasks, historyFromMasks, maskModel, masksFromThresholds, topWidthMasks,
 } from '../prune/index.ts';
-import { evaluate, train, useTrainingBackend, type TrainProgress, type PolarizationReport } from '../train/index.ts';
-import { resolveConfig, type PruneConfig, type ResolvedConfig } from './config.ts';
-import { loadTaskData, type TaskData } from './data.ts';
-import { modelFigures, type ModelFigures } from './figures.ts';
-import { batcherFor, networkJobs, sparsityRecipeFor, testBatcher, trainNetworks, trainingPool } from './networks.ts';
-import type { NetworkCache } from './network-cache.ts';
-import { initialModel } from './initial-model.ts';
-import { assertFiniteWeights, assertFitsData } from './model-checks.ts';
-import { decideStructure, topWidthMasks, type StructureDecision } from './structure.ts';
+import { modelFigures } from '../report/figures.ts';
+import type { PruneMetrics as Metrics, PruneRun as Run, Stage } from '../report/run.ts';
+import { bnScaleImportance } from '../select/importance.ts';
+import { decideStructure } from '../select/method-rules.ts';
+import {
+  evaluate, loadTaskData, testBatcher, train, trainBatcher, useTrainingBackend, type TaskData, type TrainProgress,
+} from '../train/index.ts';
 import { withKernelThreads } from '../wasm/threads.ts';
+import { resolveConfig, type PruneConfig, type ResolvedConfig } from './config.ts';
+import type { NetworkCache } from './network-cache.ts';
+import { networkJobs, sparsityRecipeFor, trainNetworks, trainingPool } from './networks.ts';
 
-export type Stage = 'data' | 'train' | 'select' | 'compact' | 'fine-tune' | 'measure';
+export type { Stage };
+export type PruneMetrics = Metrics<ResolvedConfig>;
+export type PruneRun = Run<ResolvedConfig>;
 
 export interface PruneProgress {
   readonly stage: Stage;
@@ -29,32 +32,6 @@ export interface PruneProgress {
   /** Training stages: which network, and the trainer's progress. */
   readonly network?: number;
   readonly training?: TrainProgress;
-}
-
-export interface PruneMetrics {
-  readonly task: string;
-  readonly method: string;
-  readonly config: ResolvedConfig;
-  readonly runtime: string;
-  readonly before: ModelFigures;
-  readonly afterCompaction: { readonly accuracy: number };
-  /** Test accuracy after each fine-tuning epoch. */
-  readonly fineTuneAccuracy: readonly number[];
-  readonly after: ModelFigures;
-  readonly groups: { readonly layers: readonly string[]; readonly width: number; readonly kept: number; readonly threshold: number }[];
-  readonly channels: { readonly total: number; readonly kept: number };
-  readonly network: number;
-  readonly networksTrained: { readonly images: number; readonly seconds: number; readonly cached: boolean; readonly testAccuracy: number; readonly polarization: PolarizationReport }[];
-  readonly stageSeconds: Partial<Record<Stage, number>>;
-  readonly seeds: { readonly run: number; readonly annealRestarts?: number[] };
-}
-
-export interface PruneRun {
-  readonly model: tfl.LayersModel;
-  readonly history: readonly PruningStep[];
-  readonly metrics: PruneMetrics;
-  readonly decision: StructureDecision;
-  readonly graph: PruningGraph;
 }
 
 export interface PruneOptions {
@@ -85,7 +62,7 @@ export async function prune(config: PruneConfig, options: PruneOptions = {}): Pr
     return loadTaskData(c.task, c.dataSource);
   }));
   // Refuse a model that cannot be pruned before minutes of training, not after.
-  const initial = await initialModel(c);
+  const initial = await startingModel(startingNetwork(c));
   try {
     assertFitsData(initial, data.train);
     assertFiniteWeights(initial);
@@ -120,8 +97,8 @@ export async function prune(config: PruneConfig, options: PruneOptions = {}): Pr
   const chosen = trained[target]!.model;
   const chosenAccuracy = accuracies[target]!;
   const masks = fromFull
-    ? topWidthMasks(groupImportance(chosen, graph), decision.selection!.widths[decision.network]!)
-    : decision.masks;
+    ? topWidthMasks(bnScaleImportance.scores(chosen, graph), decision.selection!.widths[decision.network]!)
+    : masksFromThresholds(graph, decision.importance[decision.network]!, decision.thresholds);
 
   const cut = await timed('compact', async () => {
     say('compact', `removing pruned channels of network ${decision.network + 1}`);
@@ -144,7 +121,7 @@ export async function prune(config: PruneConfig, options: PruneOptions = {}): Pr
       regularizer: { kind: 'none' } as const,
       gammaInit: null,
     };
-    const batcher = batcherFor(c, data, pool, c.seed + 7);
+    const batcher = trainBatcher(data, pool, c.batchSize, c.seed + 7);
     // With a fade, the full-width network fine-tunes while its pruned channels fall to 0, and
     // is compacted after (exactly: they are 0 by then); without, the compact model fine-tunes.
     const student = fade ? await maskModel(chosen, fullMasks(graph), { graph }) : cut.model;

@@ -11,11 +11,10 @@ import nodeEndpoint from 'comlink/dist/esm/node-adapter.mjs';
 import type { Worker as NodeWorker } from 'node:worker_threads';
 import { env } from '../env.ts';
 import { isWorkerExitNotice } from './worker-endpoint.ts';
-import type { WorkerApi } from '../worker.ts';
 
-export interface SpawnedWorker {
-  /** The worker's API; every call returns a promise. Call `init()` first. */
-  readonly api: Remote<WorkerApi>;
+export interface SpawnedWorker<Api = unknown> {
+  /** The worker's API (what its entry exposes with comlink); every call returns a promise. */
+  readonly api: Remote<Api>;
   /**
    * Rejects if the worker fails to load, throws outside a call, or ends (Node: any 'exit' not
    * caused by `terminate()`; Deno and browsers: the notice of src/platform/worker-endpoint.ts's
@@ -90,10 +89,11 @@ function describe(error: unknown): string {
 const isComlinkReply = (data: unknown): boolean => Boolean((data as { id?: unknown } | null)?.id);
 
 /**
- * Starts one worker. Send it the kernels once with `api.init(await compileKernels())` (the module
+ * Starts one worker running the entry at `url` (default: the package's worker.js, whose API is the
+ * pool's WorkerApi). Send it the kernels once with `api.init(await compileKernels())` (the module
  * compiled in this thread, so the worker only instantiates it), and `terminate()` it when done.
  */
-export function spawnWorker(url: URL = defaultWorkerUrl()): SpawnedWorker {
+export function spawnWorker<Api>(url: URL = defaultWorkerUrl()): SpawnedWorker<Api> {
   let fail!: (error: Error) => void;
   const failed = new Promise<never>((_, reject) => (fail = reject));
   // Nobody may be listening; the rejection is reported to whoever races against it.
@@ -122,7 +122,7 @@ export function spawnWorker(url: URL = defaultWorkerUrl()): SpawnedWorker {
     worker.on('exit', (code) => failure(`it exited with code ${code}`));
     worker.on('message', onMessage);
     // Node's Worker is what the adapter wraps; only its postMessage typing differs (readonly list).
-    const api = wrap<WorkerApi>(nodeEndpoint(worker as unknown as Parameters<typeof nodeEndpoint>[0]));
+    const api = wrap<Api>(nodeEndpoint(worker as unknown as Parameters<typeof nodeEndpoint>[0]));
     return {
       api,
       failed,
@@ -146,7 +146,7 @@ export function spawnWorker(url: URL = defaultWorkerUrl()): SpawnedWorker {
   });
   worker.addEventListener('messageerror', () => failure('a message from it could not be deserialised'));
   worker.addEventListener('message', (event) => onMessage(event.data));
-  const api = wrap<WorkerApi>(worker);
+  const api = wrap<Api>(worker);
   return {
     api,
     failed,

@@ -20,7 +20,7 @@
  *      in src/pool/registry.ts).
  */
 import type { AnnealProblem, AnnealOptions, AnnealResult } from '../kernels/anneal-problem.ts';
-import type { TrainJob, TrainJobResult, TrainJobProgress } from '../pipeline/train-job.ts';
+import type { TrainJob, TrainJobResult, TrainJobProgress } from '../train/job.ts';
 
 /** One annealing restart (METHOD.md §6): `anneal(problem, options)` on the worker's WebAssembly. */
 export interface AnnealJob {
@@ -86,9 +86,8 @@ export interface FaultProgress {
 export interface JobTypes {
   anneal: { job: AnnealJob; result: AnnealJobResult; progress: never };
   fault: { job: FaultJob; result: FaultJobResult; progress: FaultProgress };
-  /** One network of a run, sparsity-trained in a worker (src/pipeline/train-job.ts). */
+  /** One network of a run, sparsity-trained in a worker (src/train/job.ts). */
   train: { job: TrainJob; result: TrainJobResult; progress: TrainJobProgress };
-  // evaluate: { job: EvaluateJob; result: EvaluateResult; progress: never };      (src/train)
 }
 
 export type JobType = keyof JobTypes;

@@ -23,6 +23,7 @@
  */
 import { transfer as markForTransfer } from 'comlink';
 import { spawnWorker, type SpawnedWorker } from '../platform/spawn-worker.ts';
+import type { WorkerApi } from './worker-api.ts';
 import { hardwareConcurrency } from '../platform/hardware-concurrency.ts';
 import { compileKernels } from '../wasm/loader.ts';
 import { isProgressNotice } from './protocol.ts';
@@ -138,7 +139,7 @@ interface Attempt {
 }
 
 interface Slot {
-  readonly worker: SpawnedWorker;
+  readonly worker: SpawnedWorker<WorkerApi>;
   /** Resolves once the worker has instantiated the kernels. */
   ready: Promise<void>;
   /** Bounds the start (cleared once started or retired, so it never holds the process open). */
@@ -317,7 +318,7 @@ class Pool implements WorkerPool {
   }
 
   #spawn(): Slot {
-    const worker = spawnWorker(this.#workerUrl);
+    const worker = spawnWorker<WorkerApi>(this.#workerUrl);
     this.#spawned++;
     const slot: Slot = { worker, ready: Promise.resolve(), startTimer: undefined, running: undefined, retired: false };
     const ms = this.#startTimeoutMs;

@@ -1,7 +1,7 @@
 // The public API of pruning (re-exported by src/index.ts): masks, the replayable history, the
 // masked model, compaction with the optional bias fold, export in tfjs's format, the summary.
 export {
-  fullMasks, bitsFromFlags, flagsFromBits, maskWidths, checkMasks, groupImportance, masksFromThresholds,
+  fullMasks, bitsFromFlags, flagsFromBits, maskWidths, checkMasks, masksFromThresholds, topWidthMasks,
   type GroupMasks, type ThresholdOptions,
 } from './masks.ts';
 export { historyFromMasks, masksFromHistory, parseHistory, type PruningStep, type PruningHistory } from './history.ts';
@@ -11,6 +11,5 @@ export { compactModel, replayHistory, type CompactOptions, type CompactResult } 
 export type { FoldMode, FoldRecord } from './fold.ts';
 export { exportModel, modelStorage, MODEL_FILE, WEIGHTS_FILE, type ModelExport } from './export.ts';
 export { pruneSummary, type PruneSummary, type GroupSummary } from './summary.ts';
-export { writeModelFiles } from '../platform/model-files.ts';
-export { readModelFiles } from '../platform/model-files.ts';
+export { writeModelFiles } from './model-folder.ts';
 export { fuseBatchNorm, type FuseResult } from './fuse-batchnorm.ts';

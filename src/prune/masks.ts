@@ -6,12 +6,9 @@
  * minChannels (default max(1, ceil(0.05 · width))), so no layer ever drops to zero width; a mask
  * given to compaction must keep at least one channel per group.
  */
-import type * as tfl from '@tensorflow/tfjs-layers';
-import { bitsetWords, checkKeepBitset } from '../kernels/channels.ts';
+import { bitsetWords, checkKeepBitset, keepBitsetFromIndices } from '../kernels/channels.ts';
 import { thresholdMaskReference } from '../kernels/reference/bitset.ts';
-import { forEachSlotIndex } from '../model/layout.ts';
 import type { PruningGraph } from '../model/graph.ts';
-import { layerWeight, readWeights } from '../model/weights.ts';
 
 /** One kept-channel bitset per prunable group, in the order of graph.groups. */
 export type GroupMasks = readonly Uint32Array[];
@@ -65,29 +62,6 @@ export function checkMasks(op: string, graph: PruningGraph, masks: GroupMasks, a
   });
 }
 
-/**
- * The importance of each group's channels: the mean |γ| over every BatchNormalization entry of
- * the channel (METHOD.md §1). With one BN per group (a plain chain) this is that BN's |γ|; a
- * residual group's channel has one γ per coupled BN, and (our reading, as Torch-Pruning's default
- * group reduction) their mean ranks the channel.
- */
-export function groupImportance(model: tfl.LayersModel, graph: PruningGraph): Float32Array[] {
-  const weights = readWeights(model, 'groupImportance');
-  return graph.groups.map((g) => {
-    const sum = new Float64Array(g.width);
-    const count = new Float64Array(g.width);
-    for (const slot of g.batchNorms) {
-      const gamma = layerWeight(weights, slot.layer, 'gamma');
-      if (!gamma) throw new Error(`groupImportance: BatchNormalization '${slot.layer}' has no γ weight`);
-      forEachSlotIndex(slot, g.width, (i, c) => {
-        sum[c] = sum[c]! + Math.abs(gamma.data[i]!);
-        count[c] = count[c]! + 1;
-      });
-    }
-    return Float32Array.from(sum, (s, c) => s / count[c]!);
-  });
-}
-
 export interface ThresholdOptions {
   /** Per group, the fewest channels to keep (default: each group's minChannels, METHOD.md §1). */
   readonly minChannels?: ArrayLike<number>;
@@ -127,5 +101,14 @@ export function masksFromThresholds(
       throw new RangeError(`${op}: minChannels[${l}] is ${min}; expected an integer in [1, ${g.width}] (no layer may drop to zero width)`);
     }
     return bitsFromFlags(thresholdMaskReference(imp, theta, min));
+  });
+}
+
+/** Keeps the `widths[l]` channels of largest importance in every group (ties: lower index). */
+export function topWidthMasks(importance: readonly Float32Array[], widths: readonly number[]): Uint32Array[] {
+  return importance.map((g, l) => {
+    const order = Array.from(g.keys()).sort((a, b) => g[b]! - g[a]! || a - b);
+    const keep = order.slice(0, Math.max(1, widths[l]!)).sort((a, b) => a - b);
+    return keepBitsetFromIndices(g.length, keep);
   });
 }

@@ -3,8 +3,7 @@
  * people would rather look at — each group's γ histogram with its candidates and the chosen
  * threshold, the annealing energy over temperature steps, widths per layer before and after.
  */
-import type { PruneRun } from '../pipeline/prune.ts';
-import type { ResolvedConfig } from '../pipeline/config.ts';
+import type { PruneRun, RunSettings } from './run.ts';
 import { esc, gammaHistogramSvg, lineChartSvg, widthsSvg } from './svg.ts';
 
 const pct = (x: number) => `${(100 * x).toFixed(2)}%`;
@@ -40,7 +39,7 @@ const STRUCTURE_LABELS: Record<string, string> = {
 };
 
 /** How the compact model was fine-tuned, in words (the config's fine-tuning options). */
-export function fineTuneLabel(c: ResolvedConfig): string {
+export function fineTuneLabel(c: RunSettings): string {
   if (c.fineTuneEpochs === 0) return 'no fine-tuning';
   const parts = [`${c.fineTuneEpochs} fine-tuning epoch${c.fineTuneEpochs === 1 ? '' : 's'}`];
   if (c.fineTuneLearningRate !== undefined) parts.push(`from learning rate ${c.fineTuneLearningRate}`);

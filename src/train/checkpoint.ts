@@ -12,17 +12,13 @@
  * Files are written under a temporary name and renamed (Node and Deno; a browser keeps the bytes).
  */
 import type { ResolvedRecipe } from './recipe.ts';
-import type { OptimizerState } from './optimizer.ts';
+import type { NamedArray, OptimizerState } from './optimizer.ts';
+
+export type { NamedArray };
 import type { EpochSummary } from './progress.ts';
 import { env } from '../env.ts';
 import { readBytes } from '../platform/read-bytes.ts';
 import { writeFileAtomic } from '../platform/files.ts';
-
-export interface NamedArray {
-  readonly name: string;
-  readonly shape: readonly number[];
-  readonly data: Float32Array;
-}
 
 export interface TrainingCheckpoint {
   readonly format: typeof CHECKPOINT_FORMAT;

@@ -23,9 +23,9 @@ export type { ModelOutput } from './loss.ts';
 export {
   SparsityTrainer, train, type TrainerOptions, type FitOptions, type TrainOptions, type TrainResult,
 } from './trainer.ts';
-export { inputConvolutions, withUnfusedConvolutions } from './input-convolutions.ts';
-export { FusedMomentumOptimizer, isFusedMomentumOptimizer, type DecayedGradient } from './fused-momentum.ts';
-export { fusableBatchNorms, fusedBatchNormAvailable, withFusedBatchNorm } from './fused-batch-norm.ts';
+export { inputConvolutions, withUnfusedConvolutions } from '../tfjs/input-convolutions.ts';
+export { FusedMomentumOptimizer, isFusedMomentumOptimizer, type DecayedGradient } from '../tfjs/fused-momentum.ts';
+export { fusableBatchNorms, fusedBatchNormAvailable, withFusedBatchNorm } from '../tfjs/fused-batch-norm.ts';
 export {
   distillationTerm, temperedLogSoftmax, resolveDistillation, distillationSettings, DEFAULT_DISTILLATION,
   type DistillationOptions, type ResolvedDistillation,
@@ -41,3 +41,5 @@ export {
   SPARSITY_DEFAULTS, sparsityRecipe, equivalentLambda,
   type SparsityMethod, type SparsityDefaults, type LambdaBudget,
 } from './defaults.ts';
+export { loadTaskData, trainBatcher, testBatcher, type TaskData } from './task-data.ts';
+export { trainNetwork, runTrainJob, type TrainJob, type TrainJobResult, type TrainJobProgress } from './job.ts';

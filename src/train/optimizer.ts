@@ -9,8 +9,14 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { ResolvedAdam, ResolvedSgd } from './recipe.ts';
-import type { NamedArray } from './checkpoint.ts';
-import { FusedMomentumOptimizer } from './fused-momentum.ts';
+import { FusedMomentumOptimizer } from '../tfjs/fused-momentum.ts';
+
+/** A weight or optimizer slot as plain data, by the name tfjs gave it (what a checkpoint stores). */
+export interface NamedArray {
+  readonly name: string;
+  readonly shape: readonly number[];
+  readonly data: Float32Array;
+}
 
 export interface OptimizerState {
   readonly kind: 'sgd' | 'adam';

@@ -31,9 +31,9 @@ import { findPrunableLayers, readGammas, setGammas, type PrunableLayer } from '.
 import { recipeDifferences, resolveRecipe, type ResolvedRecipe, type TrainRecipe } from './recipe.ts';
 import { createRegularizer, type SparsityRegularizer } from './regularizers.ts';
 import { learningRateAt } from './schedule.ts';
-import { inputConvolutions, withUnfusedConvolutions } from './input-convolutions.ts';
-import { fusableBatchNorms, withFusedBatchNorm } from './fused-batch-norm.ts';
-import { applyDecayedGradients, withWeightDecay } from './fused-momentum.ts';
+import { inputConvolutions, withUnfusedConvolutions } from '../tfjs/input-convolutions.ts';
+import { fusableBatchNorms, withFusedBatchNorm } from '../tfjs/fused-batch-norm.ts';
+import { applyDecayedGradients, withWeightDecay } from '../tfjs/fused-momentum.ts';
 import { distillationTerm, resolveDistillation, type DistillationOptions, type ResolvedDistillation } from './distillation.ts';
 
 export interface TrainerOptions {

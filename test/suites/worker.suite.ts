@@ -1,11 +1,11 @@
 import { suite, assertBitEqual, assertEqual, testRng, randomArray } from '../harness.ts';
 import {
-  spawnWorker, compileKernels, initKernels, conv2d, conv2dGeometry, inputSize, filterSize,
+  spawnWorker, compileKernels, initKernels, conv2d, conv2dGeometry, inputSize, filterSize, type WorkerApi,
 } from 'slimprune';
 
 export const workerSuite = suite('worker', (test) => {
   test('conv2d in the worker is bit-identical to the main thread', async () => {
-    const worker = spawnWorker();
+    const worker = spawnWorker<WorkerApi>();
     // A worker that fails to load leaves comlink calls pending forever; fail with its error.
     const call = <T>(promise: Promise<T>): Promise<T> => Promise.race([promise, worker.failed]);
     try {

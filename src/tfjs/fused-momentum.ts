@@ -9,7 +9,7 @@
  * tfjs's own optimizer). Off 'wasm', or with Nesterov momentum, it is tfjs's optimizer.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { MOMENTUM_UPDATE } from '../tfjs/kernels/MomentumUpdate.ts';
+import { MOMENTUM_UPDATE } from './kernels/MomentumUpdate.ts';
 
 /** One weight's gradient, and the weight decay to add to it (0: none). */
 export interface DecayedGradient {

@@ -5,9 +5,9 @@
  * name, so an entry is either complete or absent; an entry whose sizes do not add up is ignored
  * and trained again.
  */
-import type { CachedNetwork, NetworkCache } from '../pipeline/network-cache.ts';
-import { ensureDir, joinLocation, requireFileSystem, writeFileAtomic } from './files.ts';
-import { readBytesIfExists } from './read-bytes.ts';
+import type { CachedNetwork, NetworkCache } from './network-cache.ts';
+import { ensureDir, joinLocation, requireFileSystem, writeFileAtomic } from '../platform/files.ts';
+import { readBytesIfExists } from '../platform/read-bytes.ts';
 
 interface EntryHeader {
   readonly shapes: number[][];

@@ -1,23 +1,39 @@
 /**
- * The pruning decision of each method, as per-group keep masks (u32 bitsets) of one network.
+ * The pruning decision of each method: which network is pruned, at which threshold per group.
  * - contrast-sa (the paper, our reading, METHOD.md §4–§7): candidates per network and group,
  *   annealing over them to minimise the contrast between the K structures, network k*.
  * - polarization (Zhuang et al. 2020): each group at its own first histogram valley.
  * - slimming (Liu et al. 2017): one global percentile of all |γ| (strict >, as their code).
- * Channel importance is the mean |γ| over the BatchNorms of a group (groupImportance).
+ * Channel importance is the mean |γ| over the BatchNorms of a group (bnScaleImportance, or the
+ * importance given).
  */
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { annealGroups, flopsModel, type PruningGraph } from '../model/index.ts';
-import { groupImportance, masksFromThresholds } from '../prune/index.ts';
-import { candidateThresholds, searchThreshold, type CandidateSet } from '../select/candidates.ts';
-import { selectStructure, type Selection } from '../select/structure.ts';
-import { keepBitsetFromIndices } from '../kernels/channels.ts';
-import type { ResolvedConfig } from './config.ts';
+import type { ContrastMode } from '../kernels/anneal-problem.ts';
+import { candidateThresholds, searchThreshold, type CandidateOptions, type CandidateSet } from './candidates.ts';
+import { bnScaleImportance, type Importance } from './importance.ts';
+import { selectStructure, type Selection } from './structure.ts';
+
+export const PRUNE_METHODS = ['contrast-sa', 'polarization', 'slimming'] as const;
+export type PruneMethod = (typeof PRUNE_METHODS)[number];
+
+/** What a method's rule reads of a run's settings (a resolved prune() config is one). */
+export interface MethodSettings {
+  readonly method: PruneMethod;
+  readonly seed: number;
+  /** Network Slimming: the fraction of all channels pruned by its one global threshold. */
+  readonly slimmingRatio: number;
+  readonly candidates: CandidateOptions;
+  readonly alpha: number;
+  readonly contrast: ContrastMode;
+  readonly restarts: number;
+  readonly cooling?: number | undefined;
+  readonly movesPerTemperature?: number | undefined;
+}
 
 export interface StructureDecision {
-  /** The network whose masks are applied. */
+  /** The network that is pruned. */
   readonly network: number;
-  readonly masks: Uint32Array[];
   /** Threshold per group of that network. */
   readonly thresholds: number[];
   /** Candidates per network and group (contrast-sa), for the report. */
@@ -27,15 +43,6 @@ export interface StructureDecision {
   readonly importance: Float32Array[][];
 }
 
-/** Keeps the `widths[l]` channels of largest importance in every group (ties: lower index). */
-export function topWidthMasks(importance: readonly Float32Array[], widths: readonly number[]): Uint32Array[] {
-  return importance.map((g, l) => {
-    const order = Array.from(g.keys()).sort((a, b) => g[b]! - g[a]! || a - b);
-    const keep = order.slice(0, Math.max(1, widths[l]!)).sort((a, b) => a - b);
-    return keepBitsetFromIndices(g.length, keep);
-  });
-}
-
 export function slimmingThreshold(importance: readonly Float32Array[], ratio: number): number {
   const all = Float32Array.from(importance.flatMap((g) => Array.from(g))).sort();
   if (all.length === 0) return 0;
@@ -43,21 +50,22 @@ export function slimmingThreshold(importance: readonly Float32Array[], ratio: nu
 }
 
 export async function decideStructure(
-  config: ResolvedConfig,
+  config: MethodSettings,
   graph: PruningGraph,
   models: readonly tfl.LayersModel[],
   /** contrast-sa: prune this network at its θ* instead of network k*. */
   keep?: number,
+  importanceOf: Importance = bnScaleImportance,
 ): Promise<StructureDecision> {
-  const importance = models.map((m) => groupImportance(m, graph));
+  const importance = models.map((m) => importanceOf.scores(m, graph));
   if (config.method === 'polarization') {
     const thresholds = importance[0]!.map((g) => searchThreshold(g).threshold ?? 0);
-    return { network: 0, masks: masksFromThresholds(graph, importance[0]!, thresholds), thresholds, importance };
+    return { network: 0, thresholds, importance };
   }
   if (config.method === 'slimming') {
     const t = slimmingThreshold(importance[0]!, config.slimmingRatio);
     const thresholds = importance[0]!.map(() => t);
-    return { network: 0, masks: masksFromThresholds(graph, importance[0]!, thresholds), thresholds, importance };
+    return { network: 0, thresholds, importance };
   }
   const candidates = importance.map((row) => row.map((g) => candidateThresholds(g, config.candidates)));
   const selection = await selectStructure(
@@ -70,9 +78,5 @@ export async function decideStructure(
   );
   const k = keep ?? selection.kStar;
   const thresholds = selection.thresholds[k]!;
-  return {
-    network: k,
-    masks: masksFromThresholds(graph, importance[k]!, thresholds),
-    thresholds, candidates, selection, importance,
-  };
+  return { network: k, thresholds, candidates, selection, importance };
 }

@@ -1,8 +1,8 @@
 /** The data of a reference task (METHOD.md §10, §11), loaded once per run. */
 import {
-  loadMnist, loadFashionMnist, loadCifar10, channelStats, type ImageSplits, type Normalization,
+  loadMnist, loadFashionMnist, loadCifar10, channelStats, Batcher, type ImageSplits, type Normalization,
 } from '../data/index.ts';
-import type { ReferenceTask } from '../model/index.ts';
+import type { ReferenceTask } from '../model/architectures.ts';
 
 export interface TaskData extends ImageSplits {
   /** Per-channel mean/std of the training set. */
@@ -17,4 +17,16 @@ export async function loadTaskData(task: ReferenceTask, source?: string): Promis
     : task === 'fashion-lenet' ? await loadFashionMnist(source === undefined ? {} : { source })
     : await loadCifar10(source === undefined ? {} : { source });
   return { ...splits, normalization: channelStats(splits.train), augment: task.startsWith('cifar') };
+}
+
+/** Shuffled, normalised (and for CIFAR augmented) batches of the training images `indices`. */
+export function trainBatcher(data: TaskData, indices: Int32Array, batchSize: number, seed: number): Batcher {
+  return new Batcher(data.train, indices, {
+    batchSize, normalization: data.normalization, shuffle: true, seed, augment: data.augment,
+  });
+}
+
+/** The test set in order, normalised with the training set's statistics. */
+export function testBatcher(data: TaskData): Batcher {
+  return new Batcher(data.test, undefined, { batchSize: 256, normalization: data.normalization, shuffle: false });
 }

@@ -15,7 +15,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
-import { BATCH_MOMENTS, BATCH_NORM_GRAD } from '../tfjs/kernels/BatchNormTraining.ts';
+import { BATCH_MOMENTS, BATCH_NORM_GRAD } from './kernels/BatchNormTraining.ts';
 
 /** The parts of tfjs-layers' BatchNormalization this reads (its fields are not in the public typings). */
 interface BatchNormLayer {

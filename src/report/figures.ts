@@ -6,11 +6,9 @@
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { buildGraph, graphFlops, graphParams, type PruningGraph } from '../model/index.ts';
 import { fuseBatchNorm, modelStorage } from '../prune/index.ts';
-import { evaluate } from '../train/index.ts';
-import type { TaskData } from './data.ts';
+import { evaluate, testBatcher, type TaskData } from '../train/index.ts';
 import { latencyMs } from './latency.ts';
-import { assertFitsData } from './model-checks.ts';
-import { testBatcher } from './networks.ts';
+import { assertFitsData } from '../model/checks.ts';
 
 export interface ModelFigures {
   readonly accuracy: number;

@@ -1,30 +1,12 @@
 /**
- * Model files in tfjs's format (model.json + weight files).
- * - Writing an exported model (src/prune/export.ts) to a folder, Node and Deno only: each file
- *   under a temporary name, renamed when complete, model.json last, so a reader never sees a
- *   model.json whose weights are missing or half written. Browsers have no file system: there,
- *   use the artefacts of exportModel() directly (e.g. offer them as downloads).
- * - Reading one back from a path or URL in any runtime (tfjs's own `file://` handler needs
- *   tfjs-node, which slimprune does not use), with errors that name the file and what is wrong.
+ * Reading a model in tfjs's format (model.json + weight files) from a path or URL in any runtime
+ * (tfjs's own `file://` handler needs tfjs-node, which slimprune does not use), with errors that
+ * name the file and what is wrong. Writing one is src/prune/model-folder.ts.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
-import { env } from '../env.ts';
-import { describeLocation, ensureDir, joinLocation, writeFileAtomic } from './files.ts';
-import { readBytes } from './read-bytes.ts';
-import { MODEL_FILE, type ModelExport } from '../prune/export.ts';
-
-/** Writes model.json and weights.bin into `dir` (created if missing); returns the model.json path. */
-export async function writeModelFiles(dir: string, exported: ModelExport): Promise<string> {
-  if (!env.IS_NODE && !env.IS_DENO) {
-    throw new Error('writeModelFiles needs a file system (Node or Deno); in a browser, use the files of exportModel() directly');
-  }
-  if (typeof dir !== 'string' || dir.length === 0) throw new TypeError('writeModelFiles: dir must be a folder path');
-  await ensureDir(dir);
-  const ordered = [...exported.files].sort((a, b) => Number(a.name === MODEL_FILE) - Number(b.name === MODEL_FILE));
-  for (const f of ordered) await writeFileAtomic(joinLocation(dir, f.name) as string, f.bytes);
-  return joinLocation(dir, MODEL_FILE) as string;
-}
+import { describeLocation, joinLocation } from '../platform/files.ts';
+import { readBytes } from '../platform/read-bytes.ts';
 
 /** The folder of a file location, for resolving the weight paths of its manifest. */
 function folderOf(location: string): string {

@@ -7,8 +7,8 @@
  */
 import { exportModel, fuseBatchNorm, type ModelExport } from '../prune/index.ts';
 import { writeFolderAtomic, type FolderFile } from '../platform/folder-files.ts';
-import { reportHtml } from '../report/html.ts';
-import type { PruneRun } from './prune.ts';
+import { reportHtml } from './html.ts';
+import type { PruneRun } from './run.ts';
 
 const filesOf = (folder: string, exported: ModelExport): FolderFile[] =>
   exported.files.map((f) => ({ path: `${folder}/${f.name}`, bytes: f.bytes }));
