@@ -4,9 +4,10 @@
 //
 // The library keeps tfjs and comlink external: they are dependencies that the user's bundler or
 // runtime resolves once, so slimprune and the user's code share one tfjs engine (its backends and
-// kernel registry) rather than each holding a private copy. It is built on its own, as one file
-// in dist/, because src/platform/spawn-worker.ts finds the worker as
-// `new URL('./worker.js', import.meta.url)`, which must resolve next to dist/index.js.
+// kernel registry) rather than each holding a private copy. Its entries (the package's subpaths)
+// are built together, so they share one copy of every module (one kernel cache, one pool), and
+// every chunk is written to dist/ itself, because src/platform/spawn-worker.ts finds the worker as
+// `new URL('./worker.js', import.meta.url)`, which must resolve next to whichever chunk holds it.
 //
 // The worker entry bundles comlink instead: a module Web Worker resolves bare specifiers through
 // no import map (browsers do not apply the page's import map to workers), so dist/worker.js must
@@ -26,8 +27,10 @@ const isComlink = (id) => id === 'comlink' || id.startsWith('comlink/');
 const isNodeBuiltin = (id) => id.startsWith('node:');
 
 const output = {
-  dir: 'dist', format: 'es', sourcemap: true, entryFileNames: '[name].js', chunkFileNames: 'chunks/[name]-[hash].js',
+  dir: 'dist', format: 'es', sourcemap: true, entryFileNames: '[name].js', chunkFileNames: '[name]-[hash].js',
 };
+/** The package's subpaths: 'slimprune' is index; see package.json's exports. */
+const LIBRARY_ENTRIES = ['index', 'kernels', 'tfjs', 'data', 'internal'];
 
 const typeChecked = () =>
   typescript({
@@ -41,7 +44,7 @@ const typeChecked = () =>
 
 export default [
   {
-    input: { index: 'src/index.ts' },
+    input: Object.fromEntries(LIBRARY_ENTRIES.map((name) => [name, `src/${name}.ts`])),
     external: (id) => isTfjs(id) || isComlink(id) || isDataDependency(id) || isNodeBuiltin(id),
     output,
     // Type-checks all of src/, the worker's sources included (noEmitOnError fails the build).
@@ -56,7 +59,7 @@ export default [
   },
   {
     // The command-line front end: imports the library by its package name (resolved to
-    // dist/index.js through the package's exports), so the CLI carries no second copy of it.
+    // dist/internal.js through the package's exports), so the CLI carries no second copy of it.
     input: { cli: 'src/cli/main.ts' },
     external: (id) => !id.startsWith('.') && !id.startsWith('/'),
     output: { ...output, banner: '#!/usr/bin/env node' },

@@ -36,10 +36,50 @@ export function assertEqual<T>(actual: T, expected: T, what = 'value'): void {
   }
 }
 
+/**
+ * Where two values first differ, or '' when they are equal: numbers by value (NaN equals NaN),
+ * arrays and typed arrays element by element and of the same kind, Maps and Sets by their
+ * entries, other objects of the same prototype key by key (a key holding undefined counts as
+ * absent), anything else by identity.
+ */
+export function deepDifference(actual: unknown, expected: unknown, path = 'value'): string {
+  if (typeof actual === 'number' && typeof expected === 'number') {
+    return actual === expected || (Number.isNaN(actual) && Number.isNaN(expected)) ? '' : `${path}: expected ${expected}, got ${actual}`;
+  }
+  if (actual === expected) return '';
+  const show = (v: unknown) => (typeof v === 'string' ? JSON.stringify(v) : typeof v === 'bigint' ? `${v}n` : String(v));
+  if (typeof actual !== 'object' || typeof expected !== 'object' || actual === null || expected === null) {
+    return `${path}: expected ${show(expected)}, got ${show(actual)}`;
+  }
+  const kind = (v: object) => (v.constructor as { name?: string } | undefined)?.name ?? 'object without prototype';
+  if (Object.getPrototypeOf(actual) !== Object.getPrototypeOf(expected)) return `${path}: expected ${kind(expected)}, got ${kind(actual)}`;
+  if (Array.isArray(expected) || ArrayBuffer.isView(expected)) {
+    const a = actual as ArrayLike<unknown>, e = expected as ArrayLike<unknown>;
+    if (a.length !== e.length) return `${path}: expected length ${e.length}, got ${a.length}`;
+    for (let i = 0; i < e.length; i++) {
+      const d = deepDifference(a[i], e[i], `${path}[${i}]`);
+      if (d) return d;
+    }
+    return '';
+  }
+  if (expected instanceof Map || expected instanceof Set) {
+    const a = [...(actual as Map<unknown, unknown> | Set<unknown>).entries()], e = [...expected.entries()];
+    return deepDifference(a, e, `${path} entries`);
+  }
+  const keys = (v: object) => Object.keys(v).filter((k) => (v as Record<string, unknown>)[k] !== undefined).sort();
+  const ka = keys(actual), ke = keys(expected);
+  const missing = ke.filter((k) => !ka.includes(k)), extra = ka.filter((k) => !ke.includes(k));
+  if (missing.length || extra.length) return `${path}: keys differ (missing ${JSON.stringify(missing)}, unexpected ${JSON.stringify(extra)})`;
+  for (const k of ke) {
+    const d = deepDifference((actual as Record<string, unknown>)[k], (expected as Record<string, unknown>)[k], `${path}.${k}`);
+    if (d) return d;
+  }
+  return '';
+}
+
 export function assertDeepEqual(actual: unknown, expected: unknown, what = 'value'): void {
-  const a = JSON.stringify(actual);
-  const e = JSON.stringify(expected);
-  if (a !== e) throw new AssertionError(`${what}: expected ${e}, got ${a}`);
+  const difference = deepDifference(actual, expected, what);
+  if (difference) throw new AssertionError(difference);
 }
 
 export interface Tolerance {

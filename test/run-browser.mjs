@@ -25,10 +25,8 @@ const SUITES = process.env.SLIMPRUNE_SUITES;
 
 /** `slimprune` is the built bundle, as in vitest.config.ts and deno.json. */
 function slimpruneAlias() {
-  const targets = {
-    slimprune: resolve(root, 'dist/index.js'),
-    'slimprune/worker': resolve(root, 'dist/worker.js'),
-  };
+  const targets = { slimprune: resolve(root, 'dist/index.js') };
+  for (const s of ['kernels', 'tfjs', 'data', 'worker', 'internal']) targets[`slimprune/${s}`] = resolve(root, `dist/${s}.js`);
   return { name: 'slimprune-alias', resolveId: (id) => targets[id] ?? null };
 }
 

@@ -5,7 +5,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
-import { env } from 'slimprune';
+import { env } from 'slimprune/internal';
 
 /**
  * Where the browser runner (test/run-browser.mjs) serves tfjs-backend-wasm's .wasm files: it

@@ -7,7 +7,7 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import {
   env, prune, baselineConfigs, pathExists, loadTaskData, prepareCifar10, readModelFiles, evaluateModel, useTrainingBackend, folderNetworkCache, defaultCacheDir, networkJobs, trainNetworks, resolveConfig, writeRunFolder, hardwareConcurrency, PRUNE_METHODS, STRUCTURE_TARGETS, REFERENCE_TASKS, type PruneConfig, type PruneRun, type ReferenceTask,
-} from 'slimprune';
+} from 'slimprune/internal';
 
 import { progressPrinter } from './progress.ts';
 

@@ -1,5 +1,5 @@
 /** One status line on stderr: stage, network, epoch, batch and ETA, rewritten in place on a TTY. */
-import type { PruneProgress } from 'slimprune';
+import type { PruneProgress } from 'slimprune/internal';
 
 export function progressPrinter(stream: { isTTY?: boolean; write(s: string): unknown }): (p: PruneProgress) => void {
   let lastLine = '';

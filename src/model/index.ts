@@ -6,7 +6,7 @@ export {
 } from './architectures.ts';
 export { deriveSeed } from './seed.ts';
 export {
-  buildGraph, graphLayer, defaultMinChannels, prunableBatchNorms,
+  buildGraph, graphLayer, defaultMinChannels, prunableBatchNorms, registerLayerChannels, unregisterLayerChannels, type LayerChannels,
   type PruningGraph, type PruneGroup, type FixedChannels, type GraphLayer, type LayerRole, type LayerSlot,
   type LayerCost, type GraphOptions,
 } from './graph.ts';

@@ -6,8 +6,8 @@
  * λ and t belong to a regularizer. The main run's `lambda` (and `t`) are its own method's: the
  * polarization λ for contrast-sa and Polarization, the L1 λ for Network Slimming. So a baseline of
  * the other kind does not inherit them: it keeps its task recipe's λ, or takes the one given for
- * it (`slimmingLambda` for Network Slimming). Before this, one `--lambda` set both, and a
- * polarization study with `--baselines` silently changed Slimming's regularizer too.
+ * it (`slimmingLambda` for Network Slimming): one `--lambda` for both would make a polarization
+ * study with `--baselines` silently change Slimming's regularizer too.
  */
 import { PRUNE_METHODS, STRUCTURE_TARGETS, trainsWholeSetNetwork, type PruneConfig } from './config.ts';
 

@@ -155,7 +155,7 @@ async function trainHere(data: TaskData, jobs: readonly NetworkJob[], slots: rea
 }
 
 /**
- * The trainings as jobs on a worker pool, one network per worker (ARCHITECTURE.md). Each worker
+ * The trainings as jobs on a worker pool, one network per worker. Each worker
  * loads the task's data itself and builds the initial network; the weights come back as plain
  * arrays, so the result equals the serial run's on the same backend.
  */

@@ -1,5 +1,5 @@
 /**
- * `prune()`: one run of a method on a reference task, end to end (ARCHITECTURE.md's data flow):
+ * `prune()`: one run of a method on a reference task, end to end (docs/METHOD.md, the stages):
  * data → K samples → K sparsity-trained networks → structure (contrast-sa, polarization or
  * slimming) → compaction → fine-tuning → metrics (METHOD.md §9). Everything the report and
  * metrics.json show is measured here; nothing is copied from elsewhere.

@@ -37,8 +37,8 @@ export interface SpawnedWorker<Api = unknown> {
 }
 
 /**
- * The worker entry next to the bundle. Resolved against dist/index.js, the file this code is
- * bundled into (rollup.config.mjs keeps the library a single file for this). Pass `url` where a
+ * The worker entry next to the bundle. Resolved against the file of dist/ this code is
+ * bundled into (rollup.config.mjs writes every chunk to dist/ itself for this). Pass `url` where a
  * bundler moved the worker elsewhere.
  */
 const defaultWorkerUrl = (): URL => new URL('./worker.js', import.meta.url);

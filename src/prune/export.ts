@@ -2,7 +2,7 @@
  * Export of a model in tfjs's own format (model.json + a weights .bin), through tfjs's own
  * `model.save` with a custom IOHandler, so the artefacts are exactly what tfjs writes and what
  * stock `tf.loadLayersModel` reads. Runtime-neutral: this returns the bytes; writing them to disk
- * (atomically) is src/platform/model-files.ts, for Node and Deno.
+ * (atomically) is src/prune/model-folder.ts, for Node and Deno.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';

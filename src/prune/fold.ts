@@ -70,8 +70,6 @@ function elementwise(layer: tfl.layers.Layer, input: Constants): Constants {
   return { value, exact: input.exact.slice() };
 }
 
-const ELEMENTWISE = new Set(['Activation', 'ReLU', 'LeakyReLU', 'ELU', 'ThresholdedReLU']);
-
 /**
  * Plans the fold for compaction: propagates the pruned channels' constants through the graph
  * (γ-zeroed model: pruned BN channels output β) and sums them into each consumer's outputs.
@@ -145,7 +143,7 @@ export function planFold(
       }
       case 'passthrough': {
         const input = ins[0]!;
-        if (ELEMENTWISE.has(l.className)) out = elementwise(model.getLayer(l.name), input);
+        if (l.elementwise) out = elementwise(model.getLayer(l.name), input);
         else out = { value: input.value.slice(), exact: l.pads ? new Uint8Array(input.exact.length) : input.exact.slice() };
         break;
       }

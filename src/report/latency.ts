@@ -18,9 +18,10 @@ export interface LatencyOptions {
   readonly call?: LatencyCall;
 }
 
-/** `options` as a number is the repetitions (the earlier signature). */
-export async function latencyMs(model: tfl.LayersModel, batch: number, options: LatencyOptions | number = {}): Promise<number> {
-  const { reps = 15, warmup = 3, call = 'execute' } = typeof options === 'number' ? { reps: options } : options;
+/** The median wall time in ms of one forward pass of a batch of `batch` zero images. */
+export async function latencyMs(model: tfl.LayersModel, batch: number, options: LatencyOptions = {}): Promise<number> {
+  if (options === null || typeof options !== 'object') throw new TypeError(`latencyMs: options must be an object { reps, warmup, call }, got ${String(options)}`);
+  const { reps = 15, warmup = 3, call = 'execute' } = options;
   if (call !== 'execute' && call !== 'predict') throw new Error(`latencyMs: call must be 'execute' or 'predict', got '${String(call)}'`);
   if (!Number.isInteger(reps) || reps < 1) throw new Error(`latencyMs: reps must be a whole number >= 1, got ${reps}`);
   const shape = [batch, ...(model.inputs[0]!.shape.slice(1) as number[])];

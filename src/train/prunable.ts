@@ -1,8 +1,7 @@
 /**
  * The prunable BatchNorm layers of a tfjs LayersModel and their scales γ (METHOD.md §1: a channel's
- * importance is its BN's |γ|). Until the model's dependency graph (src/model) names the groups,
- * the training loop takes either a list of BN layer names or every BatchNormalization layer,
- * nested models included.
+ * importance is its BN's |γ|). The training loop regularizes a given list of BN layer names (the
+ * graph's groups, src/model) or every BatchNormalization layer, nested models included.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { LayersModel } from '@tensorflow/tfjs-layers';

@@ -13,7 +13,7 @@ import * as tfl from '@tensorflow/tfjs-layers';
 import {
   prune, loadTaskData, referenceModel, exportModel, writeModelFiles, readModelFiles, memoryNetworkCache, useTrainingBackend,
   type TaskData,
-} from 'slimprune';
+} from 'slimprune/internal';
 
 const run = promisify(execFile);
 const CLI = join(import.meta.dirname, '..', '..', 'dist', 'cli.js');

@@ -10,7 +10,7 @@ import { encode } from 'fast-png';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   prepareCifar10, loadCifar10, loadCifarBatches, writeTar, md5Hex, CIFAR10_BATCH_FILES, type Cifar10BatchFile,
-} from 'slimprune';
+} from 'slimprune/internal';
 
 /** Rows per sprite: five training sprites of different heights, then the test sprite. */
 const ROWS = [2, 3, 1, 2, 2, 3];

@@ -9,7 +9,7 @@ import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   loadMnist, loadFashionMnist, loadIdxFolder, loadIdxImageSet, encodeIdx, md5Hex, FASHION_MNIST_DEBIAN_DIR, IDX_FILES,
-} from 'slimprune';
+} from 'slimprune/internal';
 import { md5 } from '@noble/hashes/legacy.js';
 import { bytesToHex } from '@noble/hashes/utils.js';
 

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import * as tfl from '@tensorflow/tfjs-layers';
-import { referenceModel, exportModel, writeModelFiles } from 'slimprune';
+import { referenceModel, exportModel, writeModelFiles } from 'slimprune/internal';
 
 describe('writeModelFiles', () => {
   let dir: string;

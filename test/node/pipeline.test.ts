@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   prune, resolveConfig, baselineConfigs, networkJobs, writeRunFolder, loadTaskData, memoryNetworkCache, folderNetworkCache, type PruneConfig, type PruneRun, type TaskData,
-} from 'slimprune';
+} from 'slimprune/internal';
 
 const TINY = { task: 'mnist-lenet' as const, trainImages: 900, epochs: 1, fineTuneEpochs: 1, restarts: 2, cooling: 0.9, movesPerTemperature: 50 };
 

@@ -4,7 +4,7 @@
 import { spawn } from 'node:child_process';
 import { describe, it, expect } from 'vitest';
 
-const bundle = new URL('../../dist/index.js', import.meta.url).href;
+const bundle = new URL('../../dist/internal.js', import.meta.url).href;
 
 /** Runs an ES module script in a child Node; resolves with its exit code, output and duration. */
 function runChild(script: string, limitMs: number): Promise<{ code: number | null; output: string; ms: number }> {

@@ -5,7 +5,7 @@ import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { train, saveCheckpoint, loadCheckpoint, encodeCheckpoint, type TrainRecipe, type TrainingCheckpoint } from 'slimprune';
+import { train, saveCheckpoint, loadCheckpoint, encodeCheckpoint, type TrainRecipe, type TrainingCheckpoint } from 'slimprune/internal';
 import { useTfjsBackend } from '../tfjs.ts';
 import { tinyNet, syntheticSet, SyntheticSource, weightValues } from '../suites/train-fixtures.ts';
 

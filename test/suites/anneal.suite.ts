@@ -9,7 +9,7 @@ import {
   maskPopcount, maskHamming, popcountReference, hammingReference,
   anneal, annealReference, annealEnergy, annealEnergyReference, estimateT0, estimateT0Reference,
   type AnnealProblem, type AnnealOptions, type AnnealResult, type ContrastMode,
-} from 'slimprune';
+} from 'slimprune/internal';
 
 // ---------------------------------------------------------------------------------------------
 // Fixtures.

@@ -6,7 +6,7 @@ import * as tfl from '@tensorflow/tfjs-layers';
 import {
   initKernels, batchMoments, batchNormGrad, batchMomentsReference, batchNormGradReference, registerWasmKernels,
   SparsityTrainer, withFusedBatchNorm, fusableBatchNorms, fusedBatchNormAvailable, type BatchNormGradParams,
-} from 'slimprune';
+} from 'slimprune/internal';
 import { useTfjsBackend } from '../tfjs.ts';
 import { tinyNet, syntheticSet, SyntheticSource, weightValues } from './train-fixtures.ts';
 

@@ -1,7 +1,7 @@
 // BatchNorm's normalization behind our FusedBatchNorm on 'wasm': WASM ≡ the scalar specification,
 // bit for bit, and the specification ≡ tfjs's batchNorm.
 import { suite, assertAllClose, assertBitEqual, assertThrows, testRng, randomArray } from '../harness.ts';
-import { initKernels, batchNorm, batchNormReference } from 'slimprune';
+import { initKernels, batchNorm, batchNormReference } from 'slimprune/internal';
 import { useTfjsBackend } from '../tfjs.ts';
 
 const SHAPES: [number, number][] = [[1, 1], [3, 7], [5, 4], [9, 13], [64, 500], [64 * 8 * 8, 50], [2 * 24 * 24, 20]];

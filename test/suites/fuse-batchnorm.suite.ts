@@ -6,7 +6,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { suite, assert, assertAllClose, assertBitEqual, assertDeepEqual, assertEqual, assertRejects, testRng } from '../harness.ts';
 import { useTfjsBackend } from '../tfjs.ts';
-import { fuseBatchNorm, referenceModel, buildGraph, compactModel, latencyMs } from 'slimprune';
+import { fuseBatchNorm, referenceModel, buildGraph, compactModel, latencyMs } from 'slimprune/internal';
 import { RANDOM_KINDS, input, predict, randomMasks, randomModel, randomizeWeights, weightSnapshot } from './random-models.ts';
 
 const count = (model: { layers: { getClassName(): string }[] }, className: string) =>
@@ -67,13 +67,23 @@ export const fuseBatchNormSuite = suite('fuse BatchNorm for deployment', (test) 
     const b = tfl.layers.dense({ units: 2, name: 'b' }).apply(flat) as tfl.SymbolicTensor;
     const model = tfl.model({ inputs: input, outputs: [a, b] });
     const tensors = tf.memory().numTensors;
+    // Count the calls and the batch each one gets: warm-up + reps passes, each of the whole batch.
+    const calls = { execute: [] as number[], predict: [] as number[] };
+    const execute = model.execute.bind(model), predict = model.predict.bind(model);
+    model.execute = (x, outputs) => (calls.execute.push((x as tf.Tensor).shape[0]!), execute(x, outputs));
+    model.predict = (x, args) => (calls.predict.push((x as tf.Tensor).shape[0]!), predict(x, args));
     for (const call of ['execute', 'predict'] as const) {
       for (const batch of [1, 5]) {
+        calls.execute.length = calls.predict.length = 0;
         const ms = await latencyMs(model, batch, { reps: 3, warmup: 1, call });
-        assert(Number.isFinite(ms) && ms >= 0, `${call}, batch ${batch}: latency ${ms} ms`);
+        assert(Number.isFinite(ms) && ms > 0, `${call}, batch ${batch}: latency ${ms} ms`);
+        assertDeepEqual(calls[call], [batch, batch, batch, batch], `${call}, batch ${batch}: the batch of each pass`);
+        if (call === 'execute') assertEqual(calls.predict.length, 0, 'execute: predict is not called');
       }
     }
-    assert(await latencyMs(model, 2, 2) >= 0, 'reps as a number (the earlier signature)');
+    model.execute = execute;
+    model.predict = predict;
+    await assertRejects(() => latencyMs(model, 2, 2 as never), /options must be an object/);
     await assertRejects(() => latencyMs(model, 2, { call: 'fit' as 'execute' }), /call must be 'execute' or 'predict', got 'fit'/);
     await assertRejects(() => latencyMs(model, 2, { reps: 0 }), /reps must be a whole number >= 1, got 0/);
     assertEqual(tf.memory().numTensors, tensors, 'tensors after timing');

@@ -7,7 +7,7 @@ import {
   conv2d, conv2dBackpropInput, conv2dBackpropFilter, inputSize, outputSize, filterSize, registerWasmKernels,
   batchMoments, batchNormGrad, batchNorm, maxPoolBackprop, momentumUpdate,
   SparsityTrainer, type Conv2DGeometry,
-} from 'slimprune';
+} from 'slimprune/internal';
 import { useTfjsBackend } from '../tfjs.ts';
 import { tinyNet, syntheticSet, SyntheticSource, weightValues } from './train-fixtures.ts';
 

@@ -1,7 +1,7 @@
 import { suite, assert, assertEqual, assertRejects } from '../harness.ts';
 import {
   initKernels, kernels, detectWasmFeatures, resetWasmFeatureCache, resetKernelCache, env, Arena,
-} from 'slimprune';
+} from 'slimprune/internal';
 
 export const loaderSuite = suite('loader', (test) => {
   test('detects exactly one runtime', () => {

@@ -1,7 +1,7 @@
 import { suite, assertBitEqual, assertAllClose, assertThrows, testRng, randomArray } from '../harness.ts';
 import {
   initKernels, conv2dGeometry, maxPoolBackprop, maxPoolBackpropReference, inputSize, outputSize, type Conv2DGeometry,
-} from 'slimprune';
+} from 'slimprune/internal';
 import { useTfjsBackend } from '../tfjs.ts';
 
 /** [x shape, window, stride, padding] */

@@ -3,7 +3,7 @@ import * as tfl from '@tensorflow/tfjs-layers';
 import {
   referenceModel, REFERENCE_TASKS, buildGraph, graphFlops, graphParams, flopsModel, paramsModel, evaluateQuadratic,
   defaultMinChannels, graphLayer, keptAxisIndices, annealGroups, prunableBatchNorms, type PruningGraph,
-} from 'slimprune';
+} from 'slimprune/internal';
 import { useTfjsBackend } from '../tfjs.ts';
 import { RANDOM_KINDS, randomModel } from './random-models.ts';
 
@@ -159,10 +159,29 @@ export const modelGraphSuite = suite('model graph', (test) => {
     }
   });
 
-  test('graphs are plain data (survive JSON)', async () => {
+  test('graphs are plain data: only objects, arrays, strings, finite numbers, booleans and null', async () => {
     await useTfjsBackend('cpu');
     const g = buildGraph(tinyResidual());
+    const impure: string[] = [];
+    const walk = (v: unknown, path: string): void => {
+      if (v === null || typeof v === 'string' || typeof v === 'boolean') return;
+      if (typeof v === 'number') {
+        if (!Number.isFinite(v)) impure.push(`${path} = ${v}`);
+        return;
+      }
+      if (Array.isArray(v)) return v.forEach((x, i) => walk(x, `${path}[${i}]`));
+      if (typeof v === 'object' && Object.getPrototypeOf(v) === Object.prototype) {
+        for (const [k, x] of Object.entries(v)) walk(x, `${path}.${k}`);
+        return;
+      }
+      impure.push(`${path} is ${typeof v === 'object' ? (v as object).constructor?.name : typeof v}`);
+    };
+    walk(g, 'graph');
+    assertDeepEqual(impure, [], 'values that are not plain data');
+    // So it crosses a worker or a file unchanged (structured clone and JSON alike).
     assertDeepEqual(JSON.parse(JSON.stringify(g)), g, 'JSON round trip');
+    assertDeepEqual(structuredClone(g), g, 'structured clone');
+    assert(g.groups.length > 0 && g.layers.length > 5, 'the graph has groups and layers');
   });
 
   test('refusals name the layer and say what to do; convs without BN are fixed, not refused', async () => {

@@ -2,7 +2,7 @@
 // specification, bit for bit, and our optimizer on 'wasm' ≡ tfjs's MomentumOptimizer fed
 // g + wd·w by tensor ops, bit for bit, in weights and in its saved state.
 import { suite, assert, assertEqual, assertBitEqual, assertThrows, testRng, randomArray } from '../harness.ts';
-import { initKernels, momentumUpdate, momentumUpdateReference, registerWasmKernels, FusedMomentumOptimizer, isFusedMomentumOptimizer } from 'slimprune';
+import { initKernels, momentumUpdate, momentumUpdateReference, registerWasmKernels, FusedMomentumOptimizer, isFusedMomentumOptimizer } from 'slimprune/internal';
 import { useTfjsBackend } from '../tfjs.ts';
 
 const SHAPES = [[1], [3], [4], [5], [17], [5, 5, 20, 50], [800, 500]];

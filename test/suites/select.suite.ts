@@ -2,7 +2,7 @@ import { suite, assert, assertEqual, assertDeepEqual, assertThrows, testRng } fr
 import {
   initKernels, searchThreshold, candidateThresholds, valleys, selectStructure, annealEnergy, annealProblem,
   type SelectionInput,
-} from 'slimprune';
+} from 'slimprune/internal';
 
 /** γ values that put `counts[i]` values into histogram bin i (centre of the bin). */
 function gammasWithCounts(counts: number[]): Float32Array {

@@ -10,7 +10,7 @@ import {
   polarizationReport, layerPolarization, searchLambda, equivalentLambda, sparsityRecipe, SPARSITY_DEFAULTS,
   encodeCheckpoint, decodeCheckpoint, CHECKPOINT_FORMAT, CHECKPOINT_VERSION,
   type TrainRecipe, type TrainingCheckpoint, type MeasuredWidths,
-} from 'slimprune';
+} from 'slimprune/internal';
 
 /** γ in (lo, hi), at least `gap` from each other and from the global mean, so no kink lies within ±h. */
 function gammasAwayFromKinks(sizes: readonly number[], seed: number, lo = 0.02, hi = 0.98): Float64Array[] {

@@ -10,7 +10,7 @@ import {
   polarizationSubgradient, polarizationPenalty, l1Subgradient, encodeCheckpoint, decodeCheckpoint,
   inputConvolutions, withUnfusedConvolutions, referenceModel, registerWasmKernels,
   type TrainRecipe, type TrainingCheckpoint, type TrainProgress, type RegularizerSpec, type BatchSource, type Batcher,
-} from 'slimprune';
+} from 'slimprune/internal';
 import { useTfjsBackend } from '../tfjs.ts';
 import { tinyNet, tinyNetWithoutBN, syntheticSet, SyntheticSource, weightValues, CLASSES } from './train-fixtures.ts';
 

@@ -1,5 +1,5 @@
 import { suite, assert, assertEqual, assertDeepEqual, assertAllClose, assertBitEqual, testRng, randomArray } from '../harness.ts';
-import { registerWasmGradients, registerWasmKernels, originalWasmKernel } from 'slimprune';
+import { registerWasmGradients, registerWasmKernels, originalWasmKernel } from 'slimprune/internal';
 import * as tfl from '@tensorflow/tfjs-layers';
 // tfjs-core alone registers no gradients; slimprune imports the tfjs umbrella package, which does.
 import { useTfjsBackend } from '../tfjs.ts';

@@ -1,5 +1,5 @@
 import { suite, assertBitEqual, assertThrows, testRng, randomArray } from '../harness.ts';
-import { initKernels, tile, tileReference } from 'slimprune';
+import { initKernels, tile, tileReference } from 'slimprune/internal';
 import { useTfjsBackend } from '../tfjs.ts';
 
 const CASES: [number[], number[]][] = [

@@ -1,7 +1,7 @@
 // Tiny models and a synthetic, learnable data set for the training suites: small enough that a
 // whole training run takes a fraction of a second on either backend.
 import * as tfl from '@tensorflow/tfjs-layers';
-import { Xoshiro128, type BatchSource, type TrainingBatch } from 'slimprune';
+import { Xoshiro128, type BatchSource, type TrainingBatch } from 'slimprune/internal';
 
 export const IMAGE = [6, 6, 1] as const;
 export const CLASSES = 3;

@@ -1,7 +1,7 @@
 import { suite, assertBitEqual, assertEqual, testRng, randomArray } from '../harness.ts';
 import {
   spawnWorker, compileKernels, initKernels, conv2d, conv2dGeometry, inputSize, filterSize, type WorkerApi,
-} from 'slimprune';
+} from 'slimprune/internal';
 
 export const workerSuite = suite('worker', (test) => {
   test('conv2d in the worker is bit-identical to the main thread', async () => {

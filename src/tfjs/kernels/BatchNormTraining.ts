@@ -1,6 +1,6 @@
 /**
  * Two kernels tfjs does not have, registered on 'wasm' under our own names for the trainer's
- * fused training-mode BatchNorm (src/train/fused-batch-norm.ts): the batch moments, and the
+ * fused training-mode BatchNorm (src/tfjs/fused-batch-norm.ts): the batch moments, and the
  * gradient of the whole layer (assembly/batch_norm_training.ts). Both take float32 channels-last
  * tensors and have the bits of the tfjs graph they stand for.
  */

@@ -1,6 +1,6 @@
 /**
  * A kernel tfjs does not have, registered on 'wasm' under our own name for the trainer's fused
- * SGD-with-momentum update (src/train/fused-momentum.ts, assembly/momentum.ts): the bits of
+ * SGD-with-momentum update (src/tfjs/fused-momentum.ts, assembly/momentum.ts): the bits of
  * tfjs's MomentumOptimizer (and our weight decay) in one pass.
  */
 import { util, type KernelConfig, type TensorInfo } from '@tensorflow/tfjs-core';

@@ -1,0 +1,12 @@
+/**
+ * slimprune/data: image sets as compact bytes (the reference sets, IDX and CIFAR-binary folders),
+ * seeded shards and samples, and normalised, optionally augmented batches.
+ */
+export { DataError } from './data/data-error.ts';
+export { imageSet, concatImageSets, type ImageSet, type ImageSplits } from './data/image-set.ts';
+export { loadMnist, loadFashionMnist, loadIdxFolder, type StandardSetOptions, type IdxFolderOptions } from './data/sources/idx-sets.ts';
+export { loadCifar10, loadCifarBatches, type Cifar10Options } from './data/sources/cifar10.ts';
+export { prepareCifar10, type PrepareCifar10Options, type PrepareCifar10Result } from './data/sources/prepare-cifar10.ts';
+export { channelStats, type Normalization } from './data/normalization.ts';
+export { disjointShards, overlappingSamples, bootstrapSamples, seededPermutation } from './data/sampling.ts';
+export { Batcher, type Batch, type BatcherOptions } from './data/batcher.ts';
