@@ -6,7 +6,7 @@
 // METHOD.md defaults (c = 0.995, T_min = T₀·1e-4, N = 100·K·L, p_jump = 0.1).
 // Usage: npm run build && node bench/anneal.mjs [--quick]
 import { performance } from 'node:perf_hooks';
-import { initKernels, anneal, annealReference } from '../dist/index.js';
+import { initKernels, anneal, annealReference } from '../dist/internal.js';
 import { table, fmt } from './util.mjs';
 
 const quick = process.argv.includes('--quick');

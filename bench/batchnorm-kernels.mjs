@@ -5,7 +5,7 @@
 //   npm run build && node bench/batchnorm-kernels.mjs
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-wasm';
-import { registerWasmKernels, originalWasmKernel } from '../dist/index.js';
+import { registerWasmKernels, originalWasmKernel } from '../dist/internal.js';
 import { table, seededArray } from './util.mjs';
 
 // [label, activation shape] of the reference networks' BatchNorms at batch 64.

@@ -6,7 +6,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-wasm';
-import { initKernels, maskChannels, gatherChannels, keepBitsetFromIndices } from '../dist/index.js';
+import { initKernels, maskChannels, gatherChannels, keepBitsetFromIndices } from '../dist/internal.js';
 import { medianMs, table, seededArray, fmt } from './util.mjs';
 
 const quick = process.argv.includes('--quick');

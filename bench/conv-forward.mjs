@@ -7,7 +7,7 @@
 //   npm run build && node bench/conv-forward.mjs
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-wasm';
-import { initKernels, fusedConv2DReplacement } from '../dist/index.js';
+import { initKernels, fusedConv2DReplacement } from '../dist/internal.js';
 import { table, seededArray } from './util.mjs';
 
 // [label, x NHWC, filter HWIO, padding]

@@ -7,7 +7,7 @@ import '@tensorflow/tfjs-backend-wasm';
 import {
   initKernels, conv2dGeometry, conv2d, conv2dBackpropFilter, conv2dBackpropInput, conv2dMacs,
   inputSize, outputSize, filterSize,
-} from '../dist/index.js';
+} from '../dist/internal.js';
 import { medianMs, table, seededArray, fmt } from './util.mjs';
 
 const quick = process.argv.includes('--quick');

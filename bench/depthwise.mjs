@@ -10,7 +10,7 @@ import '@tensorflow/tfjs-backend-wasm';
 import {
   initKernels, depthwiseConv2dGeometry, depthwiseConv2d, depthwiseConv2dBackpropFilter,
   depthwiseConv2dBackpropInput, depthwiseConv2dMacs, inputSize, outputSize, depthwiseFilterSize,
-} from '../dist/index.js';
+} from '../dist/internal.js';
 import { medianMs, table, seededArray, fmt } from './util.mjs';
 
 const quick = process.argv.includes('--quick');

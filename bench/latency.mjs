@@ -13,7 +13,7 @@
 import { parseArgs } from 'node:util';
 import {
   referenceModel, compactModel, buildGraph, graphFlops, keepBitsetFromIndices, latencyMs, useTrainingBackend, fuseBatchNorm,
-} from '../dist/index.js';
+} from '../dist/internal.js';
 
 const { values: args } = parseArgs({
   options: {

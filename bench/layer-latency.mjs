@@ -8,7 +8,7 @@ import { parseArgs } from 'node:util';
 import * as tf from '@tensorflow/tfjs';
 import {
   referenceModel, compactModel, buildGraph, keepBitsetFromIndices, useTrainingBackend, fuseBatchNorm,
-} from '../dist/index.js';
+} from '../dist/internal.js';
 import { table } from './util.mjs';
 
 const { values: args } = parseArgs({

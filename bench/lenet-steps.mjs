@@ -2,7 +2,7 @@
 // bench/train-step.mjs and bench/train-vs-pytorch.mjs: a plain tfjs step on the current backend,
 // and our sparsity trainer's step (weight decay + polarization + clamp) on 'wasm'.
 import * as tf from '@tensorflow/tfjs-core';
-import { referenceModel, SparsityTrainer, sparsityRecipe, setKernelThreads } from '../dist/index.js';
+import { referenceModel, SparsityTrainer, sparsityRecipe, setKernelThreads } from '../dist/internal.js';
 import { seededArray } from './util.mjs';
 
 export const BATCH = 64;

@@ -1,7 +1,7 @@
 // Two mnist-lenet sparsity trainings as 'train' jobs on a pool of 2 workers, against the same two
 // run one after the other on a pool of 1 worker, in turns; results must be identical.
 // Usage: node bench/pool-train.mjs [images per network] [epochs] [rounds]
-import { createPool, resolveConfig, sparsityRecipe } from '../dist/index.js';
+import { createPool, resolveConfig, sparsityRecipe } from '../dist/internal.js';
 import { table } from './util.mjs';
 
 const images = Number(process.argv[2] ?? 8000);

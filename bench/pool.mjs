@@ -7,7 +7,7 @@
 // Usage: npm run build && node bench/pool.mjs [--quick] [--restarts R]
 import { performance } from 'node:perf_hooks';
 import { loadavg } from 'node:os';
-import { initKernels, anneal, createPool, hardwareConcurrency } from '../dist/index.js';
+import { initKernels, anneal, createPool, hardwareConcurrency } from '../dist/internal.js';
 import { table, fmt } from './util.mjs';
 
 const quick = process.argv.includes('--quick');

@@ -23,7 +23,7 @@ import { parseArgs } from 'node:util';
 import {
   loadMnist, loadFashionMnist, loadCifar10, Batcher, referenceModel, sparsityRecipe, SparsityTrainer, loadCheckpoint,
   useTrainingBackend,
-} from '../dist/index.js';
+} from '../dist/internal.js';
 
 const { values: args } = parseArgs({
   options: {

@@ -2,7 +2,7 @@
 // polarization recipe, wasm with our kernels), summed per kernel and shape, medians over steps.
 //   npm run build && node bench/train-profile.mjs [steps] [kernel threads, default 1]
 import * as tf from '@tensorflow/tfjs';
-import { referenceModel, useTrainingBackend, SparsityTrainer, sparsityRecipe, setKernelThreads } from '../dist/index.js';
+import { referenceModel, useTrainingBackend, SparsityTrainer, sparsityRecipe, setKernelThreads } from '../dist/internal.js';
 import { table, seededArray } from './util.mjs';
 
 const steps = Number(process.argv[2] ?? 5);

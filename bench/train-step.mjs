@@ -8,7 +8,7 @@
 // Usage: node bench/train-step.mjs [steps]
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-wasm';
-import { registerWasmKernels, registerWasmGradients, WASM_REPLACEMENT_KERNELS } from '../dist/index.js';
+import { registerWasmKernels, registerWasmGradients, WASM_REPLACEMENT_KERNELS } from '../dist/internal.js';
 import { plainStepImagesPerSecond, trainerStepImagesPerSecond } from './lenet-steps.mjs';
 import { table } from './util.mjs';
 

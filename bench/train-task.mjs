@@ -7,7 +7,7 @@
 import { parseArgs } from 'node:util';
 import {
   referenceModel, useTrainingBackend, SparsityTrainer, sparsityRecipe, setKernelThreads,
-} from '../dist/index.js';
+} from '../dist/internal.js';
 import { seededArray, table } from './util.mjs';
 
 const { values } = parseArgs({

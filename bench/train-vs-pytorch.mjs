@@ -11,7 +11,7 @@ import { spawnSync } from 'node:child_process';
 import { parseArgs } from 'node:util';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-wasm';
-import { registerWasmKernels } from '../dist/index.js';
+import { registerWasmKernels } from '../dist/internal.js';
 import { plainStepImagesPerSecond, trainerStepImagesPerSecond } from './lenet-steps.mjs';
 import { table } from './util.mjs';
 

@@ -13,7 +13,7 @@
 // (default full); --workers N trains missing networks on N workers (default 2).
 import { appendFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { prune, loadTaskData, folderNetworkCache, networkJobs, trainNetworks, resolveConfig } from '../dist/index.js';
+import { prune, loadTaskData, folderNetworkCache, networkJobs, trainNetworks, resolveConfig } from '../dist/internal.js';
 
 const { values: args, positionals } = parseArgs({
   allowPositionals: true,
