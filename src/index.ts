@@ -116,7 +116,7 @@ export { baselineConfigs, type BaselineOptions } from './pipeline/baselines.ts';
 export { slimmingThreshold, decideStructure, type StructureDecision } from './pipeline/structure.ts';
 export { latencyMs, type LatencyCall, type LatencyOptions } from './pipeline/latency.ts';
 export { modelFigures, evaluateModel, type ModelFigures } from './pipeline/figures.ts';
-export { assertFiniteWeights, assertFitsData } from './pipeline/model-checks.ts';
+export { assertFiniteWeights, assertFitsData, assertUsableModel } from './pipeline/model-checks.ts';
 export { writeRunFolder } from './pipeline/output.ts';
 export { networkJobs, trainNetworks, type NetworkJob, type TrainedNetwork, type TrainNetworksOptions } from './pipeline/networks.ts';
 export { networkKey, memoryNetworkCache, type NetworkCache, type CachedNetwork, type PlainWeights } from './pipeline/network-cache.ts';

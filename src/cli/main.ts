@@ -158,9 +158,11 @@ program
       process.stdout.write(JSON.stringify({ model: o.model, task: o.task, runtime: env.runtime, ...f }, null, 1) + '\n');
       return;
     }
+    const uncounted = f.uncountedLayers.length === 0 ? '' : ` (not counted: ${f.uncountedLayers.map((l) => `'${l.name}' (${l.className})`).join(', ')}; ` +
+      'slimprune counts conv2d, depthwise conv2d and dense layers)';
     process.stdout.write(
       `${o.model} on the ${o.task} test set: accuracy ${(100 * f.accuracy).toFixed(2)}%; params ${f.params.toLocaleString('en')}; ` +
-        `FLOPs ${f.flops.toLocaleString('en')}; weights ${f.weightBytes.toLocaleString('en')} B (gzip ${f.gzipBytes.toLocaleString('en')} B); ` +
+        `FLOPs ${f.flops.toLocaleString('en')}${uncounted}; weights ${f.weightBytes.toLocaleString('en')} B (gzip ${f.gzipBytes.toLocaleString('en')} B); ` +
         `latency ${f.latencyBatch1Ms.toFixed(2)} ms (batch 1) / ${f.latencyBatch64Ms.toFixed(1)} ms (batch 64), deployed (BN folded) ${f.fusedLatencyBatch1Ms.toFixed(2)} / ${f.fusedLatencyBatch64Ms.toFixed(1)} ms\n`,
     );
   });
