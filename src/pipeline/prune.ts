@@ -14,10 +14,10 @@ import { evaluate, train, useTrainingBackend, type TrainProgress, type Polarizat
 import { resolveConfig, type PruneConfig, type ResolvedConfig } from './config.ts';
 import { loadTaskData, type TaskData } from './data.ts';
 import { modelFigures, type ModelFigures } from './figures.ts';
-import { batcherFor, networkJobs, sparsityRecipeFor, testBatcher, trainNetworks, trainingPool } from './networks.ts';
+import { batcherFor, networkJobs, sparsityRecipeFor, testBatcher, trainNetworks, trainingPool, type TrainedNetwork } from './networks.ts';
 import type { NetworkCache } from './network-cache.ts';
 import { initialModel } from './initial-model.ts';
-import { assertFiniteWeights, assertFitsData } from './model-checks.ts';
+import { assertUsableModel } from './model-checks.ts';
 import { decideStructure, topWidthMasks, type StructureDecision } from './structure.ts';
 import { withKernelThreads } from '../wasm/threads.ts';
 
@@ -66,6 +66,16 @@ export interface PruneOptions {
 }
 
 export async function prune(config: PruneConfig, options: PruneOptions = {}): Promise<PruneRun> {
+  // The trained networks are the run's own: none outlives it, whether it ends or fails.
+  const trained: TrainedNetwork[] = [];
+  try {
+    return await pruneWith(config, options, trained);
+  } finally {
+    for (const t of trained) t.model.dispose();
+  }
+}
+
+async function pruneWith(config: PruneConfig, options: PruneOptions, trained: TrainedNetwork[]): Promise<PruneRun> {
   const c = resolveConfig(config);
   const say = (stage: Stage, message: string, extra: Partial<PruneProgress> = {}) =>
     options.onProgress?.({ stage, message, ...extra });
@@ -87,20 +97,19 @@ export async function prune(config: PruneConfig, options: PruneOptions = {}): Pr
   // Refuse a model that cannot be pruned before minutes of training, not after.
   const initial = await initialModel(c);
   try {
-    assertFitsData(initial, data.train);
-    assertFiniteWeights(initial);
+    assertUsableModel(initial, data.train);
     buildGraph(initial);
   } finally {
     initial.dispose();
   }
   const pool = trainingPool(c, data);
   const jobs = networkJobs(c, data);
-  const trained = await timed('train', () =>
+  trained.push(...await timed('train', () =>
     trainNetworks(data, jobs, {
       workers: c.workers,
       ...(options.cache && { cache: options.cache }),
       onProgress: (k, p) => say('train', k < c.networks ? `network ${k + 1}/${c.networks}` : 'network trained on the whole set', { network: k, training: p }),
-    }));
+    })));
   const tests = testBatcher(data);
   const accuracies: number[] = [];
   for (const t of trained) accuracies.push((await evaluate(t.model, tests)).accuracy);
@@ -124,7 +133,9 @@ export async function prune(config: PruneConfig, options: PruneOptions = {}): Pr
     : decision.masks;
 
   const cut = await timed('compact', async () => {
-    say('compact', `removing pruned channels of network ${decision.network + 1}`);
+    say('compact', fromFull
+      ? `removing pruned channels of the network trained on the whole set (network ${target + 1}), at the widths of network ${decision.network + 1}`
+      : joint ? `removing pruned channels of network ${target + 1} (the network trained on the whole set)` : `removing pruned channels of network ${target + 1}`);
     return compactModel(chosen, masks, { graph });
   });
   const compactAccuracy = (await evaluate(cut.model, tests)).accuracy;
@@ -165,6 +176,7 @@ export async function prune(config: PruneConfig, options: PruneOptions = {}): Pr
       }));
     } catch (error) {
       if (fade) student.dispose();
+      cut.model.dispose();
       throw error;
     } finally {
       fader?.dispose();
