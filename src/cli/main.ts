@@ -36,6 +36,7 @@ program
   .description('sparsity-train, select the structure, compact, fine-tune and report')
   .addOption(new Option('--task <task>', 'reference task').choices([...REFERENCE_TASKS]).default('mnist-lenet'))
   .option('--model <model.json>', "prune this tfjs LayersModel (its model.json) instead of the task's reference network; --task picks the data and recipe")
+  .addOption(new Option('--unsupported <what>', "a layer slimprune cannot prune through (e.g. Reshape, LSTM) that reads prunable channels: refuse the model, or keep those channels unpruned").choices(['refuse', 'keep']).default('refuse'))
   .addOption(new Option('--method <method>', 'pruning method').choices([...PRUNE_METHODS]).default('contrast-sa'))
   .addOption(new Option('--budget <budget>', 'training budget preset').choices(Object.keys(BUDGETS)).default('quick'))
   .option('--networks <K>', 'networks for contrast-sa', int('--networks'), 3)
@@ -73,6 +74,7 @@ program
       ...BUDGETS[o.budget as string],
       task: o.task as ReferenceTask,
       ...(o.model !== undefined && { model: o.model as string }),
+      unsupported: o.unsupported,
       networks: o.networks,
       sampling: o.sampling,
       structureFrom: o.structureFrom,

@@ -98,7 +98,13 @@ async function pruneWith(config: PruneConfig, options: PruneOptions, trained: Tr
   const initial = await initialModel(c);
   try {
     assertUsableModel(initial, data.train);
-    buildGraph(initial);
+    const graph = buildGraph(initial, { unsupported: c.unsupported });
+    if (graph.groups.length === 0) {
+      throw new Error(
+        `model ${initial.name} has no channels slimprune can prune (${graph.fixed.map((f) => `${f.producers.join(', ')}: ${f.reasons.join('; ')}`).join(' · ')}); ` +
+          'pruning needs a conv2d or dense layer followed by a BatchNormalization whose channels reach neither the model output nor a layer kept unpruned',
+      );
+    }
   } finally {
     initial.dispose();
   }
@@ -114,7 +120,7 @@ async function pruneWith(config: PruneConfig, options: PruneOptions, trained: Tr
   const accuracies: number[] = [];
   for (const t of trained) accuracies.push((await evaluate(t.model, tests)).accuracy);
 
-  const graph = buildGraph(trained[0]!.model);
+  const graph = buildGraph(trained[0]!.model, { unsupported: c.unsupported });
   const joint = c.method === 'contrast-sa' && c.structureFrom === 'joint';
   const decision = await timed('select', async () => {
     say('select', c.method === 'contrast-sa' ? `annealing over ${c.networks} networks, ${c.restarts} restarts` : `${c.method} thresholds`);
