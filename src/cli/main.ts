@@ -125,7 +125,12 @@ program
       for (const n of networks) n.model.dispose();
     }
     const runs: PruneRun[] = [];
-    for (const c of configs) runs.push(await prune(c, { data, onProgress, ...(cache && { cache }) }));
+    for (const c of configs) {
+      const r = await prune(c, { data, onProgress, ...(cache && { cache }) });
+      const label = configs.length > 1 ? `${methodLabel(r.metrics)}: ` : '';
+      for (const w of r.metrics.warnings) process.stderr.write(`\nwarning: ${label}${w}`);
+      runs.push(r);
+    }
     const [main, ...others] = runs as [PruneRun, ...PruneRun[]];
     const folder = await writeRunFolder(o.out, main, others);
     process.stderr.write(`\nwrote ${folder}/report.html\n`);

@@ -14,7 +14,7 @@ import { evaluate, train, useTrainingBackend, type TrainProgress, type Polarizat
 import { resolveConfig, type PruneConfig, type ResolvedConfig } from './config.ts';
 import { loadTaskData, type TaskData } from './data.ts';
 import { modelFigures, type ModelFigures } from './figures.ts';
-import { batcherFor, networkJobs, sparsityRecipeFor, testBatcher, trainNetworks, trainingPool, type TrainedNetwork } from './networks.ts';
+import { batcherFor, collapsedNetwork, networkJobs, networkWarnings, sparsityRecipeFor, testBatcher, trainNetworks, trainingPool, type TrainedNetwork } from './networks.ts';
 import type { NetworkCache } from './network-cache.ts';
 import { initialModel } from './initial-model.ts';
 import { assertUsableModel } from './model-checks.ts';
@@ -47,6 +47,8 @@ export interface PruneMetrics {
   readonly networksTrained: { readonly images: number; readonly seconds: number; readonly cached: boolean; readonly testAccuracy: number; readonly polarization: PolarizationReport }[];
   readonly stageSeconds: Partial<Record<Stage, number>>;
   readonly seeds: { readonly run: number; readonly annealRestarts?: number[] };
+  /** What the user should know about the run: networks whose γ did not polarize, FLOPs left out. */
+  readonly warnings: readonly string[];
 }
 
 export interface PruneRun {
@@ -116,6 +118,9 @@ async function pruneWith(config: PruneConfig, options: PruneOptions, trained: Tr
       ...(options.cache && { cache: options.cache }),
       onProgress: (k, p) => say('train', k < c.networks ? `network ${k + 1}/${c.networks}` : 'network trained on the whole set', { network: k, training: p }),
     })));
+  // A network whose every γ fell to 0 has no structure to find, and its pruned form is at chance.
+  const collapsed = collapsedNetwork(jobs, trained);
+  if (collapsed) throw new Error(collapsed);
   const tests = testBatcher(data);
   const accuracies: number[] = [];
   for (const t of trained) accuracies.push((await evaluate(t.model, tests)).accuracy);
@@ -232,6 +237,12 @@ async function pruneWith(config: PruneConfig, options: PruneOptions, trained: Tr
       })),
       stageSeconds: seconds,
       seeds: { run: c.seed, ...(decision.selection ? { annealRestarts: decision.selection.restarts.map((r) => r.seed) } : {}) },
+      warnings: [
+        ...networkWarnings(trained),
+        ...(measured.before.uncountedLayers.length === 0 ? [] : [
+          `FLOPs leave out ${measured.before.uncountedLayers.map((l) => `'${l.name}' (${l.className})`).join(', ')}: slimprune counts conv2d, depthwise conv2d and dense layers`,
+        ]),
+      ],
     },
   };
 }
