@@ -36,6 +36,7 @@ program
   .description('sparsity-train, select the structure, compact, fine-tune and report')
   .addOption(new Option('--task <task>', 'reference task').choices([...REFERENCE_TASKS]).default('mnist-lenet'))
   .option('--model <model.json>', "prune this tfjs LayersModel (its model.json) instead of the task's reference network; --task picks the data and recipe")
+  .addOption(new Option('--unsupported <what>', "a layer slimprune cannot prune through (e.g. Reshape, LSTM) that reads prunable channels: refuse the model, or keep those channels unpruned").choices(['refuse', 'keep']).default('refuse'))
   .addOption(new Option('--method <method>', 'pruning method').choices([...PRUNE_METHODS]).default('contrast-sa'))
   .addOption(new Option('--budget <budget>', 'training budget preset').choices(Object.keys(BUDGETS)).default('quick'))
   .option('--networks <K>', 'networks for contrast-sa', int('--networks'), 3)
@@ -73,6 +74,7 @@ program
       ...BUDGETS[o.budget as string],
       task: o.task as ReferenceTask,
       ...(o.model !== undefined && { model: o.model as string }),
+      unsupported: o.unsupported,
       networks: o.networks,
       sampling: o.sampling,
       structureFrom: o.structureFrom,
@@ -123,7 +125,12 @@ program
       for (const n of networks) n.model.dispose();
     }
     const runs: PruneRun[] = [];
-    for (const c of configs) runs.push(await prune(c, { data, onProgress, ...(cache && { cache }) }));
+    for (const c of configs) {
+      const r = await prune(c, { data, onProgress, ...(cache && { cache }) });
+      const label = configs.length > 1 ? `${methodLabel(r.metrics)}: ` : '';
+      for (const w of r.metrics.warnings) process.stderr.write(`\nwarning: ${label}${w}`);
+      runs.push(r);
+    }
     const [main, ...others] = runs as [PruneRun, ...PruneRun[]];
     const folder = await writeRunFolder(o.out, main, others);
     process.stderr.write(`\nwrote ${folder}/report.html\n`);
@@ -158,9 +165,11 @@ program
       process.stdout.write(JSON.stringify({ model: o.model, task: o.task, runtime: env.runtime, ...f }, null, 1) + '\n');
       return;
     }
+    const uncounted = f.uncountedLayers.length === 0 ? '' : ` (not counted: ${f.uncountedLayers.map((l) => `'${l.name}' (${l.className})`).join(', ')}; ` +
+      'slimprune counts conv2d, depthwise conv2d and dense layers)';
     process.stdout.write(
       `${o.model} on the ${o.task} test set: accuracy ${(100 * f.accuracy).toFixed(2)}%; params ${f.params.toLocaleString('en')}; ` +
-        `FLOPs ${f.flops.toLocaleString('en')}; weights ${f.weightBytes.toLocaleString('en')} B (gzip ${f.gzipBytes.toLocaleString('en')} B); ` +
+        `FLOPs ${f.flops.toLocaleString('en')}${uncounted}; weights ${f.weightBytes.toLocaleString('en')} B (gzip ${f.gzipBytes.toLocaleString('en')} B); ` +
         `latency ${f.latencyBatch1Ms.toFixed(2)} ms (batch 1) / ${f.latencyBatch64Ms.toFixed(1)} ms (batch 64), deployed (BN folded) ${f.fusedLatencyBatch1Ms.toFixed(2)} / ${f.fusedLatencyBatch64Ms.toFixed(1)} ms\n`,
     );
   });

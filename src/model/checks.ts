@@ -20,6 +20,15 @@ export function assertFiniteWeights(model: tfl.LayersModel): void {
   }
 }
 
+/**
+ * The checks of a model a user brings, for every command that runs it (prune and eval alike):
+ * it fits the data (assertFitsData) and every weight is finite (assertFiniteWeights).
+ */
+export function assertUsableModel(model: tfl.LayersModel, data: ImageSet): void {
+  assertFitsData(model, data);
+  assertFiniteWeights(model);
+}
+
 /** The model takes images of the data's height × width × channels and has one output per class. */
 export function assertFitsData(model: tfl.LayersModel, data: ImageSet): void {
   if (model.inputs.length !== 1 || model.outputs.length !== 1) {

@@ -115,6 +115,12 @@ export interface GraphOptions {
    * the layer; 'keep' keeps that group unpruned (fixed) instead.
    */
   readonly unsupported?: 'refuse' | 'keep';
+  /**
+   * Whether a model without any BatchNormalization is refused (default true): pruning ranks
+   * channels by BatchNorm's γ, so such a model has nothing to prune. Measuring a model (its
+   * FLOPs and parameters) needs none, e.g. of a deployed model whose BatchNorm is folded.
+   */
+  readonly requireBatchNorm?: boolean;
 }
 
 /** METHOD.md §1: a layer never drops below max(1, ceil(0.05 · width)) kept channels. */
@@ -302,7 +308,7 @@ export function buildGraph(model: tfl.LayersModel, options: GraphOptions = {}): 
 export function buildGraphFromTopology(topology: Topology, options: GraphOptions = {}): PruningGraph {
   const unsupported = options.unsupported ?? 'refuse';
   if (unsupported !== 'refuse' && unsupported !== 'keep') fail(`options.unsupported must be 'refuse' or 'keep', got ${String(unsupported)}`);
-  if (!topology.layers.some((l) => l.className === 'BatchNormalization')) {
+  if (options.requireBatchNorm !== false && !topology.layers.some((l) => l.className === 'BatchNormalization')) {
     fail(
       `model '${topology.modelName}' has no BatchNormalization layer. slimprune ranks channels by the |γ| of the ` +
         'BatchNormalization that follows each conv2d / dense layer (METHOD.md §1): add one after every layer whose channels should be prunable',
@@ -547,7 +553,7 @@ function resolve(
           'Between a pruned conv2d / dense layer and the layers that read its channels slimprune supports BatchNormalization, ' +
           'activations with f(0) = 0, pooling, dropout, padding, cropping, up-sampling, Flatten, Add / Average / Maximum / ' +
           'Minimum / Multiply, Concatenate (last axis) and DepthwiseConv2D. Change the model, or pass { unsupported: \'keep\' } ' +
-          'to keep these channels unpruned',
+          '(CLI: --unsupported keep) to keep these channels unpruned',
       );
     }
   }

@@ -18,5 +18,5 @@ export {
 } from './cost.ts';
 export { readModelFiles, readModelArtifacts, modelFromArtifacts } from './model-files.ts';
 export { startingModel, startingModelIdentity, startingNetwork, type StartingNetwork } from './initial.ts';
-export { assertFiniteWeights, assertFitsData } from './checks.ts';
+export { assertFiniteWeights, assertFitsData, assertUsableModel } from './checks.ts';
 export { plainWeights, modelWithWeights, type PlainWeights } from './plain-weights.ts';

@@ -7,11 +7,29 @@ import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { describeLocation, joinLocation } from '../platform/files.ts';
 import { readBytes } from '../platform/read-bytes.ts';
+import { ManifestMismatchError, modelFromManifest } from './manifest-check.ts';
 
 /** The folder of a file location, for resolving the weight paths of its manifest. */
 function folderOf(location: string): string {
   const cut = location.replace(/[\\/]+$/, '').search(/[\\/][^\\/]*$/);
   return cut < 0 ? '.' : location.slice(0, cut + 1);
+}
+
+/**
+ * Whether a manifest's weight path names a file in the model's folder or below it: a relative
+ * path without '..' (percent-encoded or not), not absolute, no drive letter or URL scheme.
+ * Anything else would read a file the model's folder does not hold.
+ */
+function staysInFolder(path: unknown): path is string {
+  if (typeof path !== 'string' || path.length === 0) return false;
+  let decoded: string;
+  try {
+    decoded = decodeURIComponent(path);
+  } catch {
+    return false;
+  }
+  if (/^[\\/]/.test(decoded) || /^[a-z][a-z0-9+.-]*:/i.test(decoded)) return false;
+  return decoded.split(/[\\/]/).every((part) => part !== '..' && part !== '');
 }
 
 /**
@@ -35,7 +53,16 @@ export async function readModelArtifacts(location: string): Promise<tf.io.ModelA
   const folder = folderOf(location);
   const parts: Uint8Array[] = [];
   for (const group of json.weightsManifest) {
+    if (group === null || typeof group !== 'object' || !Array.isArray(group.paths) || !Array.isArray(group.weights)) {
+      throw new Error(`${where} is not a tfjs layers model: each weightsManifest entry needs paths and weights (save the model with model.save)`);
+    }
     for (const path of group.paths) {
+      if (!staysInFolder(path)) {
+        throw new Error(
+          `${where} lists the weight file ${String(path)}, which is not a file in the model's folder; weight paths must be names ` +
+            "relative to model.json (as model.save writes them), without '..': move the weight file next to model.json and list its name",
+        );
+      }
       const file = joinLocation(folder, path) as string;
       try {
         parts.push(await readBytes(file));
@@ -63,11 +90,15 @@ export async function readModelArtifacts(location: string): Promise<tf.io.ModelA
   return { modelTopology: json.modelTopology, weightSpecs, weightData: weightData.buffer };
 }
 
-/** A LayersModel built from artefacts (readModelArtifacts); `where` names them in errors. */
-export async function modelFromArtifacts(artifacts: tf.io.ModelArtifacts, where: string): Promise<tfl.LayersModel> {
+/**
+ * A LayersModel built from artefacts (readModelArtifacts); `where` names them in errors. Each
+ * weight of the topology is compared with the manifest before it is allocated.
+ */
+export async function modelFromArtifacts(artifacts: tf.io.ModelArtifacts & { weightData: ArrayBuffer }, where: string): Promise<tfl.LayersModel> {
   try {
-    return await tfl.loadLayersModel(tf.io.fromMemory(artifacts));
+    return await modelFromManifest(artifacts, where);
   } catch (error) {
+    if (error instanceof ManifestMismatchError) throw error;
     throw new Error(`tfjs cannot build the model of ${where}: ${(error as Error).message}`, { cause: error });
   }
 }

@@ -34,6 +34,13 @@ export interface PruneConfig {
    * and dense layers. Every training starts from the file's weights.
    */
   readonly model?: string;
+  /**
+   * A layer slimprune cannot prune through (e.g. Reshape, Conv2DTranspose, LSTM) that reads
+   * prunable channels: 'refuse' the model (default), or 'keep' those channels unpruned and prune
+   * the rest. Sound because the channels such a layer reads, and everything coupled to them,
+   * become one fixed set that no mask, compaction or fade touches (buildGraph's option).
+   */
+  readonly unsupported?: 'refuse' | 'keep';
   readonly method?: PruneMethod;
   /** K networks for contrast-sa (default 3); the baselines train one network on the whole set. */
   readonly networks?: number;
@@ -191,6 +198,8 @@ export function resolveConfig(config: PruneConfig): ResolvedConfig {
   if (config.wasmPaths !== undefined && (typeof config.wasmPaths !== 'string' || config.wasmPaths.length === 0)) {
     throw new TypeError("wasmPaths must be the URL prefix of tfjs-backend-wasm's .wasm files, e.g. 'https://example.org/tfjs-wasm/'");
   }
+  const unsupported = config.unsupported ?? 'refuse';
+  if (unsupported !== 'refuse' && unsupported !== 'keep') throw new RangeError(`unsupported must be 'refuse' or 'keep', got ${String(unsupported)}`);
   const fineTuneEpochs = config.fineTuneEpochs === 0 ? 0 : positiveInt('fineTuneEpochs', config.fineTuneEpochs, 2);
   const structureFrom = config.structureFrom ?? 'full';
   if (config.wholeSetLambda !== undefined && !trainsWholeSetNetwork(method, structureFrom)) {
@@ -204,6 +213,7 @@ export function resolveConfig(config: PruneConfig): ResolvedConfig {
   return {
     task: config.task,
     model: config.model,
+    unsupported,
     method,
     networks: method === 'contrast-sa' ? networks : 1,
     sampling,

@@ -56,6 +56,14 @@ export function sparsityRecipeFor(config: ResolvedConfig, imagesPerNetwork?: num
       { lambda: regularizer.lambda, epochs: base.epochs, stepsPerEpoch: defaults.trainImages / defaults.batchSize, learningRate: lr },
       { epochs, stepsPerEpoch: Math.max(1, imagesPerNetwork / config.batchSize), learningRate: lr },
     );
+    // Refused before training: a λ above 1 swamps the data loss and drives every γ to 0.
+    if (lambda > 1) {
+      throw new RangeError(
+        `the task's sparsity λ ${lambdaText(regularizer.lambda)}, rescaled to this budget (${rescaledBudget(imagesPerNetwork, epochs)}, to keep the ` +
+          `recipe's λ · steps · learning rate), is ${lambda.toPrecision(3)}, more than 1, which would drive every γ to 0: ` +
+          'pass a smaller lambda (--lambda), e.g. 0.05, or a larger budget (--train-images, --epochs)',
+      );
+    }
   }
   return {
     ...base,
@@ -64,6 +72,38 @@ export function sparsityRecipeFor(config: ResolvedConfig, imagesPerNetwork?: num
       ? { ...regularizer, ...(lambda === undefined ? {} : { lambda }), ...(config.t === undefined ? {} : { t: config.t }) }
       : regularizer.kind === 'l1' ? { ...regularizer, ...(lambda === undefined ? {} : { lambda }) } : regularizer,
   };
+}
+
+const lambdaText = (x: number) => (x < 1e-3 ? x.toExponential() : String(x));
+const rescaledBudget = (images: number, epochs: number) => `${Math.round(images)} images × ${epochs} epoch${epochs === 1 ? '' : 's'} per network`;
+
+/**
+ * The refusal of a run in which some network's sparsity training drove every γ below the
+ * polarization report's zero (each of its prunable layers would lose all its channels), saying
+ * what λ did it and what to change; undefined when none did.
+ */
+export function collapsedNetwork(config: ResolvedConfig, jobs: readonly NetworkJob[], trained: readonly TrainedNetwork[]): string | undefined {
+  const k = trained.findIndex((t) => t.polarization.layers.length > 0 && t.polarization.layers.every((l) => l.zero === 1));
+  if (k < 0) return undefined;
+  const job = jobs[k]!;
+  const regularizer = job.recipe.regularizer;
+  const lambda = regularizer && regularizer.kind !== 'none' ? regularizer.lambda : 0;
+  const base = sparsityRecipe(config.task as ReferenceTask, config.method === 'slimming' ? 'l1' : 'polarization').regularizer;
+  // The whole-set network (after the K) has its own λ when wholeSetLambda is given.
+  const given = k < config.networks ? config.lambda : config.wholeSetLambda ?? config.lambda;
+  const rescaled = given === undefined && base && base.kind !== 'none'
+    ? ` (the recipe's ${lambdaText(base.lambda)} rescaled to ${rescaledBudget(job.indices.length, job.recipe.epochs)})`
+    : '';
+  return (
+    `sparsity training drove every γ of network ${k + 1} (of ${trained.length}) below ${trained[k]!.polarization.options.zeroBelow}: ` +
+    `λ = ${lambda.toPrecision(3)}${rescaled} is too strong, and the pruned network would be at chance; ` +
+    `pass a smaller lambda (--lambda), e.g. ${(lambda / 10).toPrecision(2)}, or a larger budget (--train-images, --epochs)`
+  );
+}
+
+/** The polarization report's warnings of every network, each naming its network. */
+export function networkWarnings(trained: readonly TrainedNetwork[]): string[] {
+  return trained.flatMap((t, k) => t.polarization.warnings.map((w) => `network ${k + 1}: ${w}`));
 }
 
 /** The batch-order seed of network k: every network sees its sample in its own order. */

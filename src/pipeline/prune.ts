@@ -6,7 +6,7 @@
  */
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { env } from '../env.ts';
-import { assertFiniteWeights, assertFitsData, buildGraph, startingModel, startingNetwork } from '../model/index.ts';
+import { assertUsableModel, buildGraph, startingModel, startingNetwork } from '../model/index.ts';
 import {
   channelFade, compactModel, fullMasks, historyFromMasks, maskModel, masksFromThresholds, topWidthMasks,
 } from '../prune/index.ts';
@@ -20,7 +20,9 @@ import {
 import { withKernelThreads } from '../wasm/threads.ts';
 import { resolveConfig, type PruneConfig, type ResolvedConfig } from './config.ts';
 import type { NetworkCache } from './network-cache.ts';
-import { networkJobs, sparsityRecipeFor, trainNetworks, trainingPool } from './networks.ts';
+import {
+  collapsedNetwork, networkJobs, networkWarnings, sparsityRecipeFor, trainNetworks, trainingPool, type TrainedNetwork,
+} from './networks.ts';
 
 export type { Stage };
 export type PruneMetrics = Metrics<ResolvedConfig>;
@@ -43,6 +45,16 @@ export interface PruneOptions {
 }
 
 export async function prune(config: PruneConfig, options: PruneOptions = {}): Promise<PruneRun> {
+  // The trained networks are the run's own: none outlives it, whether it ends or fails.
+  const trained: TrainedNetwork[] = [];
+  try {
+    return await pruneWith(config, options, trained);
+  } finally {
+    for (const t of trained) t.model.dispose();
+  }
+}
+
+async function pruneWith(config: PruneConfig, options: PruneOptions, trained: TrainedNetwork[]): Promise<PruneRun> {
   const c = resolveConfig(config);
   const say = (stage: Stage, message: string, extra: Partial<PruneProgress> = {}) =>
     options.onProgress?.({ stage, message, ...extra });
@@ -64,25 +76,33 @@ export async function prune(config: PruneConfig, options: PruneOptions = {}): Pr
   // Refuse a model that cannot be pruned before minutes of training, not after.
   const initial = await startingModel(startingNetwork(c));
   try {
-    assertFitsData(initial, data.train);
-    assertFiniteWeights(initial);
-    buildGraph(initial);
+    assertUsableModel(initial, data.train);
+    const graph = buildGraph(initial, { unsupported: c.unsupported });
+    if (graph.groups.length === 0) {
+      throw new Error(
+        `model ${initial.name} has no channels slimprune can prune (${graph.fixed.map((f) => `${f.producers.join(', ')}: ${f.reasons.join('; ')}`).join(' · ')}); ` +
+          'pruning needs a conv2d or dense layer followed by a BatchNormalization whose channels reach neither the model output nor a layer kept unpruned',
+      );
+    }
   } finally {
     initial.dispose();
   }
   const pool = trainingPool(c, data);
   const jobs = networkJobs(c, data);
-  const trained = await timed('train', () =>
+  trained.push(...await timed('train', () =>
     trainNetworks(data, jobs, {
       workers: c.workers,
       ...(options.cache && { cache: options.cache }),
       onProgress: (k, p) => say('train', k < c.networks ? `network ${k + 1}/${c.networks}` : 'network trained on the whole set', { network: k, training: p }),
-    }));
+    })));
+  // A network whose every γ fell to 0 has no structure to find, and its pruned form is at chance.
+  const collapsed = collapsedNetwork(c, jobs, trained);
+  if (collapsed) throw new Error(collapsed);
   const tests = testBatcher(data);
   const accuracies: number[] = [];
   for (const t of trained) accuracies.push((await evaluate(t.model, tests)).accuracy);
 
-  const graph = buildGraph(trained[0]!.model);
+  const graph = buildGraph(trained[0]!.model, { unsupported: c.unsupported });
   const joint = c.method === 'contrast-sa' && c.structureFrom === 'joint';
   const decision = await timed('select', async () => {
     say('select', c.method === 'contrast-sa' ? `annealing over ${c.networks} networks, ${c.restarts} restarts` : `${c.method} thresholds`);
@@ -101,7 +121,9 @@ export async function prune(config: PruneConfig, options: PruneOptions = {}): Pr
     : masksFromThresholds(graph, decision.importance[decision.network]!, decision.thresholds);
 
   const cut = await timed('compact', async () => {
-    say('compact', `removing pruned channels of network ${decision.network + 1}`);
+    say('compact', fromFull
+      ? `removing pruned channels of the network trained on the whole set (network ${target + 1}), at the widths of network ${decision.network + 1}`
+      : joint ? `removing pruned channels of network ${target + 1} (the network trained on the whole set)` : `removing pruned channels of network ${target + 1}`);
     return compactModel(chosen, masks, { graph });
   });
   const compactAccuracy = (await evaluate(cut.model, tests)).accuracy;
@@ -142,6 +164,7 @@ export async function prune(config: PruneConfig, options: PruneOptions = {}): Pr
       }));
     } catch (error) {
       if (fade) student.dispose();
+      cut.model.dispose();
       throw error;
     } finally {
       fader?.dispose();
@@ -191,6 +214,12 @@ export async function prune(config: PruneConfig, options: PruneOptions = {}): Pr
       })),
       stageSeconds: seconds,
       seeds: { run: c.seed, ...(decision.selection ? { annealRestarts: decision.selection.restarts.map((r) => r.seed) } : {}) },
+      warnings: [
+        ...networkWarnings(trained),
+        ...(measured.before.uncountedLayers.length === 0 ? [] : [
+          `FLOPs leave out ${measured.before.uncountedLayers.map((l) => `'${l.name}' (${l.className})`).join(', ')}: slimprune counts conv2d, depthwise conv2d and dense layers`,
+        ]),
+      ],
     },
   };
 }

@@ -20,8 +20,7 @@ export function methodsTable(runs: readonly PruneRun[]): string {
       ms(first.before.fusedLatencyBatch1Ms), ms(first.before.fusedLatencyBatch64Ms)],
     ...runs.map((r) => {
       const m = r.metrics;
-      const label = m.method === 'contrast-sa' ? `contrast-sa (${STRUCTURE_LABELS[m.config.structureFrom]})` : m.method;
-      return [label, pct(m.before.accuracy), pct(m.afterCompaction.accuracy), pct(m.after.accuracy), `${m.channels.kept} / ${m.channels.total}`,
+      return [methodLabel(r), pct(m.before.accuracy), pct(m.afterCompaction.accuracy), pct(m.after.accuracy), `${m.channels.kept} / ${m.channels.total}`,
         `${int(m.after.params)} (${pct(m.after.params / m.before.params)})`, `${int(m.after.flops)} (${pct(m.after.flops / m.before.flops)})`,
         int(m.after.weightBytes), int(m.after.gzipBytes), ms(m.after.latencyBatch1Ms), ms(m.after.latencyBatch64Ms),
         ms(m.after.fusedLatencyBatch1Ms), ms(m.after.fusedLatencyBatch64Ms)];
@@ -30,6 +29,11 @@ export function methodsTable(runs: readonly PruneRun[]): string {
   return `<table><thead><tr>${head.map((h) => `<th>${esc(h)}</th>`).join('')}</tr></thead><tbody>` +
     rows.map((r) => `<tr>${r.map((c) => `<td>${esc(c)}</td>`).join('')}</tr>`).join('') + '</tbody></table>' +
     '<p>¹ Deployed: BatchNorm folded into the layer before it and ReLU fused into it (fuseBatchNorm), the form one ships; same outputs.</p>';
+}
+
+function methodLabel(r: PruneRun): string {
+  const m = r.metrics;
+  return m.method === 'contrast-sa' ? `contrast-sa (${STRUCTURE_LABELS[m.config.structureFrom]})` : m.method;
 }
 
 const STRUCTURE_LABELS: Record<string, string> = {
@@ -64,6 +68,8 @@ export function reportHtml(run: PruneRun, others: readonly PruneRun[] = []): str
     ? lineChartSvg('annealing energy', d.selection.restarts.map((r, i) => ({ label: `restart ${i + 1} (seed ${r.seed})`, values: r.trace })), 'temperature step', 'energy E(θ)')
     : '<p>No annealing: this method thresholds each network directly.</p>';
   const widths = widthsSvg('widths per group', m.groups.map((g) => ({ name: g.layers.join('+'), before: g.width, after: g.kept })));
+  const warned = [run, ...others].flatMap((r) => r.metrics.warnings.map((w) => (others.length === 0 ? w : `${methodLabel(r)}: ${w}`)));
+  const warnings = warned.length === 0 ? '' : `<h2>Warnings</h2>\n<ul>${warned.map((w) => `<li>${esc(w)}</li>`).join('')}</ul>\n`;
   const stages = Object.entries(m.stageSeconds).map(([s, t]) => `<tr><td>${esc(s)}</td><td>${(t ?? 0).toFixed(1)} s</td></tr>`).join('');
   const networks = m.networksTrained.map((n, i) =>
     `<tr><td>${i + 1}${i === k ? ' (kept)' : ''}</td><td>${int(n.images)}</td><td>${pct(n.testAccuracy)}</td><td>${n.seconds.toFixed(1)} s${n.cached ? " (earlier run, from the network cache)" : ""}</td>` +
@@ -78,7 +84,7 @@ td:first-child,th:first-child{text-align:left}.grid{display:flex;flex-wrap:wrap;
 <h1>${esc(m.task)} pruned with ${esc(m.method)}</h1>
 <p>Runtime ${esc(m.runtime)}; seed ${m.seeds.run}; ${m.config.networks} network(s), ${esc(m.config.sampling)} samples;
 ${esc(fineTuneLabel(m.config))}. All figures were measured in this run.</p>
-<h2>Methods</h2>
+${warnings}<h2>Methods</h2>
 ${methodsTable([run, ...others])}
 <h2>Widths per group</h2>
 ${widths}

@@ -42,6 +42,8 @@ export interface PruneMetrics<Settings extends RunSettings = RunSettings> {
   readonly networksTrained: { readonly images: number; readonly seconds: number; readonly cached: boolean; readonly testAccuracy: number; readonly polarization: PolarizationReport }[];
   readonly stageSeconds: Partial<Record<Stage, number>>;
   readonly seeds: { readonly run: number; readonly annealRestarts?: number[] };
+  /** What the user should know about the run: networks whose γ did not polarize, FLOPs left out. */
+  readonly warnings: readonly string[];
 }
 
 export interface PruneRun<Settings extends RunSettings = RunSettings> {
