@@ -4,15 +4,37 @@
  * wrappers (src/kernels/wasm/conv2d.ts).
  */
 import { checkGeometry, filterSize, inputSize, outputSize, type Conv2DGeometry } from '../geometry.ts';
-import { checkBoolean, checkF32, checkObject, checkOut, kernelSpec } from '../validate.ts';
+import { checkBoolean, checkF32, checkObject, checkOut, kernelSpec, type KernelSpec } from '../validate.ts';
 
 export interface Conv2DEpilogue {
   bias?: Float32Array;
   relu?: boolean;
 }
 
+type Size = (g: Conv2DGeometry) => number;
+
+/**
+ * The spec of a kernel over a convolution geometry and two f32 operands, each given as its
+ * argument name and length, with an optional `out`; it returns the result's length.
+ */
+export function geometrySpec(
+  name: string,
+  geometry: (kernel: string, g: Conv2DGeometry) => void,
+  [aName, aSize]: readonly [string, Size],
+  [bName, bSize]: readonly [string, Size],
+  result: Size,
+): KernelSpec<[g: Conv2DGeometry, a: Float32Array, b: Float32Array, out?: Float32Array], number> {
+  return kernelSpec(name, (kernel, g: Conv2DGeometry, a: Float32Array, b: Float32Array, out?: Float32Array): number => {
+    geometry(kernel, g);
+    checkF32(kernel, aName, a, aSize(g));
+    checkF32(kernel, bName, b, bSize(g));
+    checkOut(kernel, out, result(g));
+    return result(g);
+  });
+}
+
 // Zero-sized geometries are allowed (a matrix product with an empty side runs on these kernels).
-const geometry = (kernel: string, g: Conv2DGeometry) => checkGeometry(kernel, g, 'conv2dGeometry', 0);
+const geometry = (kernel: string, g: Conv2DGeometry): void => void checkGeometry(kernel, g, 'conv2dGeometry', 0);
 
 /** y = act(conv2d(x, filter) + bias); returns y's length. */
 export const conv2dSpec = kernelSpec(
@@ -29,26 +51,12 @@ export const conv2dSpec = kernelSpec(
   },
 );
 
-/** dx given dy; returns dx's length. */
-export const conv2dBackpropInputSpec = kernelSpec(
-  'conv2dBackpropInput',
-  (kernel, g: Conv2DGeometry, dy: Float32Array, filter: Float32Array, out?: Float32Array): number => {
-    geometry(kernel, g);
-    checkF32(kernel, 'dy', dy, outputSize(g));
-    checkF32(kernel, 'filter', filter, filterSize(g));
-    checkOut(kernel, out, inputSize(g));
-    return inputSize(g);
-  },
+/** dx given dy and the filter; returns dx's length. */
+export const conv2dBackpropInputSpec = geometrySpec(
+  'conv2dBackpropInput', geometry, ['dy', outputSize], ['filter', filterSize], inputSize,
 );
 
 /** dfilter given x and dy; returns dfilter's length. */
-export const conv2dBackpropFilterSpec = kernelSpec(
-  'conv2dBackpropFilter',
-  (kernel, g: Conv2DGeometry, x: Float32Array, dy: Float32Array, out?: Float32Array): number => {
-    geometry(kernel, g);
-    checkF32(kernel, 'x', x, inputSize(g));
-    checkF32(kernel, 'dy', dy, outputSize(g));
-    checkOut(kernel, out, filterSize(g));
-    return filterSize(g);
-  },
+export const conv2dBackpropFilterSpec = geometrySpec(
+  'conv2dBackpropFilter', geometry, ['x', inputSize], ['dy', outputSize], filterSize,
 );

@@ -5,40 +5,21 @@
  * (src/kernels/wasm/depthwise-conv2d.ts).
  */
 import { depthwiseFilterSize, depthwiseMultiplier, inputSize, outputSize, type Conv2DGeometry } from '../geometry.ts';
-import { checkF32, checkOut, kernelSpec } from '../validate.ts';
+import { geometrySpec } from './conv2d.ts';
+
+const geometry = (kernel: string, g: Conv2DGeometry): void => void depthwiseMultiplier(kernel, g);
 
 /** Returns y's length. */
-export const depthwiseConv2dSpec = kernelSpec(
-  'depthwiseConv2d',
-  (kernel, g: Conv2DGeometry, x: Float32Array, filter: Float32Array, out?: Float32Array): number => {
-    depthwiseMultiplier(kernel, g);
-    checkF32(kernel, 'x', x, inputSize(g));
-    checkF32(kernel, 'filter', filter, depthwiseFilterSize(g));
-    checkOut(kernel, out, outputSize(g));
-    return outputSize(g);
-  },
+export const depthwiseConv2dSpec = geometrySpec(
+  'depthwiseConv2d', geometry, ['x', inputSize], ['filter', depthwiseFilterSize], outputSize,
 );
 
 /** Returns dx's length. */
-export const depthwiseConv2dBackpropInputSpec = kernelSpec(
-  'depthwiseConv2dBackpropInput',
-  (kernel, g: Conv2DGeometry, dy: Float32Array, filter: Float32Array, out?: Float32Array): number => {
-    depthwiseMultiplier(kernel, g);
-    checkF32(kernel, 'dy', dy, outputSize(g));
-    checkF32(kernel, 'filter', filter, depthwiseFilterSize(g));
-    checkOut(kernel, out, inputSize(g));
-    return inputSize(g);
-  },
+export const depthwiseConv2dBackpropInputSpec = geometrySpec(
+  'depthwiseConv2dBackpropInput', geometry, ['dy', outputSize], ['filter', depthwiseFilterSize], inputSize,
 );
 
 /** Returns dfilter's length. */
-export const depthwiseConv2dBackpropFilterSpec = kernelSpec(
-  'depthwiseConv2dBackpropFilter',
-  (kernel, g: Conv2DGeometry, x: Float32Array, dy: Float32Array, out?: Float32Array): number => {
-    depthwiseMultiplier(kernel, g);
-    checkF32(kernel, 'x', x, inputSize(g));
-    checkF32(kernel, 'dy', dy, outputSize(g));
-    checkOut(kernel, out, depthwiseFilterSize(g));
-    return depthwiseFilterSize(g);
-  },
+export const depthwiseConv2dBackpropFilterSpec = geometrySpec(
+  'depthwiseConv2dBackpropFilter', geometry, ['x', inputSize], ['dy', outputSize], depthwiseFilterSize,
 );

@@ -4,19 +4,14 @@
  * (src/kernels/reference/max-pool.ts) and the WASM wrapper (src/kernels/wasm/max-pool.ts).
  */
 import { checkGeometry, inputSize, outputSize, type Conv2DGeometry } from '../geometry.ts';
-import { checkF32, checkOut, kernelSpec } from '../validate.ts';
+import { geometrySpec } from './conv2d.ts';
+
+function poolGeometry(kernel: string, g: Conv2DGeometry): void {
+  checkGeometry(kernel, g, 'conv2dGeometry', 0);
+  if (g.inC !== g.outC) {
+    throw new RangeError(`${kernel}: pooling keeps the channels, but the geometry has ${g.inC} in and ${g.outC} out`);
+  }
+}
 
 /** Returns dx's length. */
-export const maxPoolBackpropSpec = kernelSpec(
-  'maxPoolBackprop',
-  (kernel, g: Conv2DGeometry, x: Float32Array, dy: Float32Array, out?: Float32Array): number => {
-    checkGeometry(kernel, g, 'conv2dGeometry', 0);
-    if (g.inC !== g.outC) {
-      throw new RangeError(`${kernel}: pooling keeps the channels, but the geometry has ${g.inC} in and ${g.outC} out`);
-    }
-    checkF32(kernel, 'x', x, inputSize(g));
-    checkF32(kernel, 'dy', dy, outputSize(g));
-    checkOut(kernel, out, inputSize(g));
-    return inputSize(g);
-  },
-);
+export const maxPoolBackpropSpec = geometrySpec('maxPoolBackprop', poolGeometry, ['x', inputSize], ['dy', outputSize], inputSize);
