@@ -8,20 +8,9 @@
 /**
  * x, y: f32 [rows, cols]; mean, variance, offset, scale: f32[cols]; scratch: 16·cols bytes,
  * 16-byte aligned (the factors and offsets as f64). rows, cols >= 1 (checked by the wrapper).
- */
-export function batch_norm_f32(
-  x: usize, rows: i32, cols: i32, mean: usize, variance: usize, offset: usize, scale: usize,
-  epsilon: f32, scratch: usize, y: usize,
-): void {
-  batch_norm_prepare_f32(x, rows, cols, mean, variance, offset, scale, epsilon, scratch, y, ARGS);
-  batch_norm_rows_f32(ARGS, 0, rows);
-}
-
-const ARGS = memory.data(32, 16);
-
-/**
- * batch_norm_f32 up to its rows: the per-channel factors into scratch, the arguments at `args`
- * (x, cols, mean, scale, scratch, y as 6 i32) for batch_norm_rows_f32.
+ *
+ * This writes the per-channel factors into scratch and the arguments at `args` (x, cols, mean,
+ * scale, scratch, y as 6 i32); batch_norm_rows_f32 over rows [0, rows) then computes y.
  */
 export function batch_norm_prepare_f32(
   x: usize, rows: i32, cols: i32, mean: usize, variance: usize, offset: usize, scale: usize,

@@ -264,9 +264,6 @@ export function igemm_rows_f32(args: usize, r0: i32, r1: i32): void {
   );
 }
 
-// A static args struct for the one-call entry points (the calling thread only).
-const ARGS = memory.data(64, 16);
-
 // ---------------------------------------------------------------------------------------------
 // Indirection buffers.
 
@@ -444,7 +441,7 @@ function forward_layout_raw(g: usize, scratch: usize): usize {
   return end - scratch + 16;
 }
 
-/** Bytes of scratch that conv2d_f32 needs for geometry g. */
+/** Bytes of scratch that conv2d_prepare_f32 needs for geometry g. */
 export function conv2d_scratch_bytes(g: usize): usize {
   return forward_layout_raw(g, 0);
 }
@@ -455,13 +452,10 @@ export function conv2d_scratch_bytes(g: usize): usize {
  * x: f32 NHWC [batch, inH, inW, inC]; f: f32 HWIO [kh, kw, inC, outC]; bias: f32[outC] (used when
  * flags bit 0 is set); y: f32 NHWC [batch, outH, outW, outC];
  * scratch: conv2d_scratch_bytes(g) bytes, 16-byte aligned.
+ *
+ * This prepares the GEMM and writes its arguments at `args` (64 bytes); igemm_rows_f32 over rows
+ * [0, load<i32>(args)) then computes y.
  */
-export function conv2d_f32(g: usize, x: usize, f: usize, bias: usize, y: usize, scratch: usize): void {
-  conv2d_prepare_f32(g, x, f, bias, y, scratch, ARGS);
-  igemm_rows_f32(ARGS, 0, load<i32>(ARGS));
-}
-
-/** conv2d_f32 up to its GEMM, whose arguments it writes at `args` (64 bytes) for igemm_rows_f32. */
 export function conv2d_prepare_f32(g: usize, x: usize, f: usize, bias: usize, y: usize, scratch: usize, args: usize): void {
   forward_layout_raw(g, scratch);
   const packed = layout_get(0), zero = layout_get(1), ind = layout_get(2), padded = layout_get(3);
@@ -505,13 +499,10 @@ export function conv2d_backprop_input_scratch_bytes(g: usize): usize {
  * dx[b, iy, ix, ci] = sum over (ky, kx, co) with iy = oy*sh - pt + ky*dh, ix = ox*sw - pl + kx*dw
  * of dy[b, oy, ox, co] * f[ky, kx, ci, co].
  * dy: f32 [batch, outH, outW, outC]; f: HWIO; dx: f32 [batch, inH, inW, inC] (overwritten).
+ *
+ * This prepares the GEMM and writes its arguments at `args` (64 bytes); igemm_rows_f32 over rows
+ * [0, load<i32>(args)) then computes dx.
  */
-export function conv2d_backprop_input_f32(g: usize, dy: usize, f: usize, dx: usize, scratch: usize): void {
-  conv2d_backprop_input_prepare_f32(g, dy, f, dx, scratch, ARGS);
-  igemm_rows_f32(ARGS, 0, load<i32>(ARGS));
-}
-
-/** conv2d_backprop_input_f32 up to its GEMM, whose arguments it writes at `args` (64 bytes). */
 export function conv2d_backprop_input_prepare_f32(g: usize, dy: usize, f: usize, dx: usize, scratch: usize, args: usize): void {
   backprop_input_layout(g, scratch);
   const packed = layout_get(0), zero = layout_get(1), ind = layout_get(2);
@@ -596,24 +587,18 @@ function filter_grad_1x8(
   v128.store(acc, c1, 16);
 }
 
-/**
- * df[ky, kx, ci, co] = sum over b, oy, ox of x[b, oy*sh - pt + ky*dh, ox*sw - pl + kx*dw, ci] *
- *                      dy[b, oy, ox, co] (zero outside the input).
- * x: f32 NHWC; dy: f32 [batch, outH, outW, outC]; df: f32 HWIO (overwritten).
- */
-export function conv2d_backprop_filter_f32(g: usize, x: usize, dy: usize, df: usize, scratch: usize): void {
-  conv2d_backprop_filter_prepare_f32(g, x, dy, df, scratch, ARGS);
-  filter_grad_rows_f32(ARGS, 0, load<i32>(ARGS, 8) * load<i32>(ARGS, 12));
-  conv2d_backprop_filter_finish_f32(ARGS);
-}
-
 // The filter gradient's arguments at `args` (64 bytes): 0 pixels, 4 blocks, 8 taps, 12 inC
 // (both as the GEMM sees them: merged rows count kw·inC channels), 16 acc, 20 ind, 24 dy,
 // 28 outC, 32 df.
 
 /**
- * conv2d_backprop_filter_f32 up to its reduction: the indirection and the zeroed accumulator;
- * the arguments go to `args` for filter_grad_rows_f32 and conv2d_backprop_filter_finish_f32.
+ * df[ky, kx, ci, co] = sum over b, oy, ox of x[b, oy*sh - pt + ky*dh, ox*sw - pl + kx*dw, ci] *
+ *                      dy[b, oy, ox, co] (zero outside the input).
+ * x: f32 NHWC; dy: f32 [batch, outH, outW, outC]; df: f32 HWIO (overwritten).
+ *
+ * This builds the indirection and zeroes the accumulator, writing the arguments at `args`;
+ * filter_grad_rows_f32 over rows [0, taps·inC) then accumulates, and
+ * conv2d_backprop_filter_finish_f32 copies the result into df.
  */
 export function conv2d_backprop_filter_prepare_f32(g: usize, x: usize, dy: usize, df: usize, scratch: usize, args: usize): void {
   backprop_filter_layout(g, scratch);

@@ -9,18 +9,13 @@
 import { field } from "./geometry";
 import { threadScratch } from "./thread_scratch";
 
-const ARGS = memory.data(16, 16);
-
 /**
  * x: f32 [batch, inH, inW, C] (the pooling input); dy: f32 [batch, outH, outW, C];
  * dx: f32 [batch, inH, inW, C], overwritten.
+ *
+ * This writes the arguments at `args` (16 bytes); max_pool_backprop_batch_f32 over images
+ * [0, batch) then computes dx.
  */
-export function max_pool_backprop_f32(g: usize, x: usize, dy: usize, dx: usize): void {
-  max_pool_backprop_args(g, x, dy, dx, ARGS);
-  max_pool_backprop_batch_f32(ARGS, 0, field(g, 0));
-}
-
-/** Writes max_pool_backprop_f32's arguments at `args` (16 bytes) for max_pool_backprop_batch_f32. */
 export function max_pool_backprop_args(g: usize, x: usize, dy: usize, dx: usize, args: usize): void {
   store<u32>(args, <u32>g); store<u32>(args, <u32>x, 4); store<u32>(args, <u32>dy, 8); store<u32>(args, <u32>dx, 12);
 }

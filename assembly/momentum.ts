@@ -8,19 +8,10 @@
 /**
  * value, accumulation, gradient, newValue, newAccumulation: f32[n]; n >= 1 (checked by the
  * wrapper). The outputs may not alias the inputs.
+ *
+ * This writes the arguments at `args` (48 bytes); momentum_update_range_f32 over [0, n) then
+ * computes the update.
  */
-export function momentum_update_f32(
-  value: usize, accumulation: usize, gradient: usize, n: i32,
-  momentum: f32, negLearningRate: f32, weightDecay: f32, decayed: bool,
-  newValue: usize, newAccumulation: usize,
-): void {
-  momentum_update_args(value, accumulation, gradient, n, momentum, negLearningRate, weightDecay, decayed, newValue, newAccumulation, ARGS);
-  momentum_update_range_f32(ARGS, 0, n);
-}
-
-const ARGS = memory.data(48, 16);
-
-/** Writes momentum_update_f32's arguments at `args` (48 bytes) for momentum_update_range_f32. */
 export function momentum_update_args(
   value: usize, accumulation: usize, gradient: usize, n: i32,
   momentum: f32, negLearningRate: f32, weightDecay: f32, decayed: bool,

@@ -7,6 +7,12 @@ export interface TestCase {
   readonly name: string;
   readonly fn: () => void | Promise<void>;
   readonly timeoutMs?: number;
+  /**
+   * Why the case cannot run in this runtime, or undefined when it can: each runner asks before
+   * the case would run and reports it as skipped with this reason, so that a missing feature
+   * shows in the counts instead of as a pass.
+   */
+  readonly skip?: () => string | undefined;
 }
 
 export interface TestSuite {
@@ -14,12 +20,26 @@ export interface TestSuite {
   readonly cases: readonly TestCase[];
 }
 
-export type Define = (name: string, fn: () => void | Promise<void>, timeoutMs?: number) => void;
+export interface CaseOptions {
+  readonly timeoutMs?: number;
+  readonly skip?: () => string | undefined;
+}
+
+/** The third argument is the timeout in ms, or the case's options. */
+export type Define = (name: string, fn: () => void | Promise<void>, options?: number | CaseOptions) => void;
 
 export function suite(name: string, body: (test: Define) => void): TestSuite {
   const cases: TestCase[] = [];
-  body((caseName, fn, timeoutMs) => cases.push({ name: caseName, fn, timeoutMs }));
+  body((caseName, fn, options) => {
+    const { timeoutMs, skip } = typeof options === 'number' ? { timeoutMs: options, skip: undefined } : (options ?? {});
+    cases.push({ name: caseName, fn, timeoutMs, skip });
+  });
   return { name, cases };
+}
+
+/** A declared skip: the case does not run where `unless()` is false, reported with `reason`. */
+export function skip(reason: string, unless: () => boolean): () => string | undefined {
+  return () => (unless() ? undefined : reason);
 }
 
 export class AssertionError extends Error {

@@ -158,7 +158,8 @@ async function runPage(origin) {
         return;
       }
       const result = JSON.parse(text.slice(RESULT_PREFIX.length));
-      console.log(`  ${result.ok ? 'pass' : 'FAIL'} ${result.name} (${Math.round(result.ms)} ms)`);
+      if (result.skipped !== undefined) console.log(`  skip ${result.name}: ${result.skipped}`);
+      else console.log(`  ${result.ok ? 'pass' : 'FAIL'} ${result.name} (${Math.round(result.ms)} ms)`);
       if (!result.ok) console.log(indent(result.error));
     });
 
@@ -194,12 +195,13 @@ try {
   const { port } = server.address();
   const { run, pageErrors } = await runPage(`http://127.0.0.1:${port}`);
   const results = run?.results ?? [];
-  const passed = results.filter((r) => r.ok).length;
+  const skipped = results.filter((r) => r.skipped !== undefined).length;
+  const passed = results.filter((r) => r.ok).length - skipped;
   const notRun = Math.max(0, (run?.total ?? 0) - results.length);
-  const failed = results.length - passed + notRun;
+  const failed = results.length - passed - skipped + notRun;
   for (const error of pageErrors) console.log(`  page error: ${indent(error).trimStart()}`);
   if (notRun > 0) console.log(`  ${notRun} case(s) did not run`);
-  console.log(`browser: ${passed} passed, ${failed} failed`);
+  console.log(`browser: ${passed} passed, ${failed} failed, ${skipped} skipped`);
   exitCode = failed === 0 && pageErrors.length === 0 && results.length > 0 ? 0 : 1;
 } catch (error) {
   console.error(error);

@@ -34,9 +34,9 @@ function runDenoTests() {
 }
 
 const { code, signal, output } = await runDenoTests();
-const summary = /(\d+) passed(?: \([^)]*\))? \| (\d+) failed/.exec(output);
+const summary = /(\d+) passed(?: \([^)]*\))? \| (\d+) failed(?: \([^)]*\))?(?: \| (\d+) ignored)?/.exec(output);
 if (summary) {
-  console.log(`deno: ${summary[1]} passed, ${summary[2]} failed`);
+  console.log(`deno: ${summary[1]} passed, ${summary[2]} failed, ${summary[3] ?? 0} skipped`);
 } else {
   console.log(`deno: no test summary (exit ${signal ?? code}); see the output above`);
 }

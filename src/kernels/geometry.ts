@@ -93,22 +93,31 @@ export function depthwiseConv2dGeometry(
 }
 
 /**
+ * Checks a geometry handed to a kernel (it may be built by hand rather than by `builder`): an
+ * object whose fields are integers >= `min`, the pads >= 0.
+ */
+export function checkGeometry(op: string, g: Conv2DGeometry, builder: string, min = 1): Conv2DGeometry {
+  if (typeof g !== 'object' || g === null) {
+    throw new TypeError(`${op}: geometry must be an object from ${builder}(), got ${String(g)}`);
+  }
+  for (const name of GEOMETRY_FIELDS) {
+    const v = g[name];
+    const least = name === 'padTop' || name === 'padLeft' ? 0 : min;
+    if (typeof v !== 'number' || !Number.isInteger(v) || v < least) {
+      throw new RangeError(
+        `${op}: geometry.${name} must be an integer >= ${least}, got ${String(v)}; build the geometry with ${builder}()`,
+      );
+    }
+  }
+  return g;
+}
+
+/**
  * Checks a geometry handed to a depthwise kernel (it may be built by hand rather than by
  * depthwiseConv2dGeometry) and returns its channel multiplier outC / inC.
  */
 export function depthwiseMultiplier(op: string, g: Conv2DGeometry): number {
-  if (typeof g !== 'object' || g === null) {
-    throw new TypeError(`${op}: geometry must be an object from depthwiseConv2dGeometry(), got ${String(g)}`);
-  }
-  for (const name of GEOMETRY_FIELDS) {
-    const v = g[name];
-    const min = name === 'padTop' || name === 'padLeft' ? 0 : 1;
-    if (typeof v !== 'number' || !Number.isInteger(v) || v < min) {
-      throw new RangeError(
-        `${op}: geometry.${name} must be an integer >= ${min}, got ${String(v)}; build the geometry with depthwiseConv2dGeometry()`,
-      );
-    }
-  }
+  checkGeometry(op, g, 'depthwiseConv2dGeometry');
   if (g.outC % g.inC !== 0) {
     throw new RangeError(
       `${op}: geometry.outC (${g.outC}) must be inC (${g.inC}) × the channel multiplier; build it with depthwiseConv2dGeometry()`,

@@ -8,12 +8,10 @@ export interface KernelExports {
 
   // assembly/conv2d.ts
   conv2d_scratch_bytes(geometry: number): number;
-  conv2d_f32(geometry: number, x: number, filter: number, bias: number, y: number, scratch: number): void;
   conv2d_backprop_input_scratch_bytes(geometry: number): number;
-  conv2d_backprop_input_f32(geometry: number, dy: number, filter: number, dx: number, scratch: number): void;
   conv2d_backprop_filter_scratch_bytes(geometry: number): number;
-  conv2d_backprop_filter_f32(geometry: number, x: number, dy: number, dfilter: number, scratch: number): void;
-  // The same in steps, for threads (src/wasm/threads.ts): prepare, then row ranges, then finish.
+  // In steps, so that threads can split the rows (src/wasm/threads.ts): prepare, then row
+  // ranges, then finish.
   conv2d_prepare_f32(geometry: number, x: number, filter: number, bias: number, y: number, scratch: number, args: number): void;
   conv2d_backprop_input_prepare_f32(geometry: number, dy: number, filter: number, dx: number, scratch: number, args: number): void;
   conv2d_backprop_filter_prepare_f32(geometry: number, x: number, dy: number, dfilter: number, scratch: number, args: number): void;
@@ -79,12 +77,6 @@ export interface KernelExports {
   // assembly/reduce.ts
   reduce_rows_f32(x: number, rows: number, cols: number, out: number, mean: number): void;
 
-  // assembly/batch_norm.ts
-  batch_norm_f32(
-    x: number, rows: number, cols: number, mean: number, variance: number, offset: number, scale: number,
-    epsilon: number, scratch: number, y: number,
-  ): void;
-
   // assembly/batch_norm_training.ts
   batch_moments_f32(x: number, rows: number, cols: number, mean: number, variance: number): void;
   batch_norm_grad_f32(
@@ -92,14 +84,4 @@ export interface KernelExports {
     mean: number, scale: number, rsqrt: number, minusRsqrt: number, minusHalfRsqrtCubed: number,
     scratch: number, dx: number, dScale: number, dOffset: number,
   ): void;
-
-  // assembly/momentum.ts
-  momentum_update_f32(
-    value: number, accumulation: number, gradient: number, n: number,
-    momentum: number, negLearningRate: number, weightDecay: number, decayed: number,
-    newValue: number, newAccumulation: number,
-  ): void;
-
-  // assembly/max_pool.ts
-  max_pool_backprop_f32(geometry: number, x: number, dy: number, dx: number): void;
 }

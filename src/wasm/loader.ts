@@ -1,5 +1,7 @@
 /**
- * The one module that finds, compiles and caches the kernels' WebAssembly module.
+ * The one module that finds, compiles and caches the kernels' WebAssembly modules: the kernels
+ * of this thread (`compileKernels`) and the threads build that the kernel threads share
+ * (`compileThreadKernels`, used by src/wasm/threads.ts, which hands it to its helpers).
  *
  * Source: the plain-SIMD build embedded in the bundle (see scripts/embed-wasm.mjs for why it is
  * inlined). The one documented override is `setWasmSource()`: bytes, a compiled
@@ -13,7 +15,7 @@
  * Compile once per process (`WebAssembly.Module` is cached); instantiate once per thread. Workers
  * receive the compiled module by postMessage and call `instantiateKernels(module)`.
  */
-import { SIMD_WASM_BASE64, RELAXED_SIMD_WASM_BASE64 } from './generated/kernels.ts';
+import { SIMD_WASM_BASE64, RELAXED_SIMD_WASM_BASE64, THREADS_WASM_BASE64 } from './generated/kernels.ts';
 import { detectWasmFeatures } from './features.ts';
 import { readBytes } from '../platform/read-bytes.ts';
 import { Arena } from './arena.ts';
@@ -35,6 +37,7 @@ export interface KernelInstance {
 let sourceOverride: WasmSource | undefined;
 let wantRelaxed = false;
 let modulePromise: Promise<WebAssembly.Module> | undefined;
+let threadsModulePromise: Promise<WebAssembly.Module> | undefined;
 let moduleFlavour: KernelInstance['flavour'] = 'simd';
 let instance: KernelInstance | undefined;
 let instancePromise: Promise<KernelInstance> | undefined;
@@ -75,7 +78,7 @@ function requireSimd(): { relaxed: boolean } {
 }
 
 /** The bytes of an embedded build (src/wasm/generated/kernels.ts). */
-export function decodeBase64(text: string): Uint8Array<ArrayBuffer> {
+function decodeBase64(text: string): Uint8Array<ArrayBuffer> {
   const binary = atob(text);
   const bytes = new Uint8Array(binary.length);
   for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
@@ -110,6 +113,22 @@ export function compileKernels(): Promise<WebAssembly.Module> {
     modulePromise = undefined;
   });
   return modulePromise;
+}
+
+/**
+ * The threads build (the simd build over an imported shared memory), compiled once per process.
+ * Always the embedded build: `setWasmSource()` replaces the kernels of one thread only.
+ */
+export function compileThreadKernels(): Promise<WebAssembly.Module> {
+  if (threadsModulePromise) return threadsModulePromise;
+  threadsModulePromise = (async () => {
+    requireSimd();
+    return WebAssembly.compile(decodeBase64(THREADS_WASM_BASE64));
+  })();
+  threadsModulePromise.catch(() => {
+    threadsModulePromise = undefined;
+  });
+  return threadsModulePromise;
 }
 
 /** Instantiates a compiled kernels module in this thread (workers call this directly). */

@@ -19,8 +19,9 @@
  * memory needs a cross-origin isolated page (COOP/COEP headers). Off by default: the method's K
  * trainings already use one core each.
  */
-import { THREADS_WASM_BASE64 } from './generated/kernels.ts';
-import { initKernels, installKernelInstance, kernels, instantiateKernels, decodeBase64, type KernelInstance } from './loader.ts';
+import {
+  initKernels, installKernelInstance, kernels, instantiateKernels, compileThreadKernels, type KernelInstance,
+} from './loader.ts';
 import { alignUp } from './arena.ts';
 import { env } from '../env.ts';
 import { startScriptThread } from '../platform/script-thread.ts';
@@ -124,7 +125,7 @@ export async function setKernelThreads(count: number, options: KernelThreadsOpti
           : 'runtime does not provide') + ', or keep one thread',
     );
   }
-  const module = await WebAssembly.compile(decodeBase64(THREADS_WASM_BASE64));
+  const module = await compileThreadKernels();
   const memory = new WebAssembly.Memory({ initial: 2, maximum: MAXIMUM_PAGES, shared: true });
   const helperCount = count - 1;
   // The helpers' slots sit right after the static data (16-byte aligned), before the arena.
@@ -225,8 +226,13 @@ function canBlockHere(): boolean {
 }
 
 /**
- * The helper's whole program: a plain script, no imports, so that every runtime can start it
- * from a string. It instantiates the kernels over the shared memory and serves its slot.
+ * The helper's whole program. It must be a plain script with no imports, started from a string
+ * (src/platform/script-thread.ts): a helper starts in Node, Deno and browsers from inside
+ * whatever bundle holds the library, where no module file of ours need resolve from
+ * import.meta.url, and the one that does (the pool's worker.js) loads tfjs, which a helper has no
+ * use for. So it cannot import the loader: it receives the module compiled by the loader
+ * (compileThreadKernels), instantiates it with the two imports instantiateKernels gives the
+ * threads build (the shared memory, an abort), and serves its slot.
  */
 const HELPER_SOURCE = `
 const SPIN = ${SPIN_ITERATIONS};

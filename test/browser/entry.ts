@@ -10,6 +10,8 @@ interface CaseResult {
   readonly ok: boolean;
   readonly ms: number;
   readonly error?: string;
+  /** Why the case did not run (a declared skip, test/harness.ts); ok is true. */
+  readonly skipped?: string;
 }
 
 interface BrowserRun {
@@ -33,6 +35,13 @@ async function runAll(run: BrowserRun): Promise<void> {
       const name = `${s.name} › ${c.name}`;
       const started = performance.now();
       let result: CaseResult;
+      const reason = c.skip?.();
+      if (reason !== undefined) {
+        result = { name, ok: true, ms: 0, skipped: reason };
+        run.results.push(result);
+        console.log(RESULT_PREFIX, JSON.stringify(result));
+        continue;
+      }
       try {
         await runCase(c);
         result = { name, ok: true, ms: performance.now() - started };

@@ -6,14 +6,20 @@ export default class SummaryReporter implements Reporter {
   onTestRunEnd: NonNullable<Reporter['onTestRunEnd']> = (testModules, unhandledErrors) => {
     let passed = 0;
     let failed = unhandledErrors.length;
+    let skipped = 0;
     for (const module of testModules) {
       if (module.state() === 'failed' && module.children.size === 0) failed++; // did not load
       for (const test of module.children.allTests()) {
-        const state = test.result().state;
-        if (state === 'passed') passed++;
-        else if (state === 'failed') failed++;
+        const result = test.result();
+        if (result.state === 'passed') passed++;
+        else if (result.state === 'failed') failed++;
+        // A case that declared a skip (test/harness.ts) ran and stopped; one left out by -t did not run.
+        else if (result.state === 'skipped' && test.options.mode === 'run') {
+          skipped++;
+          console.log(`  skipped ${test.fullName}: ${result.note ?? 'no reason given'}`);
+        }
       }
     }
-    console.log(`node: ${passed} passed, ${failed} failed`);
+    console.log(`node: ${passed} passed, ${failed} failed, ${skipped} skipped`);
   };
 }

@@ -1,4 +1,4 @@
-import { suite, assert, assertAllClose, assertThrows, testRng, randomArray } from '../harness.ts';
+import { suite, skip, assert, assertAllClose, assertThrows, testRng, randomArray } from '../harness.ts';
 import {
   initKernels, detectWasmFeatures, setRelaxedSimd, conv2dGeometry, conv2d, conv2dBackpropInput, conv2dBackpropFilter,
   conv2dReference, conv2dBackpropInputReference, conv2dBackpropFilterReference,
@@ -63,7 +63,7 @@ export const conv2dSuite = suite('conv2d', (test) => {
       assertAllClose(conv2d(g, x, f), conv2dReference(g, x, f), {}, `forward ${describe(s, g)}`);
       assertAllClose(
         conv2d(g, x, f, { bias, relu: true }),
-        conv2dReference(g, x, f, bias, true),
+        conv2dReference(g, x, f, { bias, relu: true }),
         {},
         `forward+bias+relu ${describe(s, g)}`,
       );
@@ -122,8 +122,7 @@ export const conv2dSuite = suite('conv2d', (test) => {
     }
   });
 
-  test('the relaxed-SIMD (FMA) build, where the runtime has it, ≡ reference', async () => {
-    if (!detectWasmFeatures().relaxedSimd) return; // Node 20 without a flag: the default build only
+  test('the relaxed-SIMD (FMA) build ≡ reference', async () => {
     setRelaxedSimd(true);
     try {
       const k = await initKernels();
@@ -141,6 +140,51 @@ export const conv2dSuite = suite('conv2d', (test) => {
       setRelaxedSimd(false);
       await initKernels();
     }
+  }, {
+    // Node 20 validates relaxed SIMD only behind a flag.
+    skip: skip('this runtime does not validate relaxed SIMD', () => detectWasmFeatures().relaxedSimd),
+  });
+
+  test('conv2dReference takes conv2d\'s arguments: the epilogue object and out', async () => {
+    await initKernels();
+    const rng = testRng(6);
+    const g = conv2dGeometry([2, 7, 6, 5], [3, 3, 5, 9], { padding: 'same' });
+    const x = randomArray(inputSize(g), rng);
+    const f = randomArray(filterSize(g), rng);
+    const bias = randomArray(g.outC, rng);
+    const plain = conv2dReference(g, x, f);
+    const out = new Float32Array(outputSize(g));
+    const fused = conv2dReference(g, x, f, { bias, relu: true }, out);
+    assert(fused === out, 'conv2dReference returns the out it was given');
+    assertAllClose(fused, conv2d(g, x, f, { bias, relu: true }), {}, 'conv2dReference ≡ conv2d with { bias, relu }');
+    let zeros = 0;
+    for (let i = 0; i < fused.length; i++) {
+      const want = Math.max(0, Math.fround(plain[i]! + bias[i % g.outC]!));
+      assert(Number.isFinite(fused[i]!), `element ${i} is ${fused[i]}`);
+      assert(Math.abs(fused[i]! - want) <= 1e-5, `element ${i}: ${fused[i]}, expected relu(y + bias) = ${want}`);
+      if (fused[i] === 0) zeros++;
+    }
+    assert(zeros > 0 && zeros < fused.length, `ReLU zeroed ${zeros} of ${fused.length} elements`);
+    assertAllClose(conv2dReference(g, x, f, { bias }), conv2d(g, x, f, { bias }), {}, 'bias only');
+  });
+
+  test('a wrong argument to conv2d or conv2dReference throws, naming the kernel and the argument', async () => {
+    await initKernels();
+    const g = conv2dGeometry([1, 5, 5, 3], [3, 3, 3, 8], { padding: 'same' });
+    const x = new Float32Array(inputSize(g));
+    const f = new Float32Array(filterSize(g));
+    const bias = new Float32Array(g.outC);
+    const positional = (fn: typeof conv2d) => () => (fn as (...a: unknown[]) => unknown)(g, x, f, bias, true);
+    assertThrows(positional(conv2dReference), /^conv2dReference: epilogue must be an object \{ bias\?: Float32Array, relu\?: boolean \}, got Float32Array/);
+    assertThrows(positional(conv2d), /^conv2d: epilogue must be an object .*got Float32Array/);
+    assertThrows(() => conv2dReference(g, { length: 75 } as unknown as Float32Array, f), /^conv2dReference: x must be a Float32Array, got Object/);
+    assertThrows(() => conv2dReference(g, x, f.subarray(1)), /^conv2dReference: filter has 215 elements, expected 216/);
+    assertThrows(() => conv2dReference(g, x, f, { bias: bias.subarray(1) }), /^conv2dReference: epilogue.bias has 7 elements, expected 8/);
+    assertThrows(() => conv2dReference(g, x, f, { relu: 1 as unknown as boolean }), /^conv2dReference: epilogue.relu must be true or false, got number/);
+    assertThrows(() => conv2dReference(g, x, f, {}, new Float32Array(3)), /^conv2dReference: out has 3 elements, expected 200/);
+    assertThrows(() => conv2dBackpropInputReference(g, x, f), /^conv2dBackpropInputReference: dy has 75 elements, expected 200/);
+    assertThrows(() => conv2dBackpropFilterReference(g, x, [] as unknown as Float32Array), /^conv2dBackpropFilterReference: dy must be a Float32Array, got Array/);
+    assertThrows(() => conv2dReference(undefined as unknown as Conv2DGeometry, x, f), /^conv2dReference: geometry must be an object from conv2dGeometry\(\)/);
   });
 
   test('bad arguments get clear errors', async () => {

@@ -21,32 +21,15 @@
  * adds each consumer's gradient to the running sum in reverse tape order.
  */
 
-export interface BatchMoments {
-  readonly mean: Float32Array;
-  readonly variance: Float32Array;
-}
+import {
+  batchMomentsSpec, batchNormGradSpec, type BatchMoments, type BatchNormGradParams, type BatchNormGrads,
+} from '../spec/batch-norm-training.ts';
+import { into } from '../validate.ts';
 
-/** Per-channel values of tfjs's BatchNorm gradient that it computes with small tensor ops. */
-export interface BatchNormGradParams {
-  /** The batch mean the forward pass normalized with. */
-  readonly mean: Float32Array;
-  /** γ. */
-  readonly scale: Float32Array;
-  /** r = rsqrt(variance + ε). */
-  readonly rsqrt: Float32Array;
-  /** r · −1. */
-  readonly minusRsqrt: Float32Array;
-  /** ((r · r) · r) · −0.5. */
-  readonly minusHalfRsqrtCubed: Float32Array;
-}
+export type { BatchMoments, BatchNormGradParams, BatchNormGrads } from '../spec/batch-norm-training.ts';
 
-export interface BatchNormGrads {
-  readonly dx: Float32Array;
-  readonly dScale: Float32Array;
-  readonly dOffset: Float32Array;
-}
-
-export function batchMomentsReference(x: Float32Array, rows: number, cols: number): BatchMoments {
+export function batchMomentsReference(x: Float32Array, rows: number, cols: number, out?: Partial<BatchMoments>): BatchMoments {
+  batchMomentsSpec.checkReference(x, rows, cols, out);
   const f = Math.fround;
   const mean = new Float32Array(cols);
   const variance = new Float32Array(cols);
@@ -62,12 +45,13 @@ export function batchMomentsReference(x: Float32Array, rows: number, cols: numbe
     mean[c] = m;
     variance[c] = f(squares / rows);
   }
-  return { mean, variance };
+  return { mean: into(out?.mean, mean), variance: into(out?.variance, variance) };
 }
 
 export function batchNormGradReference(
-  x: Float32Array, dy: Float32Array, rows: number, cols: number, p: BatchNormGradParams,
+  x: Float32Array, dy: Float32Array, rows: number, cols: number, p: BatchNormGradParams, out?: Partial<BatchNormGrads>,
 ): BatchNormGrads {
+  batchNormGradSpec.checkReference(x, dy, rows, cols, p, out);
   const f = Math.fround;
   const dx = new Float32Array(rows * cols);
   const dScale = new Float32Array(cols);
@@ -94,5 +78,5 @@ export function batchNormGradReference(
     dScale[c] = dS;
     dOffset[c] = dO;
   }
-  return { dx, dScale, dOffset };
+  return { dx: into(out?.dx, dx), dScale: into(out?.dScale, dScale), dOffset: into(out?.dOffset, dOffset) };
 }

@@ -4,15 +4,13 @@
  * f32, the factor sqrt(variance + ε) in f32, then offset + t / factor in f64 (its C++ keeps the
  * factor as a double), rounded once to f32.
  */
-export interface ChannelParams {
-  readonly mean: Float32Array;
-  readonly variance: Float32Array;
-  readonly offset: Float32Array;
-  readonly scale: Float32Array;
-  readonly epsilon: number;
-}
+import { batchNormSpec, type ChannelParams } from '../spec/batch-norm.ts';
+import { into } from '../validate.ts';
 
-export function batchNormReference(x: Float32Array, rows: number, cols: number, p: ChannelParams): Float32Array {
+export type { ChannelParams } from '../spec/batch-norm.ts';
+
+export function batchNormReference(x: Float32Array, rows: number, cols: number, p: ChannelParams, out?: Float32Array): Float32Array {
+  batchNormSpec.checkReference(x, rows, cols, p, out);
   const f = Math.fround;
   const eps = f(p.epsilon);
   const nf = Float32Array.from(p.variance, (v) => f(Math.sqrt(f(v + eps))));
@@ -23,5 +21,5 @@ export function batchNormReference(x: Float32Array, rows: number, cols: number, 
       y[i] = f(p.offset[c]! + f(f(x[i]! - p.mean[c]!) * p.scale[c]!) / nf[c]!);
     }
   }
-  return y;
+  return into(out, y);
 }

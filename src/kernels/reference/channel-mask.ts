@@ -4,8 +4,8 @@
  * and why an empty keep set is an error). The WASM kernels (assembly/channel_mask.ts) are tested
  * against these, and these against tfjs's `gather` and a broadcast multiply.
  */
-import { channelView, checkKeepBitset, checkKeepIndices, viewSize } from '../channels.ts';
-import { checkF32 } from '../validate.ts';
+import { viewSize } from '../channels.ts';
+import { gatherChannelsSpec, maskChannelsSpec } from '../spec/channel-mask.ts';
 
 /**
  * A copy of x with every slice whose channel along `axis` is not kept set to +0 (exactly: a
@@ -18,10 +18,7 @@ export function maskChannelsReference(
   axis: number,
   keep: Uint32Array,
 ): Float32Array {
-  const op = 'maskChannelsReference';
-  const v = channelView(shape, axis, op);
-  checkF32(op, 'x', x, viewSize(v));
-  checkKeepBitset(op, keep, v.axisLen);
+  const v = maskChannelsSpec.checkReference(x, shape, axis, keep);
   const y = x.slice();
   for (let o = 0; o < v.outer; o++) {
     for (let c = 0; c < v.axisLen; c++) {
@@ -44,10 +41,7 @@ export function gatherChannelsReference(
   axis: number,
   keep: Int32Array | readonly number[],
 ): Float32Array {
-  const op = 'gatherChannelsReference';
-  const v = channelView(shape, axis, op);
-  checkF32(op, 'x', x, viewSize(v));
-  const idx = checkKeepIndices(op, keep, v.axisLen);
+  const { v, idx } = gatherChannelsSpec.checkReference(x, shape, axis, keep);
   const k = idx.length;
   const y = new Float32Array(viewSize(v, k));
   for (let o = 0; o < v.outer; o++) {

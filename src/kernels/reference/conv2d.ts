@@ -4,7 +4,10 @@
  * against these on swept shapes, and these against tfjs's conv2d and its gradients.
  */
 import type { Conv2DGeometry } from '../geometry.ts';
-import { inputSize, outputSize, filterSize } from '../geometry.ts';
+import {
+  conv2dSpec, conv2dBackpropInputSpec, conv2dBackpropFilterSpec, type Conv2DEpilogue,
+} from '../spec/conv2d.ts';
+import { into } from '../validate.ts';
 
 /** Calls visit(inIndex, outIndexBase, filterIndexBase) for every (output pixel, tap, in channel). */
 function forEachTap(
@@ -31,14 +34,16 @@ function forEachTap(
   }
 }
 
+/** y = act(conv2d(x, filter) + bias), with conv2d's arguments (src/kernels/spec/conv2d.ts). */
 export function conv2dReference(
   g: Conv2DGeometry,
   x: Float32Array,
   filter: Float32Array,
-  bias?: Float32Array,
-  relu = false,
+  epilogue: Conv2DEpilogue = {},
+  out?: Float32Array,
 ): Float32Array {
-  const acc = new Float64Array(outputSize(g));
+  const { bias, relu = false } = epilogue;
+  const acc = new Float64Array(conv2dSpec.checkReference(g, x, filter, epilogue, out));
   forEachTap(g, (xRow, yRow, fRow) => {
     for (let ci = 0; ci < g.inC; ci++) {
       const xv = x[xRow + ci]!;
@@ -51,11 +56,11 @@ export function conv2dReference(
     const v = acc[i]! + (bias ? bias[i % g.outC]! : 0);
     y[i] = relu ? Math.max(0, v) : v;
   }
-  return y;
+  return into(out, y);
 }
 
-export function conv2dBackpropInputReference(g: Conv2DGeometry, dy: Float32Array, filter: Float32Array): Float32Array {
-  const acc = new Float64Array(inputSize(g));
+export function conv2dBackpropInputReference(g: Conv2DGeometry, dy: Float32Array, filter: Float32Array, out?: Float32Array): Float32Array {
+  const acc = new Float64Array(conv2dBackpropInputSpec.checkReference(g, dy, filter, out));
   forEachTap(g, (xRow, yRow, fRow) => {
     for (let ci = 0; ci < g.inC; ci++) {
       const f = fRow + ci * g.outC;
@@ -64,11 +69,11 @@ export function conv2dBackpropInputReference(g: Conv2DGeometry, dy: Float32Array
       acc[xRow + ci]! += s;
     }
   });
-  return Float32Array.from(acc);
+  return into(out, Float32Array.from(acc));
 }
 
-export function conv2dBackpropFilterReference(g: Conv2DGeometry, x: Float32Array, dy: Float32Array): Float32Array {
-  const acc = new Float64Array(filterSize(g));
+export function conv2dBackpropFilterReference(g: Conv2DGeometry, x: Float32Array, dy: Float32Array, out?: Float32Array): Float32Array {
+  const acc = new Float64Array(conv2dBackpropFilterSpec.checkReference(g, x, dy, out));
   forEachTap(g, (xRow, yRow, fRow) => {
     for (let ci = 0; ci < g.inC; ci++) {
       const xv = x[xRow + ci]!;
@@ -76,5 +81,5 @@ export function conv2dBackpropFilterReference(g: Conv2DGeometry, x: Float32Array
       for (let co = 0; co < g.outC; co++) acc[f + co]! += xv * dy[yRow + co]!;
     }
   });
-  return Float32Array.from(acc);
+  return into(out, Float32Array.from(acc));
 }

@@ -6,8 +6,10 @@
  * depthwiseConv2d and its gradients.
  */
 import type { Conv2DGeometry } from '../geometry.ts';
-import { inputSize, outputSize, depthwiseFilterSize, depthwiseMultiplier } from '../geometry.ts';
-import { checkF32 } from '../validate.ts';
+import {
+  depthwiseConv2dSpec, depthwiseConv2dBackpropInputSpec, depthwiseConv2dBackpropFilterSpec,
+} from '../spec/depthwise-conv2d.ts';
+import { into } from '../validate.ts';
 
 /**
  * Calls visit(xPixel, yPixel, tap) for every output pixel and every filter tap that falls inside
@@ -33,28 +35,24 @@ function forEachTap(g: Conv2DGeometry, visit: (xPixel: number, yPixel: number, t
 }
 
 /** y[b, oy, ox, ci·M + m] = Σ_{ky,kx} x[b, iy, ix, ci] · f[ky, kx, ci, m]. */
-export function depthwiseConv2dReference(g: Conv2DGeometry, x: Float32Array, filter: Float32Array): Float32Array {
-  const op = 'depthwiseConv2dReference';
-  const mult = depthwiseMultiplier(op, g);
-  checkF32(op, 'x', x, inputSize(g));
-  checkF32(op, 'filter', filter, depthwiseFilterSize(g));
-  const acc = new Float64Array(outputSize(g));
+export function depthwiseConv2dReference(g: Conv2DGeometry, x: Float32Array, filter: Float32Array, out?: Float32Array): Float32Array {
+  const acc = new Float64Array(depthwiseConv2dSpec.checkReference(g, x, filter, out));
+  const mult = g.outC / g.inC;
   forEachTap(g, (xPixel, yPixel, tap) => {
     for (let co = 0; co < g.outC; co++) {
       const ci = Math.floor(co / mult);
       acc[yPixel * g.outC + co]! += x[xPixel * g.inC + ci]! * filter[tap * g.outC + co]!;
     }
   });
-  return Float32Array.from(acc);
+  return into(out, Float32Array.from(acc));
 }
 
 /** dx[b, iy, ix, ci] = Σ over (oy, ox, tap) reading it and m < M of dy[b, oy, ox, ci·M + m] · f[tap, ci, m]. */
-export function depthwiseConv2dBackpropInputReference(g: Conv2DGeometry, dy: Float32Array, filter: Float32Array): Float32Array {
-  const op = 'depthwiseConv2dBackpropInputReference';
-  const mult = depthwiseMultiplier(op, g);
-  checkF32(op, 'dy', dy, outputSize(g));
-  checkF32(op, 'filter', filter, depthwiseFilterSize(g));
-  const acc = new Float64Array(inputSize(g));
+export function depthwiseConv2dBackpropInputReference(
+  g: Conv2DGeometry, dy: Float32Array, filter: Float32Array, out?: Float32Array,
+): Float32Array {
+  const acc = new Float64Array(depthwiseConv2dBackpropInputSpec.checkReference(g, dy, filter, out));
+  const mult = g.outC / g.inC;
   forEachTap(g, (xPixel, yPixel, tap) => {
     for (let ci = 0; ci < g.inC; ci++) {
       for (let m = 0; m < mult; m++) {
@@ -63,21 +61,20 @@ export function depthwiseConv2dBackpropInputReference(g: Conv2DGeometry, dy: Flo
       }
     }
   });
-  return Float32Array.from(acc);
+  return into(out, Float32Array.from(acc));
 }
 
 /** df[ky, kx, ci, m] = Σ over b, oy, ox of x[b, iy, ix, ci] · dy[b, oy, ox, ci·M + m]. */
-export function depthwiseConv2dBackpropFilterReference(g: Conv2DGeometry, x: Float32Array, dy: Float32Array): Float32Array {
-  const op = 'depthwiseConv2dBackpropFilterReference';
-  const mult = depthwiseMultiplier(op, g);
-  checkF32(op, 'x', x, inputSize(g));
-  checkF32(op, 'dy', dy, outputSize(g));
-  const acc = new Float64Array(depthwiseFilterSize(g));
+export function depthwiseConv2dBackpropFilterReference(
+  g: Conv2DGeometry, x: Float32Array, dy: Float32Array, out?: Float32Array,
+): Float32Array {
+  const acc = new Float64Array(depthwiseConv2dBackpropFilterSpec.checkReference(g, x, dy, out));
+  const mult = g.outC / g.inC;
   forEachTap(g, (xPixel, yPixel, tap) => {
     for (let co = 0; co < g.outC; co++) {
       const ci = Math.floor(co / mult);
       acc[tap * g.outC + co]! += x[xPixel * g.inC + ci]! * dy[yPixel * g.outC + co]!;
     }
   });
-  return Float32Array.from(acc);
+  return into(out, Float32Array.from(acc));
 }

@@ -5,10 +5,11 @@
  * the pooling window as the filter.
  */
 import type { Conv2DGeometry } from '../geometry.ts';
-import { inputSize } from '../geometry.ts';
+import { maxPoolBackpropSpec } from '../spec/max-pool.ts';
+import { into } from '../validate.ts';
 
-export function maxPoolBackpropReference(g: Conv2DGeometry, x: Float32Array, dy: Float32Array): Float32Array {
-  const dx = new Float32Array(inputSize(g));
+export function maxPoolBackpropReference(g: Conv2DGeometry, x: Float32Array, dy: Float32Array, out?: Float32Array): Float32Array {
+  const dx = new Float32Array(maxPoolBackpropSpec.checkReference(g, x, dy, out));
   const C = g.inC;
   for (let b = 0; b < g.batch; b++) {
     for (let oy = 0; oy < g.outH; oy++) {
@@ -34,5 +35,5 @@ export function maxPoolBackpropReference(g: Conv2DGeometry, x: Float32Array, dy:
       }
     }
   }
-  return dx;
+  return into(out, dx);
 }

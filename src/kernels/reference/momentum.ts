@@ -6,21 +6,15 @@
  *   w' = c·a' + w          MomentumOptimizer: add(mul(c, newAccumulation), value), c = −learning rate
  * m, c and wd are f32 (tfjs makes them f32 scalars).
  */
-export interface MomentumStep {
-  readonly momentum: number;
-  readonly learningRate: number;
-  /** 0: not decayed. */
-  readonly weightDecay: number;
-}
+import { momentumUpdateSpec, type MomentumResult, type MomentumStep } from '../spec/momentum.ts';
+import { into } from '../validate.ts';
 
-export interface MomentumResult {
-  readonly value: Float32Array;
-  readonly accumulation: Float32Array;
-}
+export type { MomentumStep, MomentumResult } from '../spec/momentum.ts';
 
 export function momentumUpdateReference(
-  value: Float32Array, accumulation: Float32Array, gradient: Float32Array, step: MomentumStep,
+  value: Float32Array, accumulation: Float32Array, gradient: Float32Array, step: MomentumStep, out?: Partial<MomentumResult>,
 ): MomentumResult {
+  momentumUpdateSpec.checkReference(value, accumulation, gradient, step, out);
   const f = Math.fround;
   const m = f(step.momentum), c = f(-step.learningRate), wd = f(step.weightDecay);
   const outValue = new Float32Array(value.length);
@@ -32,5 +26,5 @@ export function momentumUpdateReference(
     outAccumulation[i] = a;
     outValue[i] = f(f(c * a) + w);
   }
-  return { value: outValue, accumulation: outAccumulation };
+  return { value: into(out?.value, outValue), accumulation: into(out?.accumulation, outAccumulation) };
 }

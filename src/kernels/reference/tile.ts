@@ -1,6 +1,9 @@
 /** The scalar specification of tile: y[i₀…iₙ] = x[i₀ mod s₀ … iₙ mod sₙ], y's dims sᵢ·repsᵢ. */
-export function tileReference(x: Float32Array, shape: readonly number[], reps: readonly number[]): Float32Array {
-  const outShape = shape.map((s, d) => s * reps[d]!);
+import { tileSpec } from '../spec/tile.ts';
+import { into } from '../validate.ts';
+
+export function tileReference(x: Float32Array, shape: readonly number[], reps: readonly number[], out?: Float32Array): Float32Array {
+  const outShape = tileSpec.checkReference(x, shape, reps, out);
   const size = outShape.reduce((a, b) => a * b, 1);
   const y = new Float32Array(size);
   const index = new Array<number>(shape.length).fill(0);
@@ -13,5 +16,5 @@ export function tileReference(x: Float32Array, shape: readonly number[], reps: r
       index[d] = 0;
     }
   }
-  return y;
+  return into(out, y);
 }

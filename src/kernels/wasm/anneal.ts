@@ -4,7 +4,7 @@
  * copy the results out. The kernels must be loaded first (`await initKernels()`).
  */
 import type { KernelInstance } from '../../wasm/loader.ts';
-import { withKernels } from './with-kernels.ts';
+import { withKernels } from './call.ts';
 import {
   type AnnealProblem, type AnnealOptions, type AnnealResult, type T0Options, type ResolvedAnnealOptions,
   validateAnnealProblem, resolveAnnealOptions, resolveT0Options, validateState, temperatureSteps,

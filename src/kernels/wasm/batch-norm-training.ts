@@ -1,31 +1,27 @@
-/** Typed wrappers over assembly/batch_norm_training.ts. */
-import type { BatchMoments, BatchNormGradParams, BatchNormGrads } from '../reference/batch-norm-training.ts';
-import { checkCount, checkF32 } from '../validate.ts';
-import { withKernels, checkOut } from './with-kernels.ts';
-
-function checkShape(op: string, rows: number, cols: number): void {
-  checkCount(op, 'rows', rows, 1);
-  checkCount(op, 'cols', cols, 1);
-}
+/**
+ * Typed wrappers over assembly/batch_norm_training.ts (arguments:
+ * src/kernels/spec/batch-norm-training.ts; the call: ./call.ts).
+ */
+import {
+  batchMomentsSpec, batchNormGradSpec, type BatchMoments, type BatchNormGradParams, type BatchNormGrads,
+} from '../spec/batch-norm-training.ts';
+import { callKernel } from './call.ts';
 
 /**
  * The batch mean and variance per channel (the last axis) of a row-major [rows, cols] x, with
  * tfjs's tf.moments' roundings; batchMomentsReference is the specification.
  */
 export function batchMoments(x: Float32Array, rows: number, cols: number, out?: Partial<BatchMoments>): BatchMoments {
-  checkShape('batchMoments', rows, cols);
-  checkF32('batchMoments', 'x', x, rows * cols);
-  checkOut('batchMoments', out?.mean, cols);
-  checkOut('batchMoments', out?.variance, cols);
-  return withKernels((k) => {
-    const xp = k.arena.put(x);
-    const mp = k.arena.alloc(cols * 4);
-    const vp = k.arena.alloc(cols * 4);
+  batchMomentsSpec.check(x, rows, cols, out);
+  const [mean, variance] = callKernel({
+    inputs: [x],
+    outputs: [cols, cols],
+    into: [out?.mean, out?.variance],
     // In this thread even with kernel threads on: these sums split only by channels, and two
     // threads' per-row accumulator updates would share cache lines (src/wasm/threads.ts).
-    k.exports.batch_moments_f32(xp, rows, cols, mp, vp);
-    return { mean: k.arena.copyF32(mp, cols, out?.mean), variance: k.arena.copyF32(vp, cols, out?.variance) };
-  });
+    run: (k, { inputs: [xp], outputs: [mp, vp] }) => k.exports.batch_moments_f32(xp!, rows, cols, mp!, vp!),
+  }) as [Float32Array, Float32Array];
+  return { mean, variance };
 }
 
 /**
@@ -36,29 +32,15 @@ export function batchMoments(x: Float32Array, rows: number, cols: number, out?: 
 export function batchNormGrad(
   x: Float32Array, dy: Float32Array, rows: number, cols: number, p: BatchNormGradParams, out?: Partial<BatchNormGrads>,
 ): BatchNormGrads {
-  const op = 'batchNormGrad';
-  checkShape(op, rows, cols);
-  checkF32(op, 'x', x, rows * cols);
-  checkF32(op, 'dy', dy, rows * cols);
-  for (const name of ['mean', 'scale', 'rsqrt', 'minusRsqrt', 'minusHalfRsqrtCubed'] as const) checkF32(op, name, p[name], cols);
-  checkOut(op, out?.dx, rows * cols);
-  checkOut(op, out?.dScale, cols);
-  checkOut(op, out?.dOffset, cols);
-  return withKernels((k) => {
-    const xp = k.arena.put(x);
-    const gp = k.arena.put(dy);
-    const [mp, sp, rp, nrp, hp] = [p.mean, p.scale, p.rsqrt, p.minusRsqrt, p.minusHalfRsqrtCubed].map((a) => k.arena.put(a)) as
-      [number, number, number, number, number];
-    const scratch = k.arena.alloc(cols * 12);
-    const dxp = k.arena.alloc(rows * cols * 4);
-    const dsp = k.arena.alloc(cols * 4);
-    const dop = k.arena.alloc(cols * 4);
+  const n = batchNormGradSpec.check(x, dy, rows, cols, p, out);
+  const [dx, dScale, dOffset] = callKernel({
+    inputs: [x, dy, p.mean, p.scale, p.rsqrt, p.minusRsqrt, p.minusHalfRsqrtCubed],
+    outputs: [n, cols, cols],
+    into: [out?.dx, out?.dScale, out?.dOffset],
+    scratch: () => cols * 12,
     // In this thread, as batchMoments.
-    k.exports.batch_norm_grad_f32(xp, gp, rows, cols, mp, sp, rp, nrp, hp, scratch, dxp, dsp, dop);
-    return {
-      dx: k.arena.copyF32(dxp, rows * cols, out?.dx),
-      dScale: k.arena.copyF32(dsp, cols, out?.dScale),
-      dOffset: k.arena.copyF32(dop, cols, out?.dOffset),
-    };
-  });
+    run: (k, { inputs: [xp, gp, mp, sp, rp, nrp, hp], outputs: [dxp, dsp, dop], scratch }) =>
+      k.exports.batch_norm_grad_f32(xp!, gp!, rows, cols, mp!, sp!, rp!, nrp!, hp!, scratch, dxp!, dsp!, dop!),
+  }) as [Float32Array, Float32Array, Float32Array];
+  return { dx, dScale, dOffset };
 }

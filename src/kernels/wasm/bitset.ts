@@ -1,18 +1,13 @@
 /**
  * Typed wrappers over assembly/bitset.ts, with masks as one 0/1 byte per channel (the form of
- * src/kernels/reference/bitset.ts); the kernels' bitsets stay inside linear memory.
+ * src/kernels/reference/bitset.ts; arguments: src/kernels/spec/bitset.ts); the kernels' bitsets
+ * stay inside linear memory. Not on ./call.ts's callKernel: the results are bitsets read back
+ * as bytes, or counts, not f32 buffers.
  * The kernels must be loaded first (`await initKernels()`).
  */
 import type { KernelInstance } from '../../wasm/loader.ts';
-import { withKernels } from './with-kernels.ts';
-
-function checkMask(kernel: string, name: string, m: unknown): Uint8Array {
-  if (!(m instanceof Uint8Array)) throw new TypeError(`${kernel}: ${name} must be a Uint8Array of 0/1 per channel`);
-  for (let i = 0; i < m.length; i++) {
-    if (m[i]! > 1) throw new RangeError(`${kernel}: ${name}[${i}] is ${m[i]}; a mask holds 0 (pruned) or 1 (kept)`);
-  }
-  return m;
-}
+import { withKernels } from './call.ts';
+import { maskHammingSpec, maskPopcountSpec, thresholdMaskSpec } from '../spec/bitset.ts';
 
 /** Packs a 0/1 mask into the arena as a bitset (bit i of word i >> 5); returns [pointer, words]. */
 function putBits(k: KernelInstance, mask: Uint8Array): [number, number] {
@@ -27,14 +22,7 @@ function putBits(k: KernelInstance, mask: Uint8Array): [number, number] {
  * index), as 0/1 bytes: the kernel behind every candidate mask of the annealer.
  */
 export function thresholdMask(gamma: Float32Array, theta: number, minChannels: number): Uint8Array {
-  if (!(gamma instanceof Float32Array)) throw new TypeError('thresholdMask: gamma must be a Float32Array');
-  for (let i = 0; i < gamma.length; i++) {
-    if (!Number.isFinite(gamma[i]!)) throw new RangeError(`thresholdMask: gamma[${i}] is ${gamma[i]}; every γ must be finite`);
-  }
-  if (typeof theta !== 'number' || Number.isNaN(theta)) throw new RangeError(`thresholdMask: theta must be a number, got ${theta}`);
-  if (!Number.isInteger(minChannels) || minChannels < 0 || minChannels > gamma.length) {
-    throw new RangeError(`thresholdMask: minChannels must be an integer in [0, ${gamma.length}], got ${minChannels}`);
-  }
+  thresholdMaskSpec.check(gamma, theta, minChannels);
   return withKernels((k) => {
     const g = k.arena.put(gamma);
     const words = k.exports.bitset_words_padded(gamma.length);
@@ -49,7 +37,7 @@ export function thresholdMask(gamma: Float32Array, theta: number, minChannels: n
 
 /** Kept channels of a 0/1 mask, counted on its bitset. */
 export function maskPopcount(mask: Uint8Array): number {
-  checkMask('maskPopcount', 'mask', mask);
+  maskPopcountSpec.check(mask);
   return withKernels((k) => {
     const [ptr, words] = putBits(k, mask);
     return k.exports.bitset_popcount_u32(ptr, words);
@@ -58,9 +46,7 @@ export function maskPopcount(mask: Uint8Array): number {
 
 /** Channels kept by exactly one of two 0/1 masks of the same length, counted on their bitsets. */
 export function maskHamming(a: Uint8Array, b: Uint8Array): number {
-  checkMask('maskHamming', 'a', a);
-  checkMask('maskHamming', 'b', b);
-  if (a.length !== b.length) throw new RangeError(`maskHamming: masks of ${a.length} and ${b.length} channels`);
+  maskHammingSpec.check(a, b);
   return withKernels((k) => {
     const [pa, words] = putBits(k, a);
     const [pb] = putBits(k, b);
