@@ -49,7 +49,7 @@ export { maskChannelsReference, gatherChannelsReference } from './kernels/refere
 export {
   type AnnealProblem, type AnnealGroup, type AnnealOptions, type AnnealResult, type T0Options,
   type FlopsModel, type FlopsEdge, type ContrastMode, ANNEAL_DEFAULTS, unprunedFlops,
-} from './kernels/anneal-problem.ts';
+} from './kernels/spec/anneal.ts';
 export { anneal, annealEnergy, estimateT0 } from './kernels/wasm/anneal.ts';
 export {
   annealReference, annealEnergyReference, estimateT0Reference, metropolisExp,

@@ -25,7 +25,7 @@ export { maskChannels, gatherChannels } from './kernels/wasm/channel-mask.ts';
 export { maskChannelsReference, gatherChannelsReference } from './kernels/reference/channel-mask.ts';
 export {
   ANNEAL_DEFAULTS, type AnnealProblem, type AnnealGroup, type AnnealOptions, type AnnealResult, type FlopsModel, type ContrastMode,
-} from './kernels/anneal-problem.ts';
+} from './kernels/spec/anneal.ts';
 export { anneal, annealEnergy, estimateT0 } from './kernels/wasm/anneal.ts';
 export { annealReference, annealEnergyReference, estimateT0Reference } from './kernels/reference/anneal.ts';
 export { batchNorm } from './kernels/wasm/batch-norm.ts';

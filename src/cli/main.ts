@@ -28,6 +28,18 @@ const BUDGETS: Record<string, Partial<PruneConfig>> = {
   full: {},
 };
 
+/** Flags without a default, by the config field each sets: a flag left out leaves its field unset. */
+const OPTIONAL_FLAGS = {
+  model: 'model', data: 'dataSource', sampleFraction: 'sampleFraction', trainImages: 'trainImages', epochs: 'epochs',
+  fineTuneEpochs: 'fineTuneEpochs', fadeEpochs: 'fadeEpochs', fineTuneLr: 'fineTuneLearningRate', lambda: 'lambda',
+  wholeSetLambda: 'wholeSetLambda', t: 't', slimmingRatio: 'slimmingRatio', restarts: 'restarts', alpha: 'alpha', contrast: 'contrast',
+} as const satisfies Record<string, keyof PruneConfig>;
+
+/** The config fields of the flags given (commander leaves a flag without a default undefined). */
+function given(o: Record<string, unknown>, flags: Readonly<Record<string, keyof PruneConfig>>): Partial<PruneConfig> {
+  return Object.fromEntries(Object.entries(flags).filter(([flag]) => o[flag] !== undefined).map(([flag, field]) => [field, o[flag]]));
+}
+
 const program = new Command();
 program.name('slimprune').description('Structured pruning of CNNs by contrast loss and simulated annealing (Wang, Wang & Chen 2023)');
 
@@ -73,36 +85,22 @@ program
     const base: PruneConfig = {
       ...BUDGETS[o.budget as string],
       task: o.task as ReferenceTask,
-      ...(o.model !== undefined && { model: o.model as string }),
       unsupported: o.unsupported,
       networks: o.networks,
       sampling: o.sampling,
       structureFrom: o.structureFrom,
       seed: o.seed,
       workers: o.workers ?? hardwareConcurrency(),
-      ...(o.sampleFraction !== undefined && { sampleFraction: o.sampleFraction }),
-      ...(o.trainImages !== undefined && { trainImages: o.trainImages }),
-      ...(o.epochs !== undefined && { epochs: o.epochs }),
-      ...(o.fineTuneEpochs !== undefined && { fineTuneEpochs: o.fineTuneEpochs }),
-      ...(o.fadeEpochs !== undefined && { fadeEpochs: o.fadeEpochs }),
-      ...(o.fineTuneLr !== undefined && { fineTuneLearningRate: o.fineTuneLr }),
+      ...given(o, OPTIONAL_FLAGS),
       ...((o.distill || o.distillTemperature !== undefined || o.distillWeight !== undefined) && {
         distill: {
           ...(o.distillTemperature !== undefined && { temperature: o.distillTemperature }),
           ...(o.distillWeight !== undefined && { weight: o.distillWeight }),
         },
       }),
-      ...(o.lambda !== undefined && { lambda: o.lambda }),
-      ...(o.wholeSetLambda !== undefined && { wholeSetLambda: o.wholeSetLambda }),
-      ...(o.t !== undefined && { t: o.t }),
-      ...(o.slimmingRatio !== undefined && { slimmingRatio: o.slimmingRatio }),
-      ...(o.restarts !== undefined && { restarts: o.restarts }),
-      ...(o.alpha !== undefined && { alpha: o.alpha }),
-      ...(o.contrast !== undefined && { contrast: o.contrast }),
       ...((o.candidates !== undefined || o.cap !== undefined) && {
         candidates: { ...(o.candidates !== undefined && { source: o.candidates }), ...(o.cap !== undefined && { cap: o.cap }) },
       }),
-      ...(o.data !== undefined && { dataSource: o.data }),
     };
     // The folder is written at the end; refuse an existing one now, not after the training.
     if (await pathExists(o.out as string)) throw new Error(`output folder ${o.out as string} exists already; choose another --out or remove it`);

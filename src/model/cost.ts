@@ -10,9 +10,9 @@
  *
  * Two forms: a direct evaluation at given widths (graphFlops / graphParams), and the quadratic
  * form constant + Σ linear_l·n_l + Σ coef·n_a·n_b (flopsModel / paramsModel) that the annealing
- * kernel evaluates incrementally (src/kernels/anneal-problem.ts). They agree for any widths.
+ * kernel evaluates incrementally (src/kernels/spec/anneal.ts). They agree for any widths.
  */
-import type { AnnealGroup, FlopsModel, FlopsEdge } from '../kernels/anneal-problem.ts';
+import type { AnnealGroup, FlopsModel, FlopsEdge } from '../kernels/spec/anneal.ts';
 import { keptLength, type ChannelLayout } from './layout.ts';
 import type { GraphLayer, PruningGraph } from './graph.ts';
 
@@ -170,7 +170,7 @@ export function groupFlopsShares(graph: PruningGraph): number[] {
 }
 
 /**
- * The graph's groups as the annealing problem's groups (src/kernels/anneal-problem.ts): width,
+ * The graph's groups as the annealing problem's groups (src/kernels/spec/anneal.ts): width,
  * minChannels (METHOD.md §1), and weight = the group's FLOPs share (default) or 1 ('uniform').
  */
 export function annealGroups(graph: PruningGraph, weighting: 'flops' | 'uniform' = 'flops'): AnnealGroup[] {

@@ -4,7 +4,7 @@
  */
 import { REFERENCE_TASKS, type ReferenceTask } from '../model/index.ts';
 import type { CandidateOptions } from '../select/candidates.ts';
-import type { ContrastMode } from '../kernels/anneal-problem.ts';
+import type { ContrastMode } from '../kernels/spec/anneal.ts';
 import { distillationSettings } from '../train/distillation.ts';
 import { validateLambda } from '../train/recipe.ts';
 import { PRUNE_METHODS, type PruneMethod } from '../select/method-rules.ts';

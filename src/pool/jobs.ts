@@ -19,7 +19,7 @@
  *   4. If the handler imports tfjs, the worker bundle must be able to load it (see the open note
  *      in src/pool/registry.ts).
  */
-import type { AnnealProblem, AnnealOptions, AnnealResult } from '../kernels/anneal-problem.ts';
+import type { AnnealProblem, AnnealOptions, AnnealResult } from '../kernels/spec/anneal.ts';
 import type { TrainJob, TrainJobResult, TrainJobProgress } from '../train/job.ts';
 
 /** One annealing restart (METHOD.md §6): `anneal(problem, options)` on the worker's WebAssembly. */

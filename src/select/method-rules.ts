@@ -9,7 +9,7 @@
  */
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { annealGroups, flopsModel, type PruningGraph } from '../model/index.ts';
-import type { ContrastMode } from '../kernels/anneal-problem.ts';
+import type { ContrastMode } from '../kernels/spec/anneal.ts';
 import { candidateThresholds, searchThreshold, type CandidateOptions, type CandidateSet } from './candidates.ts';
 import { bnScaleImportance, type Importance } from './importance.ts';
 import { selectStructure, type Selection } from './structure.ts';

@@ -4,7 +4,7 @@
  * plus α × their mean kept-FLOPs fraction; keep the network k* whose structure differs least
  * from the others at the best θ*.
  */
-import type { AnnealGroup, AnnealProblem, AnnealResult, ContrastMode, FlopsModel } from '../kernels/anneal-problem.ts';
+import type { AnnealGroup, AnnealProblem, AnnealResult, ContrastMode, FlopsModel } from '../kernels/spec/anneal.ts';
 import { anneal, annealEnergy } from '../kernels/wasm/anneal.ts';
 import { thresholdMask, maskPopcount, maskHamming } from '../kernels/wasm/bitset.ts';
 import { searchThreshold, type CandidateSet } from './candidates.ts';

@@ -25,7 +25,7 @@ import {
   type AnnealProblem, type AnnealOptions, type AnnealResult, type T0Options, type ResolvedAnnealOptions,
   validateAnnealProblem, resolveAnnealOptions, resolveT0Options, validateState, flopsAt, unprunedFlops,
   temperatureSteps,
-} from '../anneal-problem.ts';
+} from '../spec/anneal.ts';
 import { Xoshiro128 } from './rng.ts';
 import { thresholdMaskReference, popcountReference, hammingReference } from './bitset.ts';
 

@@ -1,6 +1,6 @@
 /**
  * Typed wrappers over assembly/anneal.ts: validate (the same checks and messages as the
- * reference, src/kernels/anneal-problem.ts), lay the problem out in the kernels' memory, call,
+ * reference, src/kernels/spec/anneal.ts), lay the problem out in the kernels' memory, call,
  * copy the results out. The kernels must be loaded first (`await initKernels()`).
  */
 import type { KernelInstance } from '../../wasm/loader.ts';
@@ -8,7 +8,7 @@ import { withKernels } from './call.ts';
 import {
   type AnnealProblem, type AnnealOptions, type AnnealResult, type T0Options, type ResolvedAnnealOptions,
   validateAnnealProblem, resolveAnnealOptions, resolveT0Options, validateState, temperatureSteps,
-} from '../anneal-problem.ts';
+} from '../spec/anneal.ts';
 
 const PROBLEM_BYTES = 80;
 const OPTIONS_BYTES = 48;

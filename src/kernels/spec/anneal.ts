@@ -1,5 +1,6 @@
 /**
- * The annealing problem of METHOD.md §5–§6 as plain data, shared by the reference
+ * The annealing kernel's spec: the problem of METHOD.md §5–§6 as the plain data the kernel takes
+ * (src/select/structure.ts builds it from a run's candidates and graph), shared by the reference
  * (reference/anneal.ts) and the WASM wrapper (wasm/anneal.ts): its types, its validation (one set
  * of error messages for both) and the option defaults.
  *
