@@ -41,7 +41,7 @@ export {
 } from './kernels/reference/depthwise-conv2d.ts';
 
 export {
-  channelView, keepBitsetFromIndices, keepIndicesFromBitset, bitsetWords, type ChannelView,
+  channelView, keepBitsetFromIndices, keepIndicesFromBitset, bitsetWords, bitsFromFlags, flagsFromBits, type ChannelView,
 } from './kernels/channels.ts';
 export { maskChannels, gatherChannels } from './kernels/wasm/channel-mask.ts';
 export { maskChannelsReference, gatherChannelsReference } from './kernels/reference/channel-mask.ts';

@@ -142,3 +142,17 @@ export function keepIndicesFromBitset(axisLen: number, bits: Uint32Array): Int32
   for (let c = 0; c < axisLen; c++) if ((bits[c >>> 5]! >>> (c & 31)) & 1) out.push(c);
   return Int32Array.from(out);
 }
+
+/** A bitset from one 0/1 byte per channel. */
+export function bitsFromFlags(flags: Uint8Array): Uint32Array {
+  const bits = new Uint32Array(bitsetWords(Math.max(1, flags.length)));
+  for (let c = 0; c < flags.length; c++) if (flags[c]) bits[c >>> 5]! |= 1 << (c & 31);
+  return bits;
+}
+
+/** One 0/1 byte per channel from a bitset over `width` channels. */
+export function flagsFromBits(bits: Uint32Array, width: number): Uint8Array {
+  const flags = new Uint8Array(width);
+  for (let c = 0; c < width; c++) flags[c] = (bits[c >>> 5]! >>> (c & 31)) & 1;
+  return flags;
+}

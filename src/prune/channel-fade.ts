@@ -17,7 +17,8 @@ import type * as tfl from '@tensorflow/tfjs-layers';
 import { buildGraph, type PruningGraph } from '../model/graph.ts';
 import { weightRole } from '../model/weights.ts';
 import { channelWeights } from './mask-model.ts';
-import { checkMasks, flagsFromBits, type GroupMasks } from './masks.ts';
+import { flagsFromBits } from '../kernels/channels.ts';
+import { checkMasks, type GroupMasks } from './masks.ts';
 
 export interface ChannelFadeOptions {
   /** Training steps over which the pruned channels fall to 0 (≥ 1). */

@@ -10,7 +10,8 @@
  * prune–compact rounds is the concatenation of each round's steps and replays on the original
  * model in one compaction.
  */
-import { bitsFromFlags, checkMasks, type GroupMasks } from './masks.ts';
+import { bitsFromFlags } from '../kernels/channels.ts';
+import { checkMasks, type GroupMasks } from './masks.ts';
 import type { PruningGraph } from '../model/graph.ts';
 
 export interface PruningStep {

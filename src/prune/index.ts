@@ -1,7 +1,7 @@
 // The public API of pruning (re-exported by src/index.ts): masks, the replayable history, the
 // masked model, compaction with the optional bias fold, export in tfjs's format, the summary.
 export {
-  fullMasks, bitsFromFlags, flagsFromBits, maskWidths, checkMasks, masksFromThresholds, topWidthMasks,
+  fullMasks, maskWidths, checkMasks, masksFromThresholds, topWidthMasks,
   type GroupMasks, type ThresholdOptions,
 } from './masks.ts';
 export { historyFromMasks, masksFromHistory, parseHistory, type PruningStep, type PruningHistory } from './history.ts';

@@ -14,7 +14,8 @@ import { buildGraph, type PruningGraph } from '../model/graph.ts';
 import { forEachSlotIndex, type ChannelLayout } from '../model/layout.ts';
 import { readTopology } from '../model/topology.ts';
 import { checkGraphMatches, layerWeight, modelFromParts, readWeights, type WeightValue } from '../model/weights.ts';
-import { bitsFromFlags, checkMasks, type GroupMasks } from './masks.ts';
+import { bitsFromFlags } from '../kernels/channels.ts';
+import { checkMasks, type GroupMasks } from './masks.ts';
 
 export interface MaskOptions {
   /** The model's graph, if already built (default: built from the model). */

@@ -6,7 +6,7 @@
  * minChannels (default max(1, ceil(0.05 · width))), so no layer ever drops to zero width; a mask
  * given to compaction must keep at least one channel per group.
  */
-import { bitsetWords, checkKeepBitset, keepBitsetFromIndices } from '../kernels/channels.ts';
+import { bitsFromFlags, checkKeepBitset, flagsFromBits, keepBitsetFromIndices } from '../kernels/channels.ts';
 import { thresholdMaskReference } from '../kernels/reference/bitset.ts';
 import type { PruningGraph } from '../model/graph.ts';
 
@@ -16,20 +16,6 @@ export type GroupMasks = readonly Uint32Array[];
 /** Masks that keep every channel. */
 export function fullMasks(graph: PruningGraph): Uint32Array[] {
   return graph.groups.map((g) => bitsFromFlags(new Uint8Array(g.width).fill(1)));
-}
-
-/** A bitset from one 0/1 byte per channel. */
-export function bitsFromFlags(flags: Uint8Array): Uint32Array {
-  const bits = new Uint32Array(bitsetWords(Math.max(1, flags.length)));
-  for (let c = 0; c < flags.length; c++) if (flags[c]) bits[c >>> 5]! |= 1 << (c & 31);
-  return bits;
-}
-
-/** One 0/1 byte per channel from a bitset over `width` channels. */
-export function flagsFromBits(bits: Uint32Array, width: number): Uint8Array {
-  const flags = new Uint8Array(width);
-  for (let c = 0; c < width; c++) flags[c] = (bits[c >>> 5]! >>> (c & 31)) & 1;
-  return flags;
 }
 
 /** Kept channels per group. */

@@ -7,6 +7,7 @@
 import type { AnnealGroup, AnnealProblem, AnnealResult, ContrastMode, FlopsModel } from '../kernels/spec/anneal.ts';
 import { anneal, annealEnergy } from '../kernels/wasm/anneal.ts';
 import { thresholdMask, maskPopcount, maskHamming } from '../kernels/wasm/bitset.ts';
+import { bitsFromFlags } from '../kernels/channels.ts';
 import { searchThreshold, type CandidateSet } from './candidates.ts';
 
 export interface SelectionInput {
@@ -61,8 +62,8 @@ export interface Selection {
   /** Σ_j≠k contrast(k, j) at θ*, per network. */
   readonly contrastPerNetwork: number[];
   readonly kStar: number;
-  /** Masks (0/1 per channel) of network k* at θ*. */
-  readonly masks: Uint8Array[];
+  /** Masks of network k* at θ*: one kept-channel bitset per group (src/kernels/channels.ts), as prune() takes them. */
+  readonly masks: Uint32Array[];
   readonly restarts: RestartSummary[];
 }
 
@@ -182,7 +183,7 @@ export async function selectStructure(input: SelectionInput, options: SelectionO
     widths,
     contrastPerNetwork,
     kStar,
-    masks: masks[kStar]!,
+    masks: masks[kStar]!.map(bitsFromFlags),
     restarts: done.map((d) => d[0]),
   };
 }
