@@ -7,21 +7,17 @@
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { env } from '../env.ts';
 import { assertUsableModel, buildGraph, startingModel, startingNetwork } from '../model/index.ts';
-import {
-  channelFade, compactModel, fullMasks, historyFromMasks, maskModel, masksFromThresholds, topWidthMasks,
-} from '../prune/index.ts';
+import { compactModel, historyFromMasks, masksFromThresholds, topWidthMasks } from '../prune/index.ts';
 import { modelFigures } from '../report/figures.ts';
 import type { PruneMetrics as Metrics, PruneRun as Run, Stage } from '../report/run.ts';
 import { bnScaleImportance } from '../select/importance.ts';
 import { decideStructure } from '../select/method-rules.ts';
-import {
-  evaluate, loadTaskData, testBatcher, train, trainBatcher, useTrainingBackend, type TaskData, type TrainProgress,
-} from '../train/index.ts';
-import { withKernelThreads } from '../wasm/threads.ts';
+import { evaluate, loadTaskData, testBatcher, useTrainingBackend, type TaskData, type TrainProgress } from '../train/index.ts';
 import { resolveConfig, type PruneConfig, type ResolvedConfig } from './config.ts';
+import { fineTune } from './fine-tune.ts';
 import type { NetworkCache } from './network-cache.ts';
 import {
-  collapsedNetwork, networkJobs, networkWarnings, sparsityRecipeFor, trainNetworks, trainingPool, type TrainedNetwork,
+  collapsedNetwork, networkJobs, networkWarnings, trainNetworks, trainingPool, type TrainedNetwork,
 } from './networks.ts';
 
 export type { Stage };
@@ -128,56 +124,8 @@ async function pruneWith(config: PruneConfig, options: PruneOptions, trained: Tr
   });
   const compactAccuracy = (await evaluate(cut.model, tests)).accuracy;
 
-  const fineTuneAccuracy: number[] = [];
   const fade = c.fineTuneEpochs > 0 && c.fadeEpochs > 0;
-  const compact = await timed('fine-tune', async () => {
-    if (c.fineTuneEpochs === 0) return cut;
-    const recipe = sparsityRecipeFor(c);
-    const sgd = recipe.optimizer;
-    const fineTune = {
-      epochs: c.fineTuneEpochs,
-      optimizer: { ...sgd, learningRate: c.fineTuneLearningRate ?? sgd.learningRate / 10 },
-      schedule: recipe.schedule,
-      weightDecay: recipe.weightDecay,
-      weightDecayOn: recipe.weightDecayOn,
-      regularizer: { kind: 'none' } as const,
-      gammaInit: null,
-    };
-    const batcher = trainBatcher(data, pool, c.batchSize, c.seed + 7);
-    // With a fade, the full-width network fine-tunes while its pruned channels fall to 0, and
-    // is compacted after (exactly: they are 0 by then); without, the compact model fine-tunes.
-    const student = fade ? await maskModel(chosen, fullMasks(graph), { graph }) : cut.model;
-    const fader = fade ? channelFade(student, masks, { steps: c.fadeEpochs * batcher.batchesPerEpoch, graph }) : undefined;
-    try {
-      // The pool's workers are idle while the one network fine-tunes: its kernels take their
-      // cores instead (kernel threads, the same bits as one thread).
-      await withKernelThreads(c.workers, () => train(student, batcher, fineTune, {
-        // The teacher is the trained network before compaction, whatever the method.
-        ...(c.distill && { distill: { teacher: chosen, ...c.distill } }),
-        ...(fader && { onStepEnd: () => fader.afterStep() }),
-        onProgress: (p) => say('fine-tune', fade ? 'fine-tuning while the pruned channels fade out' : 'fine-tuning the compact model', { training: p }),
-        // Test accuracy after every epoch: the fine-tuning budget is judged by this curve (METHOD.md §8).
-        evaluation: tests,
-        onEpochEnd: (e) => {
-          if (e.evaluation) fineTuneAccuracy.push(e.evaluation.accuracy);
-        },
-      }));
-    } catch (error) {
-      if (fade) student.dispose();
-      cut.model.dispose();
-      throw error;
-    } finally {
-      fader?.dispose();
-    }
-    if (!fade) return cut;
-    cut.model.dispose();
-    say('compact', 'removing the faded channels');
-    try {
-      return await compactModel(student, masks, { graph });
-    } finally {
-      student.dispose();
-    }
-  });
+  const { compact, fineTuneAccuracy } = await timed('fine-tune', () => fineTune({ config: c, data, pool, graph, chosen, cut, masks, tests, say }));
 
   const measured = await timed('measure', async () => {
     say('measure', 'accuracy, storage and latency');
