@@ -47,12 +47,14 @@ export interface FineTuned {
   readonly compact: CompactResult;
   /** Test accuracy after each fine-tuning epoch. */
   readonly fineTuneAccuracy: number[];
+  /** Whether the pruned channels faded out and the network was compacted after the last evaluation. */
+  readonly faded: boolean;
 }
 
 export async function fineTune(input: FineTuneInput): Promise<FineTuned> {
   const { config: c, data, pool, graph, chosen, cut, masks, tests, say } = input;
   const fineTuneAccuracy: number[] = [];
-  if (c.fineTuneEpochs === 0) return { compact: cut, fineTuneAccuracy };
+  if (c.fineTuneEpochs === 0) return { compact: cut, fineTuneAccuracy, faded: false };
   const fade = c.fadeEpochs > 0;
   const batcher = trainBatcher(data, pool, c.batchSize, c.seed + 7);
   const student = fade ? await maskModel(chosen, fullMasks(graph), { graph }) : cut.model;
@@ -78,11 +80,11 @@ export async function fineTune(input: FineTuneInput): Promise<FineTuned> {
   } finally {
     fader?.dispose();
   }
-  if (!fade) return { compact: cut, fineTuneAccuracy };
+  if (!fade) return { compact: cut, fineTuneAccuracy, faded: false };
   cut.model.dispose();
   say('compact', 'removing the faded channels');
   try {
-    return { compact: await compactModel(student, masks, { graph }), fineTuneAccuracy };
+    return { compact: await compactModel(student, masks, { graph }), fineTuneAccuracy, faded: true };
   } finally {
     student.dispose();
   }

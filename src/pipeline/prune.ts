@@ -6,7 +6,7 @@
  */
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { env } from '../env.ts';
-import { assertUsableModel, buildGraph, startingModel, startingNetwork } from '../model/index.ts';
+import { assertUsableModel, buildGraph, startingModel, startingNetwork, type PruningGraph } from '../model/index.ts';
 import { compactModel, historyFromMasks, masksFromThresholds, topWidthMasks } from '../prune/index.ts';
 import { modelFigures } from '../report/figures.ts';
 import type { PruneMetrics as Metrics, PruneRun as Run, Stage } from '../report/run.ts';
@@ -70,10 +70,12 @@ async function pruneWith(config: PruneConfig, options: PruneOptions, trained: Tr
     return loadTaskData(c.task, c.dataSource);
   }));
   // Refuse a model that cannot be pruned before minutes of training, not after.
+  // The graph is the topology's alone, so the starting network's serves every trained copy.
   const initial = await startingModel(startingNetwork(c));
+  let graph: PruningGraph;
   try {
     assertUsableModel(initial, data.train);
-    const graph = buildGraph(initial, { unsupported: c.unsupported });
+    graph = buildGraph(initial, { unsupported: c.unsupported });
     if (graph.groups.length === 0) {
       throw new Error(
         `model ${initial.name} has no channels slimprune can prune (${graph.fixed.map((f) => `${f.producers.join(', ')}: ${f.reasons.join('; ')}`).join(' · ')}); ` +
@@ -98,7 +100,6 @@ async function pruneWith(config: PruneConfig, options: PruneOptions, trained: Tr
   const accuracies: number[] = [];
   for (const t of trained) accuracies.push((await evaluate(t.model, tests)).accuracy);
 
-  const graph = buildGraph(trained[0]!.model, { unsupported: c.unsupported });
   const joint = c.method === 'contrast-sa' && c.structureFrom === 'joint';
   const decision = await timed('select', async () => {
     say('select', c.method === 'contrast-sa' ? `annealing over ${c.networks} networks, ${c.restarts} restarts` : `${c.method} thresholds`);
@@ -124,14 +125,13 @@ async function pruneWith(config: PruneConfig, options: PruneOptions, trained: Tr
   });
   const compactAccuracy = (await evaluate(cut.model, tests)).accuracy;
 
-  const fade = c.fineTuneEpochs > 0 && c.fadeEpochs > 0;
-  const { compact, fineTuneAccuracy } = await timed('fine-tune', () => fineTune({ config: c, data, pool, graph, chosen, cut, masks, tests, say }));
+  const { compact, fineTuneAccuracy, faded } = await timed('fine-tune', () => fineTune({ config: c, data, pool, graph, chosen, cut, masks, tests, say }));
 
   const measured = await timed('measure', async () => {
     say('measure', 'accuracy, storage and latency');
     // Fine-tuning evaluated the test set after its last epoch already; a faded network was
     // compacted after that evaluation, so the shipped model is measured again.
-    const finalAccuracy = fade ? (await evaluate(compact.model, tests)).accuracy : fineTuneAccuracy.at(-1) ?? compactAccuracy;
+    const finalAccuracy = faded ? (await evaluate(compact.model, tests)).accuracy : fineTuneAccuracy.at(-1) ?? compactAccuracy;
     const before = await modelFigures(chosen, chosenAccuracy, graph);
     const after = await modelFigures(compact.model, finalAccuracy, graph, compact.widths);
     return { before, after };
