@@ -111,7 +111,8 @@ export * from './prune/index.ts';
 export {
   prune, type PruneRun, type PruneMetrics, type PruneOptions, type PruneProgress, type Stage,
 } from './pipeline/prune.ts';
-export { resolveConfig, PRUNE_METHODS, STRUCTURE_TARGETS, type StructureTarget, type PruneConfig, type PruneMethod, type ResolvedConfig, type Sampling } from './pipeline/config.ts';
+export { resolveConfig, dataSpec, PRUNE_METHODS, STRUCTURE_TARGETS, type StructureTarget, type PruneConfig, type PruneMethod, type ResolvedConfig, type Sampling, type ImagesConfig, type PruneTarget } from './pipeline/config.ts';
+export { loadRunData, loadDataFor } from './pipeline/run-data.ts';
 export { baselineConfigs, type BaselineOptions } from './pipeline/baselines.ts';
 export { slimmingThreshold, decideStructure, type StructureDecision, type MethodSettings } from './select/method-rules.ts';
 export { bnScaleImportance, groupImportance, type Importance } from './select/importance.ts';

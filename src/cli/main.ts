@@ -6,7 +6,7 @@
  */
 import { Command, InvalidArgumentError, Option } from 'commander';
 import {
-  env, prune, baselineConfigs, pathExists, loadTaskData, prepareCifar10, readModelFiles, evaluateModel, useTrainingBackend, folderNetworkCache, defaultCacheDir, networkJobs, trainNetworks, resolveConfig, writeRunFolder, hardwareConcurrency, PRUNE_METHODS, STRUCTURE_TARGETS, REFERENCE_TASKS, type PruneConfig, type PruneRun, type ReferenceTask,
+  env, prune, baselineConfigs, pathExists, loadTaskData, prepareCifar10, readModelFiles, evaluateModel, useTrainingBackend, folderNetworkCache, defaultCacheDir, networkJobs, trainNetworks, resolveConfig, writeRunFolder, loadRunData, type ImagesConfig, type PruneTarget, hardwareConcurrency, PRUNE_METHODS, STRUCTURE_TARGETS, REFERENCE_TASKS, type PruneConfig, type PruneRun, type ReferenceTask,
 } from 'slimprune/internal';
 
 import { progressPrinter } from './progress.ts';
@@ -30,7 +30,7 @@ const BUDGETS: Record<string, Partial<PruneConfig>> = {
 
 /** Flags without a default, by the config field each sets: a flag left out leaves its field unset. */
 const OPTIONAL_FLAGS = {
-  model: 'model', data: 'dataSource', sampleFraction: 'sampleFraction', trainImages: 'trainImages', epochs: 'epochs',
+  model: 'model', learningRate: 'learningRate', sampleFraction: 'sampleFraction', trainImages: 'trainImages', epochs: 'epochs',
   fineTuneEpochs: 'fineTuneEpochs', fadeEpochs: 'fadeEpochs', fineTuneLr: 'fineTuneLearningRate', lambda: 'lambda',
   wholeSetLambda: 'wholeSetLambda', t: 't', slimmingRatio: 'slimmingRatio', restarts: 'restarts', alpha: 'alpha', contrast: 'contrast',
 } as const satisfies Record<string, keyof PruneConfig>;
@@ -40,14 +40,43 @@ function given(o: Record<string, unknown>, flags: Readonly<Record<string, keyof 
   return Object.fromEntries(Object.entries(flags).filter(([flag]) => o[flag] !== undefined).map(([flag, field]) => [field, o[flag]]));
 }
 
+/** --target flops=0.3 | params=0.3 | latency=5ms (or 5). */
+function targetFlag(v: string): PruneTarget {
+  const m = /^(flops|params|latency)=([0-9.eE+-]+)(ms)?$/.exec(v.trim());
+  const value = m ? Number(m[2]) : NaN;
+  if (!m || !Number.isFinite(value) || (m[3] !== undefined && m[1] !== 'latency')) {
+    throw new InvalidArgumentError('give flops=F or params=F (F the fraction kept, e.g. 0.3) or latency=Nms (batch-1 milliseconds on this runtime)');
+  }
+  return m[1] === 'latency' ? { latencyMs: value } : m[1] === 'flops' ? { flops: value } : { params: value };
+}
+
+/** --normalize data | unit | m1,m2,m3/s1,s2,s3. */
+function normalizeFlag(v: string): NonNullable<ImagesConfig['normalization']> {
+  if (v === 'data' || v === 'unit') return v;
+  const [mean, std, rest] = v.split('/').map((part) => part.split(',').map(Number));
+  if (!mean || !std || rest || mean.length !== std.length || [...mean, ...std].some((x) => !Number.isFinite(x))) {
+    throw new InvalidArgumentError("give 'data', 'unit', or the means and stds per channel as m1,m2,m3/s1,s2,s3 (0..1 scale)");
+  }
+  return { mean, std };
+}
+
 const program = new Command();
 program.name('slimprune').description('Structured pruning of CNNs by contrast loss and simulated annealing (Wang, Wang & Chen 2023)');
 
 program
   .command('prune')
   .description('sparsity-train, select the structure, compact, fine-tune and report')
-  .addOption(new Option('--task <task>', 'reference task').choices([...REFERENCE_TASKS]).default('mnist-lenet'))
-  .option('--model <model.json>', "prune this tfjs LayersModel (its model.json) instead of the task's reference network; --task picks the data and recipe")
+  .addOption(new Option('--task <task>', 'reference task: its data, recipe and network (default mnist-lenet, unless --data is your own image folder)').choices([...REFERENCE_TASKS]))
+  .option('--model <model.json>', "prune this tfjs LayersModel (its model.json): instead of the task's reference network, or with --data, a model of your own data")
+  .option('--data <folder>', 'with --task: where the task data lives (Fashion-MNIST, CIFAR-10); without: your own images, folder/<class>/*.png|jpg|jpeg|webp (needs --model)')
+  .option('--test-data <folder>', 'your own images: a test folder with the same classes (default: hold out --validation-split of --data)')
+  .option('--validation-split <f>', 'your own images: the fraction of each class held out for testing (default 0.2)', real('--validation-split'))
+  .addOption(new Option('--channels <n>', 'your own images: convert every image to 1 (gray) or 3 (RGB) channels (default: their own)').choices(['1', '3']).argParser(Number))
+  .option('--normalize <how>', "your own images: 'data' (the training images' mean and std, default), 'unit' (pixels/255), or mean/std per channel on the 0..1 scale, e.g. 0.485,0.456,0.406/0.229,0.224,0.225", normalizeFlag)
+  .option('--augment', 'your own images: pad-crop-flip augmentation in training', false)
+  .option('--stream', 'your own images: decode each batch from the files instead of holding every decoded image in memory', false)
+  .option('--learning-rate <lr>', "sparsity training's first learning rate (default: the recipe's, 0.1 for the tasks, 0.01 for your own data)", real('--learning-rate'))
+  .option('--target <what=value>', "prune to a size, for every method: flops=0.3 or params=0.3 (the fraction kept) or latency=5ms (batch 1, on this runtime)", targetFlag)
   .addOption(new Option('--unsupported <what>', "a layer slimprune cannot prune through (e.g. Reshape, LSTM) that reads prunable channels: refuse the model, or keep those channels unpruned").choices(['refuse', 'keep']).default('refuse'))
   .addOption(new Option('--method <method>', 'pruning method').choices([...PRUNE_METHODS]).default('contrast-sa'))
   .addOption(new Option('--budget <budget>', 'training budget preset').choices(Object.keys(BUDGETS)).default('quick'))
@@ -75,16 +104,29 @@ program
   .option('--cap <c>', 'contrast-sa: candidates only below this γ (default 0.2)', real('--cap'))
   .option('--workers <n>', 'worker threads for the K trainings (default: the core count)', int('--workers'))
   .option('--seed <seed>', 'seed of every random choice', int('--seed'), 1)
-  .option('--data <path>', 'folder of the task data (Fashion-MNIST, CIFAR-10)')
   .option('--baselines', 'also run Network Slimming and Polarization in the same harness', false)
   .option('--cache <folder>', 'reuse sparsity-trained networks with identical inputs from this folder, and add new ones (default: networks/ in the slimprune cache)')
   .option('--no-cache', 'train every network, and keep none')
   .requiredOption('--out <folder>', 'output folder (must not exist; written atomically)')
   .option('--json', 'print metrics.json to stdout when done', false)
   .action(async (o) => {
+    const ownImages = o.task === undefined && o.data !== undefined;
     const base: PruneConfig = {
       ...BUDGETS[o.budget as string],
-      task: o.task as ReferenceTask,
+      ...(ownImages
+        ? {
+          images: {
+            folder: o.data as string,
+            ...(o.testData !== undefined && { testFolder: o.testData as string }),
+            ...(o.validationSplit !== undefined && { validationFraction: o.validationSplit as number }),
+            ...(o.channels !== undefined && { channels: o.channels as 1 | 3 }),
+            ...(o.normalize !== undefined && { normalization: o.normalize as NonNullable<ImagesConfig['normalization']> }),
+            augment: o.augment as boolean,
+            stream: o.stream as boolean,
+          },
+        }
+        : { task: (o.task ?? 'mnist-lenet') as ReferenceTask, ...(o.data !== undefined && { dataSource: o.data as string }) }),
+      ...(o.target !== undefined && { target: o.target as PruneTarget }),
       unsupported: o.unsupported,
       networks: o.networks,
       sampling: o.sampling,
@@ -104,8 +146,13 @@ program
     };
     // The folder is written at the end; refuse an existing one now, not after the training.
     if (await pathExists(o.out as string)) throw new Error(`output folder ${o.out as string} exists already; choose another --out or remove it`);
+    if (!ownImages) {
+      for (const [flag, value] of [['--test-data', o.testData], ['--validation-split', o.validationSplit], ['--channels', o.channels], ['--normalize', o.normalize]] as const) {
+        if (value !== undefined) throw new Error(`${flag} is for your own images (--data folder without --task); a reference task brings its own split and normalisation`);
+      }
+    }
     const onProgress = progressPrinter(process.stderr);
-    const data = await loadTaskData(base.task, base.dataSource);
+    const data = await loadRunData(resolveConfig(base), (message) => onProgress({ stage: 'data', message }));
     const cache = o.cache === false ? undefined : folderNetworkCache(typeof o.cache === 'string' ? o.cache : `${await defaultCacheDir()}/networks`);
     const mainConfig: PruneConfig = { ...base, method: o.method };
     // The other readings of METHOD.md §7 first, then the classic baselines (each with its own λ).
@@ -176,13 +223,24 @@ function methodLabel(m: PruneRun['metrics']): string {
   return m.method === 'contrast-sa' ? `contrast-sa (${m.config.structureFrom})` : m.method;
 }
 
+function targetText(t: NonNullable<PruneRun['metrics']['target']>): string {
+  const [[what, value]] = Object.entries(t.requested) as [[string, number]];
+  const show = (x: number) => (what === 'latencyMs' ? `${x.toFixed(2)} ms` : `${(100 * x).toFixed(1)}% ${what}`);
+  return `${show(value)}, reached ${show(t.reached)} (${t.relativeError >= 0 ? '+' : ''}${(100 * t.relativeError).toFixed(1)}%)`;
+}
+
 function printSummary(main: PruneRun, others: readonly PruneRun[]): void {
+  const first = main.metrics;
+  if (first.pretrained) {
+    process.stdout.write(`${'model as given'.padEnd(22)} accuracy ${(100 * first.pretrained.accuracy).toFixed(2)}% on ${first.data.testImages} test images of ${first.data.description}\n`);
+  }
   for (const r of [main, ...others]) {
     const m = r.metrics;
     process.stdout.write(
       `${methodLabel(m).padEnd(22)} accuracy ${(100 * m.before.accuracy).toFixed(2)}% → ${(100 * m.afterCompaction.accuracy).toFixed(2)}% (compact) → ` +
         `${(100 * m.after.accuracy).toFixed(2)}% (fine-tuned); channels ${m.channels.kept}/${m.channels.total}; ` +
-        `FLOPs ${((100 * m.after.flops) / m.before.flops).toFixed(1)}%; params ${((100 * m.after.params) / m.before.params).toFixed(1)}%\n`,
+        `FLOPs ${((100 * m.after.flops) / m.before.flops).toFixed(1)}%; params ${((100 * m.after.params) / m.before.params).toFixed(1)}%` +
+        (m.target ? `; target ${targetText(m.target)}` : '') + '\n',
     );
   }
 }

@@ -43,8 +43,10 @@ export type StartingNetwork =
   | { readonly model: string };
 
 /** The starting network of a run that prunes `model` if given, else the task's reference network. */
-export function startingNetwork(run: { readonly task: string; readonly seed: number; readonly model?: string | undefined }): StartingNetwork {
-  return run.model === undefined ? { task: run.task as ReferenceTask, seed: run.seed } : { model: run.model };
+export function startingNetwork(run: { readonly task?: string | undefined; readonly seed: number; readonly model?: string | undefined }): StartingNetwork {
+  if (run.model !== undefined) return { model: run.model };
+  if (run.task === undefined) throw new Error('a run without a reference task needs a model (a model.json) to start from');
+  return { task: run.task as ReferenceTask, seed: run.seed };
 }
 
 export async function startingModel(start: StartingNetwork): Promise<tfl.LayersModel> {

@@ -7,6 +7,7 @@ import type { CandidateOptions } from '../select/candidates.ts';
 import type { ContrastMode } from '../kernels/spec/anneal.ts';
 import { distillationSettings } from '../train/distillation.ts';
 import { validateLambda } from '../train/recipe.ts';
+import type { DataSpec, FolderDataSpec } from '../train/task-data.ts';
 import { PRUNE_METHODS, type PruneMethod } from '../select/method-rules.ts';
 
 export { PRUNE_METHODS, type PruneMethod };
@@ -25,15 +26,53 @@ export type Sampling = 'disjoint' | 'overlap';
 export type StructureTarget = 'k-star' | 'full' | 'joint';
 export const STRUCTURE_TARGETS: readonly StructureTarget[] = ['k-star', 'full', 'joint'];
 
+/**
+ * A folder of the user's own images, root/<class>/*.png|jpg|jpeg|webp (classes in sorted order),
+ * resized to the model's input.
+ */
+export interface ImagesConfig {
+  readonly folder: string;
+  /** A test folder with the same classes; without it, `validationFraction` of each class is held out. */
+  readonly testFolder?: string;
+  /** Default 0.2. */
+  readonly validationFraction?: number;
+  /** Convert every image to 1 or 3 channels (default: the images' own, which must agree). */
+  readonly channels?: 1 | 3;
+  /** Decode images per batch rather than holding all decoded pixels (default false). */
+  readonly stream?: boolean;
+  /** Pad-crop-flip augmentation during training (default false). */
+  readonly augment?: boolean;
+  /** 'data' (default: the training split's mean and std), 'unit' (pixels/255) or { mean, std } on the 0..1 scale. */
+  readonly normalization?: FolderDataSpec['normalization'];
+}
+
+/**
+ * Prune to a size instead of at the method's own thresholds: keep this fraction (0, 1) of the
+ * unpruned model's FLOPs or parameters, or reach this batch-1 latency measured on this runtime.
+ */
+export type PruneTarget =
+  | { readonly flops: number }
+  | { readonly params: number }
+  | { readonly latencyMs: number };
+
 export interface PruneConfig {
-  /** The data set and training recipe (METHOD.md §10); the network too, unless `model` is given. */
-  readonly task: ReferenceTask;
+  /**
+   * A reference task: its data set and training recipe (METHOD.md §10), and its network unless
+   * `model` is given. Default 'mnist-lenet' when `images` is not given; not with `images`.
+   */
+  readonly task?: ReferenceTask;
+  /** The user's own images instead of a task's (needs `model`); the recipe is FOLDER_DEFAULTS'. */
+  readonly images?: ImagesConfig;
   /**
    * A model.json (path or URL) of the user's tfjs LayersModel, to prune instead of the task's
-   * reference network: it must take the task's images and have BatchNorm after its convolutions
+   * reference network: it must take the data's images and have BatchNorm after its convolutions
    * and dense layers. Every training starts from the file's weights.
    */
   readonly model?: string;
+  /** Sparsity training's first learning rate (default: the recipe's: 0.1 for tasks, 0.01 for a folder). */
+  readonly learningRate?: number;
+  /** Prune to this size (every method; see PruneTarget); default: the method's own thresholds. */
+  readonly target?: PruneTarget;
   /**
    * A layer slimprune cannot prune through (e.g. Reshape, Conv2DTranspose, LSTM) that reads
    * prunable channels: 'refuse' the model (default), or 'keep' those channels unpruned and prune
@@ -110,7 +149,12 @@ export interface PruneConfig {
   readonly wasmPaths?: string;
 }
 
-export interface ResolvedConfig extends Required<Omit<PruneConfig, 'distill' | 'model' | 'trainImages' | 'epochs' | 'fineTuneLearningRate' | 'lambda' | 'wholeSetLambda' | 't' | 'dataSource' | 'wasmPaths' | 'candidates' | 'cooling' | 'movesPerTemperature'>> {
+export interface ResolvedConfig extends Required<Omit<PruneConfig, 'task' | 'images' | 'learningRate' | 'target' | 'distill' | 'model' | 'trainImages' | 'epochs' | 'fineTuneLearningRate' | 'lambda' | 'wholeSetLambda' | 't' | 'dataSource' | 'wasmPaths' | 'candidates' | 'cooling' | 'movesPerTemperature'>> {
+  /** undefined: the user's images (`images`). */
+  readonly task: ReferenceTask | undefined;
+  readonly images: ImagesConfig | undefined;
+  readonly learningRate: number | undefined;
+  readonly target: PruneTarget | undefined;
   readonly model: string | undefined;
   readonly trainImages: number | undefined;
   readonly epochs: number | undefined;
@@ -165,9 +209,67 @@ export function trainsWholeSetNetwork(method: PruneMethod, structureFrom: Struct
   return method === 'contrast-sa' && structureFrom !== 'k-star';
 }
 
+function resolveImages(images: ImagesConfig, model: string | undefined): ImagesConfig {
+  if (typeof images !== 'object' || images === null || typeof images.folder !== 'string' || images.folder.length === 0) {
+    throw new TypeError("images must be { folder: 'path/to/root' } (root/<class>/*.png|jpg|jpeg|webp)");
+  }
+  if (model === undefined) {
+    throw new RangeError('pruning your own images needs your model: pass model (--model path/to/model.json), a tfjs LayersModel whose input fits the images and whose output has one unit per class');
+  }
+  const v = images.validationFraction;
+  if (v !== undefined && !(v > 0 && v < 1)) throw new RangeError(`validationFraction must be in (0, 1), got ${String(v)}`);
+  if (v !== undefined && images.testFolder !== undefined) {
+    throw new RangeError('give either testFolder (--test-data) or validationFraction (--validation-split), not both: with a test folder nothing is held out of the training folder');
+  }
+  const n = images.normalization;
+  if (n !== undefined && n !== 'data' && n !== 'unit' && !(typeof n === 'object' && n !== null && Array.isArray(n.mean) && Array.isArray(n.std))) {
+    throw new TypeError("normalization must be 'data', 'unit' or { mean: number[], std: number[] } (one per channel, on the 0..1 scale)");
+  }
+  if (images.channels !== undefined && images.channels !== 1 && images.channels !== 3) {
+    throw new RangeError(`channels must be 1 or 3, got ${String(images.channels)}`);
+  }
+  return Object.freeze({ ...images });
+}
+
+function resolveTarget(target: PruneTarget | undefined): PruneTarget | undefined {
+  if (target === undefined) return undefined;
+  const keys = typeof target === 'object' && target !== null ? Object.keys(target) : [];
+  const [key] = keys;
+  const value = key === undefined ? undefined : (target as Record<string, unknown>)[key];
+  if (keys.length !== 1 || !['flops', 'params', 'latencyMs'].includes(key!) || typeof value !== 'number') {
+    throw new TypeError('target must be one of { flops: f }, { params: f } (the fraction kept, in (0, 1)) or { latencyMs: ms }');
+  }
+  if (key === 'latencyMs' ? !(value > 0 && Number.isFinite(value)) : !(value > 0 && value < 1)) {
+    throw new RangeError(key === 'latencyMs'
+      ? `target latencyMs must be a finite number of milliseconds > 0, got ${value}`
+      : `target ${key} is the fraction of the unpruned model's ${key === 'flops' ? 'FLOPs' : 'parameters'} to keep, in (0, 1), got ${value}`);
+  }
+  return Object.freeze({ [key!]: value }) as PruneTarget;
+}
+
 export function resolveConfig(config: PruneConfig): ResolvedConfig {
-  if (!REFERENCE_TASKS.includes(config.task)) {
-    throw new RangeError(`unknown task '${String(config.task)}'; choose one of ${REFERENCE_TASKS.join(', ')}`);
+  if (config.task !== undefined && config.images !== undefined) {
+    throw new RangeError(`give either a task (${config.task}) or your own images (${config.images.folder}), not both: a task brings its own data set`);
+  }
+  const task = config.images === undefined ? config.task ?? 'mnist-lenet' : undefined;
+  if (task !== undefined && !REFERENCE_TASKS.includes(task)) {
+    throw new RangeError(`unknown task '${String(task)}'; choose one of ${REFERENCE_TASKS.join(', ')}`);
+  }
+  const images = config.images === undefined ? undefined : resolveImages(config.images, config.model);
+  if (images && config.dataSource !== undefined) {
+    throw new RangeError('dataSource locates a reference task\'s files; with your own images give the folder in images.folder');
+  }
+  const learningRate = config.learningRate;
+  if (learningRate !== undefined && !(learningRate > 0 && Number.isFinite(learningRate))) {
+    throw new RangeError(`learningRate must be a finite number > 0, got ${String(learningRate)}`);
+  }
+  const target = resolveTarget(config.target);
+  // Refused rather than ignored: with a target these are what the search sets.
+  if (target && config.slimmingRatio !== undefined) {
+    throw new RangeError('give either target or slimmingRatio, not both: with a target, Network Slimming\'s percentile is searched to reach it');
+  }
+  if (target && config.alpha !== undefined) {
+    throw new RangeError('give either target or alpha, not both: with a target, contrast-sa\'s α is searched to reach it');
   }
   const method = config.method ?? 'contrast-sa';
   if (!PRUNE_METHODS.includes(method)) {
@@ -211,7 +313,10 @@ export function resolveConfig(config: PruneConfig): ResolvedConfig {
     );
   }
   return {
-    task: config.task,
+    task,
+    images,
+    learningRate,
+    target,
     model: config.model,
     unsupported,
     method,
@@ -242,5 +347,33 @@ export function resolveConfig(config: PruneConfig): ResolvedConfig {
     workers: positiveInt('workers', config.workers, 1),
     dataSource: config.dataSource,
     wasmPaths: config.wasmPaths,
+  };
+}
+
+/**
+ * The data a run loads: its task's, or its folder sized for the model's input (height and width
+ * of `model`'s first input; the folder's images are resized to them).
+ */
+export function dataSpec(config: ResolvedConfig, model: { readonly name: string; readonly inputs: readonly { readonly shape: readonly (number | null)[] }[] }): DataSpec {
+  const images = config.images;
+  if (!images) return { task: config.task!, ...(config.dataSource !== undefined && { source: config.dataSource }) };
+  const [, height, width] = model.inputs[0]?.shape ?? [];
+  if (typeof height !== 'number' || typeof width !== 'number') {
+    throw new Error(
+      `model ${model.name} takes inputs of shape [${(model.inputs[0]?.shape ?? []).map(String).join(', ')}], without a fixed height and width ` +
+        'to resize the images to; give its input layer a fixed size (inputShape: [height, width, channels])',
+    );
+  }
+  return {
+    folder: images.folder,
+    height,
+    width,
+    seed: config.seed,
+    ...(images.testFolder !== undefined && { testFolder: images.testFolder }),
+    ...(images.validationFraction !== undefined && { validationFraction: images.validationFraction }),
+    ...(images.channels !== undefined && { channels: images.channels }),
+    ...(images.stream !== undefined && { stream: images.stream }),
+    ...(images.augment !== undefined && { augment: images.augment }),
+    ...(images.normalization !== undefined && { normalization: images.normalization }),
   };
 }

@@ -8,7 +8,7 @@
  */
 import { md5Hex } from '../platform/md5.ts';
 import { startingModelIdentity, type PlainWeights } from '../model/index.ts';
-import type { PolarizationReport, TrainJob } from '../train/index.ts';
+import { isFolderData, type PolarizationReport, type TrainJob } from '../train/index.ts';
 
 export interface CachedNetwork {
   readonly weights: PlainWeights;
@@ -27,13 +27,19 @@ const CACHE_FORMAT = 1;
 
 export type NetworkInputs = Pick<TrainJob, 'start' | 'data' | 'batchSize' | 'batchSeed' | 'indices' | 'recipe'>;
 
-/** The key of a trained network: an MD5 over everything its weights depend on. */
-export async function networkKey(inputs: NetworkInputs): Promise<string> {
+/**
+ * The key of a trained network: an MD5 over everything its weights depend on. A folder of the
+ * user's images is known by `dataFingerprint` (its pixels' and labels' MD5), not by its path,
+ * whose files may change between runs; a folder without one has no key (undefined: not cached).
+ */
+export async function networkKey(inputs: NetworkInputs, dataFingerprint?: string): Promise<string | undefined> {
+  if (isFolderData(inputs.data) && dataFingerprint === undefined) return undefined;
   const indices = await md5Hex(new Uint8Array(inputs.indices.buffer, inputs.indices.byteOffset, inputs.indices.byteLength));
   const identity = JSON.stringify({
     format: CACHE_FORMAT,
-    task: inputs.data.task,
-    data: inputs.data.source ?? null,
+    ...(isFolderData(inputs.data)
+      ? { folder: { ...inputs.data, folder: null, testFolder: null, fingerprint: dataFingerprint } }
+      : { task: inputs.data.task, data: inputs.data.source ?? null }),
     initial: await startingModelIdentity(inputs.start),
     batchSeed: inputs.batchSeed,
     batchSize: inputs.batchSize,

@@ -5,9 +5,9 @@
  */
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { disjointShards, overlappingSamples, seededPermutation } from '../data/index.ts';
-import { modelWithWeights, startingNetwork, type ReferenceTask } from '../model/index.ts';
+import { modelWithWeights, startingNetwork } from '../model/index.ts';
 import {
-  trainNetwork, sparsityRecipe, equivalentLambda, SPARSITY_DEFAULTS,
+  trainNetwork, sparsityRecipe, sparsityDefaults, equivalentLambda,
   type TaskData, type TrainJob, type TrainRecipe, type TrainProgress, type PolarizationReport,
 } from '../train/index.ts';
 import { trainsWholeSetNetwork, type ResolvedConfig } from './config.ts';
@@ -44,16 +44,17 @@ export function networkSamples(config: ResolvedConfig, pool: Int32Array): Int32A
  */
 export function sparsityRecipeFor(config: ResolvedConfig, imagesPerNetwork?: number): TrainRecipe {
   const kind = config.method === 'slimming' ? 'l1' : 'polarization';
-  const task = config.task as ReferenceTask;
-  const base = sparsityRecipe(task, kind);
+  const recipe = sparsityRecipe(config.task, kind);
+  const base: TrainRecipe = config.learningRate === undefined
+    ? recipe : { ...recipe, optimizer: { ...recipe.optimizer, learningRate: config.learningRate } };
   const regularizer = base.regularizer!;
-  const defaults = SPARSITY_DEFAULTS[task];
+  const defaults = sparsityDefaults(config.task);
   const epochs = config.epochs ?? base.epochs;
   let lambda = config.lambda;
   if (lambda === undefined && regularizer.kind !== 'none' && imagesPerNetwork !== undefined) {
     const lr = base.optimizer.learningRate;
     lambda = equivalentLambda(
-      { lambda: regularizer.lambda, epochs: base.epochs, stepsPerEpoch: defaults.trainImages / defaults.batchSize, learningRate: lr },
+      { lambda: regularizer.lambda, epochs: defaults.recipe.epochs, stepsPerEpoch: defaults.trainImages / defaults.batchSize, learningRate: recipe.optimizer.learningRate },
       { epochs, stepsPerEpoch: Math.max(1, imagesPerNetwork / config.batchSize), learningRate: lr },
     );
     // Refused before training: a λ above 1 swamps the data loss and drives every γ to 0.
@@ -88,7 +89,7 @@ export function collapsedNetwork(config: ResolvedConfig, jobs: readonly NetworkJ
   const job = jobs[k]!;
   const regularizer = job.recipe.regularizer;
   const lambda = regularizer && regularizer.kind !== 'none' ? regularizer.lambda : 0;
-  const base = sparsityRecipe(config.task as ReferenceTask, config.method === 'slimming' ? 'l1' : 'polarization').regularizer;
+  const base = sparsityRecipe(config.task, config.method === 'slimming' ? 'l1' : 'polarization').regularizer;
   // The whole-set network (after the K) has its own λ when wholeSetLambda is given.
   const given = k < config.networks ? config.lambda : config.wholeSetLambda ?? config.lambda;
   const rescaled = given === undefined && base && base.kind !== 'none'
@@ -125,7 +126,7 @@ export function networkJobs(config: ResolvedConfig, data: TaskData): NetworkJob[
   const job = (c: ResolvedConfig, network: number, indices: Int32Array, seed: number): NetworkJob => ({
     network,
     start: startingNetwork(c),
-    data: { task: c.task as ReferenceTask, ...(c.dataSource !== undefined && { source: c.dataSource }) },
+    data: data.spec,
     batchSize: c.batchSize,
     batchSeed: seed,
     indices,
@@ -158,10 +159,12 @@ export interface TrainNetworksOptions {
  * sample in its own batch order. Jobs with the same inputs are trained once.
  */
 export async function trainNetworks(data: TaskData, jobs: readonly NetworkJob[], options: TrainNetworksOptions = {}): Promise<TrainedNetwork[]> {
-  const keys = await Promise.all(jobs.map((j) => networkKey(j)));
+  // A job without a key (a streamed folder, known by no fingerprint) is neither looked up nor kept.
+  const keys = await Promise.all(jobs.map(async (j, i) => (await networkKey(j, data.fingerprint)) ?? `uncached:${i}`));
+  const cache = (key: string) => (key.startsWith('uncached:') ? undefined : options.cache);
   const found = new Map<string, CachedNetwork>();
   for (const key of new Set(keys)) {
-    const hit = await options.cache?.get(key);
+    const hit = await cache(key)?.get(key);
     if (hit) found.set(key, hit);
   }
   const missing = [...new Set(keys)].filter((k) => !found.has(k)).map((k) => keys.indexOf(k));
@@ -169,7 +172,7 @@ export async function trainNetworks(data: TaskData, jobs: readonly NetworkJob[],
   // Each network goes into the cache as soon as it is trained: an interrupted run keeps those.
   const done = async (slot: number, network: CachedNetwork) => {
     found.set(keys[slot]!, network);
-    await options.cache?.put(keys[slot]!, network);
+    await cache(keys[slot]!)?.put(keys[slot]!, network);
   };
   const trainMissing = workers > 1 ? trainOnPool : trainHere;
   await trainMissing(data, missing.map((i) => jobs[i]!), missing, { ...options, workers, done });

@@ -12,8 +12,10 @@ import { modelFigures } from '../report/figures.ts';
 import type { PruneMetrics as Metrics, PruneRun as Run, Stage } from '../report/run.ts';
 import { bnScaleImportance } from '../select/importance.ts';
 import { decideStructure } from '../select/method-rules.ts';
-import { evaluate, loadTaskData, testBatcher, useTrainingBackend, type TaskData, type TrainProgress } from '../train/index.ts';
+import { evaluate, testBatcher, useTrainingBackend, type Evaluation, type TaskData, type TrainProgress } from '../train/index.ts';
 import { resolveConfig, type PruneConfig, type ResolvedConfig } from './config.ts';
+import { loadDataFor } from './run-data.ts';
+import { keptFraction, meetTarget, polarizationAtTarget, searchAlpha, targetValue } from './target.ts';
 import { fineTune } from './fine-tune.ts';
 import type { NetworkCache } from './network-cache.ts';
 import {
@@ -65,15 +67,15 @@ async function pruneWith(config: PruneConfig, options: PruneOptions, trained: Tr
   };
 
   await useTrainingBackend('wasm', c.wasmPaths === undefined ? {} : { wasmPaths: c.wasmPaths });
-  const data = options.data ?? (await timed('data', async () => {
-    say('data', `loading ${c.task}`);
-    return loadTaskData(c.task, c.dataSource);
-  }));
-  // Refuse a model that cannot be pruned before minutes of training, not after.
-  // The graph is the topology's alone, so the starting network's serves every trained copy.
+  // The starting network first: a folder's images are sized for its input. A model that cannot
+  // be pruned is refused before minutes of training, not after. The graph is the topology's
+  // alone, so the starting network's serves every trained copy.
   const initial = await startingModel(startingNetwork(c));
   let graph: PruningGraph;
+  let data: TaskData;
+  let pretrained: Evaluation | undefined;
   try {
+    data = options.data ?? (await timed('data', () => loadDataFor(c, initial, (message) => say('data', message))));
     assertUsableModel(initial, data.train);
     graph = buildGraph(initial, { unsupported: c.unsupported });
     if (graph.groups.length === 0) {
@@ -82,45 +84,77 @@ async function pruneWith(config: PruneConfig, options: PruneOptions, trained: Tr
           'pruning needs a conv2d or dense layer followed by a BatchNormalization whose channels reach neither the model output nor a layer kept unpruned',
       );
     }
+    // A model the user brings was trained before: how accurate it was before anything changed.
+    if (c.model !== undefined) pretrained = await evaluate(initial, testBatcher(data));
   } finally {
     initial.dispose();
   }
   const pool = trainingPool(c, data);
   const jobs = networkJobs(c, data);
-  trained.push(...await timed('train', () =>
-    trainNetworks(data, jobs, {
-      workers: c.workers,
-      ...(options.cache && { cache: options.cache }),
-      onProgress: (k, p) => say('train', k < c.networks ? `network ${k + 1}/${c.networks}` : 'network trained on the whole set', { network: k, training: p }),
-    })));
+  const size = c.target && !('latencyMs' in c.target) ? c.target : undefined;
+  // Polarization reaches a size by its λ (target.ts): the trial network closest to it is the run's.
+  let lambdaSearch: Awaited<ReturnType<typeof polarizationAtTarget>> | undefined;
+  if (size && c.method === 'polarization') {
+    lambdaSearch = await timed('train', () => polarizationAtTarget({
+      config: c, data, graph, target: size, ...(options.cache && { cache: options.cache }),
+      onProgress: (message, training) => say('train', message, { network: 0, ...(training && { training }) }),
+    }));
+    trained.push(lambdaSearch.network);
+  } else {
+    trained.push(...await timed('train', () =>
+      trainNetworks(data, jobs, {
+        workers: c.workers,
+        ...(options.cache && { cache: options.cache }),
+        onProgress: (k, p) => say('train', k < c.networks ? `network ${k + 1}/${c.networks}` : 'network trained on the whole set', { network: k, training: p }),
+      })));
+  }
   // A network whose every γ fell to 0 has no structure to find, and its pruned form is at chance.
-  const collapsed = collapsedNetwork(c, jobs, trained);
+  const collapsed = lambdaSearch ? undefined : collapsedNetwork(c, jobs, trained);
   if (collapsed) throw new Error(collapsed);
   const tests = testBatcher(data);
-  const accuracies: number[] = [];
-  for (const t of trained) accuracies.push((await evaluate(t.model, tests)).accuracy);
+  const evaluations: Evaluation[] = [];
+  for (const t of trained) evaluations.push(await evaluate(t.model, tests));
+  const accuracies = evaluations.map((e) => e.accuracy);
 
   const joint = c.method === 'contrast-sa' && c.structureFrom === 'joint';
+  // 'joint': the full-set network is annealed with the K and its own θ* is applied to it.
+  const decide = (settings: ResolvedConfig) => joint
+    ? decideStructure(settings, graph, trained.map((t) => t.model), c.networks)
+    : decideStructure(settings, graph, trained.slice(0, c.networks).map((t) => t.model));
+  let alphaSearch: Awaited<ReturnType<typeof searchAlpha>> | undefined;
   const decision = await timed('select', async () => {
     say('select', c.method === 'contrast-sa' ? `annealing over ${c.networks} networks, ${c.restarts} restarts` : `${c.method} thresholds`);
-    // 'joint': the full-set network is annealed with the K and its own θ* is applied to it.
-    return joint
-      ? decideStructure(c, graph, trained.map((t) => t.model), c.networks)
-      : decideStructure(c, graph, trained.slice(0, c.networks).map((t) => t.model));
+    if (!(size && c.method === 'contrast-sa')) return decide(c);
+    // contrast-sa reaches a size by its α (target.ts).
+    alphaSearch = await searchAlpha({
+      decide: (alpha) => decide({ ...c, alpha }),
+      kept: (d) => keptFraction(graph, size, d.selection!.widths[d.network]!),
+      target: targetValue(size),
+      onTrial: (t) => say('select', `α search: α = ${t.alpha.toPrecision(3)} keeps ${(100 * t.kept).toFixed(1)}%`),
+    });
+    return alphaSearch.best.decision;
   });
   // METHOD.md §7 variant 'full': k*'s widths on the network sparsity-trained on the whole pool.
   const fromFull = c.method === 'contrast-sa' && c.structureFrom === 'full';
-  const target = fromFull ? trained.length - 1 : decision.network;
-  const chosen = trained[target]!.model;
-  const chosenAccuracy = accuracies[target]!;
-  const masks = fromFull
+  const pruned = fromFull ? trained.length - 1 : decision.network;
+  const chosen = trained[pruned]!.model;
+  const chosenAccuracy = accuracies[pruned]!;
+  const methodMasks = fromFull
     ? topWidthMasks(bnScaleImportance.scores(chosen, graph), decision.selection!.widths[decision.network]!)
     : masksFromThresholds(graph, decision.importance[decision.network]!, decision.thresholds);
+  const reached = c.target === undefined ? undefined : await timed('select', () => meetTarget({
+    config: c, target: c.target!, graph, network: chosen, masks: methodMasks,
+    searched: lambdaSearch
+      ? `Polarization's λ search (${lambdaSearch.trials.length} trainings: ${lambdaSearch.reason})`
+      : alphaSearch ? `contrast-sa's α search (${alphaSearch.trials.length} annealings, α = ${alphaSearch.best.alpha.toPrecision(3)})` : undefined,
+    say: (message) => say('select', message),
+  }));
+  const masks = reached?.masks ?? methodMasks;
 
   const cut = await timed('compact', async () => {
     say('compact', fromFull
-      ? `removing pruned channels of the network trained on the whole set (network ${target + 1}), at the widths of network ${decision.network + 1}`
-      : joint ? `removing pruned channels of network ${target + 1} (the network trained on the whole set)` : `removing pruned channels of network ${target + 1}`);
+      ? `removing pruned channels of the network trained on the whole set (network ${pruned + 1}), at the widths of network ${decision.network + 1}`
+      : joint ? `removing pruned channels of network ${pruned + 1} (the network trained on the whole set)` : `removing pruned channels of network ${pruned + 1}`);
     return compactModel(chosen, masks, { graph });
   });
   const compactAccuracy = (await evaluate(cut.model, tests)).accuracy;
@@ -129,12 +163,13 @@ async function pruneWith(config: PruneConfig, options: PruneOptions, trained: Tr
 
   const measured = await timed('measure', async () => {
     say('measure', 'accuracy, storage and latency');
-    // Fine-tuning evaluated the test set after its last epoch already; a faded network was
-    // compacted after that evaluation, so the shipped model is measured again.
-    const finalAccuracy = faded ? (await evaluate(compact.model, tests)).accuracy : fineTuneAccuracy.at(-1) ?? compactAccuracy;
+    // Measured again (fine-tuning's last figure is of the same weights unless the network
+    // faded and was compacted after it): one pass gives the class accuracies too.
+    const final = await evaluate(compact.model, tests);
+    const finalAccuracy = final.accuracy;
     const before = await modelFigures(chosen, chosenAccuracy, graph);
     const after = await modelFigures(compact.model, finalAccuracy, graph, compact.widths);
-    return { before, after };
+    return { before, after, classAccuracy: final.classAccuracy };
   });
 
   const groups = graph.groups.map((g, l) => ({
@@ -146,17 +181,27 @@ async function pruneWith(config: PruneConfig, options: PruneOptions, trained: Tr
     decision,
     graph,
     metrics: {
-      task: c.task,
+      task: c.task ?? null,
       method: c.method,
       config: c,
       runtime: env.runtime,
+      data: {
+        description: data.description,
+        classNames: data.classNames,
+        trainImages: data.train.count,
+        testImages: data.test.count,
+        shape: [data.train.height, data.train.width, data.train.channels],
+      },
+      ...(pretrained && { pretrained: { accuracy: pretrained.accuracy, classAccuracy: pretrained.classAccuracy } }),
+      classAccuracy: { before: evaluations[pruned]!.classAccuracy, after: measured.classAccuracy },
+      ...(reached && { target: reached.outcome }),
       before: measured.before,
       afterCompaction: { accuracy: compactAccuracy },
       fineTuneAccuracy,
       after: measured.after,
       groups,
       channels: { total: groups.reduce((a, g) => a + g.width, 0), kept: groups.reduce((a, g) => a + g.kept, 0) },
-      network: target,
+      network: pruned,
       networksTrained: trained.map((t, k) => ({
         images: t.indices.length, seconds: t.seconds, cached: t.cached, testAccuracy: accuracies[k]!, polarization: t.polarization,
       })),

@@ -3,7 +3,7 @@
  * people would rather look at — each group's γ histogram with its candidates and the chosen
  * threshold, the annealing energy over temperature steps, widths per layer before and after.
  */
-import type { PruneRun, RunSettings } from './run.ts';
+import type { PruneMetrics, PruneRun, RunSettings } from './run.ts';
 import { esc, gammaHistogramSvg, lineChartSvg, widthsSvg } from './svg.ts';
 
 const pct = (x: number) => `${(100 * x).toFixed(2)}%`;
@@ -74,18 +74,21 @@ export function reportHtml(run: PruneRun, others: readonly PruneRun[] = []): str
   const networks = m.networksTrained.map((n, i) =>
     `<tr><td>${i + 1}${i === k ? ' (kept)' : ''}</td><td>${int(n.images)}</td><td>${pct(n.testAccuracy)}</td><td>${n.seconds.toFixed(1)} s${n.cached ? " (earlier run, from the network cache)" : ""}</td>` +
     `<td>${pct(n.polarization.zero)} near 0, ${pct(n.polarization.between)} between${n.polarization.separated ? '' : ' (not separated)'}</td></tr>`).join('');
+  const subject = m.task ?? m.data.description;
   return `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>slimprune: ${esc(m.task)} / ${esc(m.method)}</title>
+<html lang="en"><head><meta charset="utf-8"><title>slimprune: ${esc(subject)} / ${esc(m.method)}</title>
 <style>
 body{font:14px/1.4 system-ui,sans-serif;margin:2em auto;max-width:1200px;padding:0 1em;color:#222}
 table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid #ccc;padding:4px 8px;text-align:right}th{background:#f3f3f3}
 td:first-child,th:first-child{text-align:left}.grid{display:flex;flex-wrap:wrap;gap:8px}code{background:#f3f3f3;padding:1px 4px}
 </style></head><body>
-<h1>${esc(m.task)} pruned with ${esc(m.method)}</h1>
+<h1>${esc(subject)} pruned with ${esc(m.method)}</h1>
 <p>Runtime ${esc(m.runtime)}; seed ${m.seeds.run}; ${m.config.networks} network(s), ${esc(m.config.sampling)} samples;
 ${esc(fineTuneLabel(m.config))}. All figures were measured in this run.</p>
-${warnings}<h2>Methods</h2>
-${methodsTable([run, ...others])}
+${warnings}${dataSection(m)}<h2>Methods</h2>
+${methodsTable([run, ...others])}${targetSection(m)}
+<h2>Accuracy per class</h2>
+${classTable(m)}
 <h2>Widths per group</h2>
 ${widths}
 <h2>γ histograms of the network whose thresholds were chosen (dashed: candidates, red: chosen threshold)</h2>
@@ -100,4 +103,29 @@ ${annealing}
 <pre>${esc(JSON.stringify(m.config, null, 2))}</pre>
 </body></html>
 `;
+}
+
+function dataSection(m: PruneMetrics): string {
+  const d = m.data;
+  return `<h2>Data</h2>
+<p><code>${esc(d.description)}</code>: ${int(d.trainImages)} training and ${int(d.testImages)} test images of ${d.shape.join(' × ')} (height × width × channels),
+${d.classNames.length} classes: ${d.classNames.map(esc).join(', ')}.${m.pretrained ? ` The model as given scored ${pct(m.pretrained.accuracy)} on the test images before anything changed it.` : ''}</p>
+`;
+}
+
+function targetSection(m: PruneMetrics): string {
+  const t = m.target;
+  if (!t) return '';
+  const [[what, value]] = Object.entries(t.requested) as [[string, number]];
+  const show = (x: number) => (what === 'latencyMs' ? `${x.toFixed(2)} ms` : pct(x));
+  return `\n<p>Target: ${esc(what === 'latencyMs' ? 'batch-1 latency' : `${what} kept`)} ${show(value)}; reached ${show(t.reached)} ` +
+    `(${t.relativeError >= 0 ? '+' : ''}${(100 * t.relativeError).toFixed(1)}% of the target) by ${esc(t.how)}.</p>`;
+}
+
+function classTable(m: PruneMetrics): string {
+  const cell = (x: number | null | undefined) => (x === null || x === undefined ? '–' : pct(x));
+  const rows = m.data.classNames.map((name, c) =>
+    `<tr><td>${c}: ${esc(name)}</td>${m.pretrained ? `<td>${cell(m.pretrained.classAccuracy[c])}</td>` : ''}` +
+    `<td>${cell(m.classAccuracy.before[c])}</td><td>${cell(m.classAccuracy.after[c])}</td></tr>`).join('');
+  return `<table><thead><tr><th>class</th>${m.pretrained ? '<th>model as given</th>' : ''}<th>before pruning</th><th>after fine-tuning</th></tr></thead><tbody>${rows}</tbody></table>`;
 }

@@ -15,7 +15,8 @@ export type Stage = 'data' | 'train' | 'select' | 'compact' | 'fine-tune' | 'mea
 
 /** The settings of a run that the report names. */
 export interface RunSettings {
-  readonly task: string;
+  /** A reference task, or undefined for the user's own data. */
+  readonly task: string | undefined;
   readonly method: string;
   readonly structureFrom: string;
   readonly networks: number;
@@ -26,11 +27,47 @@ export interface RunSettings {
   readonly distill: { readonly temperature: number; readonly weight: number } | null;
 }
 
+/** What a run was trained and measured on. */
+export interface RunData {
+  /** The task name, or the folder (and test folder). */
+  readonly description: string;
+  readonly classNames: readonly string[];
+  readonly trainImages: number;
+  readonly testImages: number;
+  /** Height, width, channels of an image as the model takes it. */
+  readonly shape: readonly [number, number, number];
+}
+
+/** Test accuracy overall and per class (label order; null: no test image of that class). */
+export interface ClassAccuracy {
+  readonly accuracy: number;
+  readonly classAccuracy: readonly (number | null)[];
+}
+
+/** How close a run pruned to its target came. */
+export interface TargetOutcome {
+  /** What was asked: { flops: f } | { params: f } (fractions kept) | { latencyMs }. */
+  readonly requested: Readonly<Record<string, number>>;
+  /** The reached value of the requested quantity (fraction kept, or ms). */
+  readonly reached: number;
+  /** reached / requested − 1: e.g. 0.03 is 3% above the target. */
+  readonly relativeError: number;
+  /** How the method reached it (which search, how many trials). */
+  readonly how: string;
+}
+
 export interface PruneMetrics<Settings extends RunSettings = RunSettings> {
-  readonly task: string;
+  /** A reference task, or null for the user's own data. */
+  readonly task: string | null;
   readonly method: string;
   readonly config: Settings;
   readonly runtime: string;
+  readonly data: RunData;
+  /** The model the user brought, on the test split, before anything changed it. */
+  readonly pretrained?: ClassAccuracy;
+  /** Per-class test accuracy of the network that was pruned, before pruning and at the end. */
+  readonly classAccuracy: { readonly before: readonly (number | null)[]; readonly after: readonly (number | null)[] };
+  readonly target?: TargetOutcome;
   readonly before: ModelFigures;
   readonly afterCompaction: { readonly accuracy: number };
   /** Test accuracy after each fine-tuning epoch. */

@@ -92,12 +92,40 @@ export const SPARSITY_DEFAULTS: Readonly<Record<ReferenceTask, SparsityDefaults>
 });
 
 /**
- * The sparsity recipe of a reference task: polarization (default) or the L1 baseline, with
- * optional overrides (e.g. a searched λ or another epoch budget).
+ * The defaults for a model and data set that are not a reference task (OUR CHOICE, not the
+ * papers'). The common case is a pretrained model, so the learning rate is a tenth of the
+ * reference recipes' 0.1 (0.1 would first undo much of what the model learned) and γ keeps the
+ * model's values (no reset to 0.5). λ is the LeNet recipe's push on γ (λ · lr per step, over the
+ * same steps), so with lr 0.01 it is ten times the LeNet λ; like a task's, it is rescaled to the
+ * run's images, epochs and learning rate (equivalentLambda).
  */
-export function sparsityRecipe(task: ReferenceTask, method: SparsityMethod = 'polarization', overrides: Partial<TrainRecipe> = {}): TrainRecipe {
+export const FOLDER_DEFAULTS: SparsityDefaults = Object.freeze<SparsityDefaults>({
+  recipe: {
+    epochs: 10, optimizer: { ...SGD, learningRate: 0.01 }, schedule: STEP, weightDecay: 5e-4, weightDecayOn: 'all',
+    regularizer: { kind: 'polarization', lambda: 5e-3, t: 1.2 }, gammaInit: null,
+  },
+  l1Lambda: 1.3e-2,
+  batchSize: 64,
+  trainImages: 60_000,
+  measured: false,
+  basis: "the LeNet recipe's λ · lr over 10 epochs of 60,000 images at batch 64, at lr 0.01",
+});
+
+/** A reference task's defaults, or FOLDER_DEFAULTS for data that is not a reference task. */
+export function sparsityDefaults(task: ReferenceTask | undefined): SparsityDefaults {
+  if (task === undefined) return FOLDER_DEFAULTS;
   const defaults = SPARSITY_DEFAULTS[task];
   if (!defaults) throw new Error(`unknown reference task '${String(task)}'; known: ${Object.keys(SPARSITY_DEFAULTS).join(', ')}`);
+  return defaults;
+}
+
+/**
+ * The sparsity recipe of a reference task (or, for undefined, of the user's own data):
+ * polarization (default) or the L1 baseline, with optional overrides (e.g. a searched λ or
+ * another epoch budget).
+ */
+export function sparsityRecipe(task: ReferenceTask | undefined, method: SparsityMethod = 'polarization', overrides: Partial<TrainRecipe> = {}): TrainRecipe {
+  const defaults = sparsityDefaults(task);
   const regularizer: RegularizerSpec = method === 'l1'
     ? { kind: 'l1', lambda: defaults.l1Lambda }
     : defaults.recipe.regularizer!;

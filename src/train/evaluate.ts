@@ -18,6 +18,8 @@ export interface Evaluation {
   readonly loss: number;
   readonly accuracy: number;
   readonly images: number;
+  /** Accuracy on the images of each class (label order); null for a class with no image here. */
+  readonly classAccuracy: readonly (number | null)[];
 }
 
 /**
@@ -31,18 +33,26 @@ export async function evaluate(model: LayersModel, source: BatchSource, options:
   let lossSum = 0;
   let correct = 0;
   let images = 0;
+  const classImages = new Float64Array(reader.classes);
+  const classHits = new Float64Array(reader.classes);
   for await (const batch of source.epoch(options.epoch ?? 0)) {
-    const [loss, hits] = tf.tidy(() => {
+    const [loss, hits, predicted] = tf.tidy(() => {
       const { x, labels } = reader.tensors(batch);
       const out = model.apply(x, { training: false }) as tf.Tensor;
-      return [crossEntropy(tf.oneHot(labels, reader.classes), out, kind, 'sum'), countCorrect(out, labels)];
+      return [crossEntropy(tf.oneHot(labels, reader.classes), out, kind, 'sum'), countCorrect(out, labels), tf.argMax(out, -1)];
     });
-    const [l, c] = await Promise.all([loss.data(), hits.data()]);
-    tf.dispose([loss, hits]);
+    const [l, c, p] = await Promise.all([loss.data(), hits.data(), predicted.data()]);
+    tf.dispose([loss, hits, predicted]);
     lossSum += l[0]!;
     correct += c[0]!;
     images += batch.size;
+    for (let i = 0; i < batch.size; i++) {
+      const label = batch.labels[i]!;
+      classImages[label] = classImages[label]! + 1;
+      if (p[i] === label) classHits[label] = classHits[label]! + 1;
+    }
   }
   if (images === 0) throw new Error('the evaluation source yielded no batches');
-  return { loss: lossSum / images, accuracy: correct / images, images };
+  const classAccuracy = Array.from(classImages, (n, k) => (n === 0 ? null : classHits[k]! / n));
+  return { loss: lossSum / images, accuracy: correct / images, images, classAccuracy };
 }

@@ -38,8 +38,11 @@ export {
   searchLambda, type LambdaSearchOptions, type LambdaSearchResult, type LambdaTrial, type MeasuredWidths,
 } from './lambda-search.ts';
 export {
-  SPARSITY_DEFAULTS, sparsityRecipe, equivalentLambda,
+  SPARSITY_DEFAULTS, FOLDER_DEFAULTS, sparsityDefaults, sparsityRecipe, equivalentLambda,
   type SparsityMethod, type SparsityDefaults, type LambdaBudget,
 } from './defaults.ts';
-export { loadTaskData, trainBatcher, testBatcher, type TaskData } from './task-data.ts';
+export {
+  loadData, loadTaskData, isFolderData, dataKey, trainBatcher, testBatcher,
+  type DataSpec, type TaskDataSpec, type FolderDataSpec, type TaskData,
+} from './task-data.ts';
 export { trainNetwork, runTrainJob, type TrainJob, type TrainJobResult, type TrainJobProgress } from './job.ts';

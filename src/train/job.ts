@@ -5,14 +5,13 @@
  * rebuilds the model from the same starting network and sets the weights, so no tfjs object
  * crosses the worker boundary, and the result equals a training in the parent on the same backend.
  */
-import type { ReferenceTask } from '../model/architectures.ts';
 import { startingModel, type StartingNetwork } from '../model/initial.ts';
 import { plainWeights, type PlainWeights } from '../model/plain-weights.ts';
 import { useTrainingBackend } from './backend.ts';
 import type { PolarizationReport } from './polarization.ts';
 import type { TrainProgress } from './progress.ts';
 import type { TrainRecipe } from './recipe.ts';
-import { loadTaskData, trainBatcher, type TaskData } from './task-data.ts';
+import { dataKey, loadData, trainBatcher, type DataSpec, type TaskData } from './task-data.ts';
 import { train } from './trainer.ts';
 
 export interface TrainJob {
@@ -20,8 +19,8 @@ export interface TrainJob {
   /** Which network of the run (for progress). */
   readonly network: number;
   readonly start: StartingNetwork;
-  /** The task whose training set the sample indexes, and where its files are (default: its own). */
-  readonly data: { readonly task: ReferenceTask; readonly source?: string };
+  /** The data set whose training split the sample indexes: a reference task's or a folder's. */
+  readonly data: DataSpec;
   readonly batchSize: number;
   /** The seed of its batch order. */
   readonly batchSeed: number;
@@ -64,8 +63,8 @@ export async function trainNetwork(
 const loaded = new Map<string, Promise<TaskData>>();
 
 export async function runTrainJob(job: TrainJob, progress: (p: TrainJobProgress) => void): Promise<TrainJobResult> {
-  const key = `${job.data.task}|${job.data.source ?? ''}`;
-  if (!loaded.has(key)) loaded.set(key, loadTaskData(job.data.task, job.data.source));
+  const key = dataKey(job.data);
+  if (!loaded.has(key)) loaded.set(key, loadData(job.data));
   const data = await loaded.get(key)!;
   await useTrainingBackend('wasm', job.wasmPaths === undefined ? {} : { wasmPaths: job.wasmPaths });
   const result = await trainNetwork(job, data, (p) => progress({ ...p, network: job.network }));
