@@ -1,6 +1,6 @@
 /** The data of a reference task (METHOD.md §10, §11), loaded once per run. */
 import {
-  loadMnist, loadFashionMnist, loadCifar10, channelStats, Batcher, type ImageSplits, type Normalization,
+  loadMnist, loadFashionMnist, loadCifar10, channelStats, batcherFor, type Batcher, type StreamBatcher, type ImageSplits, type Normalization,
 } from '../data/index.ts';
 import type { ReferenceTask } from '../model/architectures.ts';
 
@@ -19,14 +19,17 @@ export async function loadTaskData(task: ReferenceTask, source?: string): Promis
   return { ...splits, normalization: channelStats(splits.train), augment: task.startsWith('cifar') };
 }
 
-/** Shuffled, normalised (and for CIFAR augmented) batches of the training images `indices`. */
-export function trainBatcher(data: TaskData, indices: Int32Array, batchSize: number, seed: number): Batcher {
-  return new Batcher(data.train, indices, {
+/**
+ * Shuffled, normalised (and for CIFAR augmented) batches of the training images `indices`;
+ * decoded per batch when the set is streamed.
+ */
+export function trainBatcher(data: TaskData, indices: Int32Array, batchSize: number, seed: number): Batcher | StreamBatcher {
+  return batcherFor(data.train, indices, {
     batchSize, normalization: data.normalization, shuffle: true, seed, augment: data.augment,
   });
 }
 
 /** The test set in order, normalised with the training set's statistics. */
-export function testBatcher(data: TaskData): Batcher {
-  return new Batcher(data.test, undefined, { batchSize: 256, normalization: data.normalization, shuffle: false });
+export function testBatcher(data: TaskData): Batcher | StreamBatcher {
+  return batcherFor(data.test, undefined, { batchSize: 256, normalization: data.normalization, shuffle: false });
 }
