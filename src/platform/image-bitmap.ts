@@ -1,7 +1,7 @@
 /**
  * Decodes an image with the browser's own decoders (createImageBitmap, then an OffscreenCanvas to
  * read the pixels), the fastest way in a page or a worker and the one that knows every format
- * the browser does. Absent in Node and Deno: `imageBitmapDecoding()` says whether it is there.
+ * the browser does. Not in Node or Deno: `imageBitmapDecoding()` says whether it is there.
  *
  * Colour: `colorSpaceConversion: 'none'` and `premultiplyAlpha: 'none'` keep the file's own
  * values, so a PNG gives the same bytes as a JS decoder; JPEG decoders differ in their IDCT and
@@ -14,8 +14,16 @@ export interface RgbaImage {
   readonly data: Uint8Array;
 }
 
+let available: boolean | undefined;
+
+/**
+ * Whether this runtime can decode this way. Probed, not assumed from the names: Deno has
+ * createImageBitmap and OffscreenCanvas but no 2d context to read pixels back from.
+ */
 export function imageBitmapDecoding(): boolean {
-  return typeof globalThis.createImageBitmap === 'function' && typeof globalThis.OffscreenCanvas === 'function';
+  available ??= typeof globalThis.createImageBitmap === 'function' && typeof globalThis.OffscreenCanvas === 'function' &&
+    new OffscreenCanvas(1, 1).getContext('2d') !== null;
+  return available;
 }
 
 export async function decodeWithImageBitmap(bytes: Uint8Array, type: string): Promise<RgbaImage> {

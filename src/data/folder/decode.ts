@@ -9,6 +9,8 @@
  * - In browsers, by default, the browser's own decoders (src/platform/image-bitmap.ts): faster,
  *   and PNGs come out the same; JPEGs differ by a few levels from jpeg-js (decoders round their
  *   IDCT and chroma upsampling differently), so pass decoder: 'js' for the same bytes everywhere.
+ *   Images with transparency go to the JS decoders even then: a canvas stores premultiplied
+ *   alpha, which loses the colour under transparent pixels that dropping alpha keeps.
  *
  * The result keeps the channels of the file's header (ImageHeader.channels), alpha dropped.
  */
@@ -37,7 +39,7 @@ interface RawImage {
 
 /** Decodes `bytes`, whose header has been read; throws the decoder's own error when it fails. */
 export async function decodeImage(bytes: Uint8Array, header: ImageHeader, decoder: ImageDecoder = 'auto'): Promise<DecodedImage> {
-  const useBrowser = decoder === 'browser' || (decoder === 'auto' && imageBitmapDecoding());
+  const useBrowser = decoder === 'browser' || (decoder === 'auto' && !header.alpha && imageBitmapDecoding());
   if (decoder === 'browser' && !imageBitmapDecoding()) throw new Error("decoder 'browser' needs createImageBitmap and OffscreenCanvas; use 'js'");
   const raw: RawImage = useBrowser
     ? { ...(await decodeWithImageBitmap(bytes, MIME_TYPES[header.format])), channels: 4 }

@@ -80,13 +80,14 @@ export function folderClasses(entries: readonly ImageFolderEntry[], root: string
     }
     const isFolder = path.endsWith('/');
     const parts = path.replace(/\/$/, '').split('/');
-    if (isSkipped(parts)) continue;
+    if (isSkipped(parts.slice(0, 1))) continue;
     if (!isFolder && parts.length === 1) {
       refuse(path, 'is not in a class folder; move it into root/<class>/ or out of the root');
       continue;
     }
+    // A class folder holding only metadata is still a class folder: an empty one, refused below.
     classes.add(parts[0]!);
-    if (isFolder) continue;
+    if (isFolder || isSkipped(parts)) continue;
     if (seen.has(path)) {
       refuse(path, 'is listed twice');
       continue;

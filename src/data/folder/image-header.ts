@@ -11,6 +11,8 @@ export interface ImageHeader {
   readonly height: number;
   /** 1 (grey) or 3 (colour): what the image decodes to, alpha dropped. */
   readonly channels: 1 | 3;
+  /** Whether it has transparency (an alpha channel, or PNG's tRNS), which we drop. */
+  readonly alpha: boolean;
 }
 
 /** The largest side we decode: the limit of common decoders (libwebp's is 16383, PNG's 2³¹). */
@@ -55,7 +57,20 @@ function pngHeader(b: Uint8Array): ImageHeader | string {
   const colourType = b[25]!;
   // 0 grey, 4 grey + alpha; 2 RGB, 3 palette, 6 RGBA.
   if (![0, 2, 3, 4, 6].includes(colourType)) return `is a PNG of colour type ${colourType}, which PNG does not define; the file is damaged`;
-  return { format: 'png', width: u32be(b, 16), height: u32be(b, 20), channels: colourType === 0 || colourType === 4 ? 1 : 3 };
+  return {
+    format: 'png', width: u32be(b, 16), height: u32be(b, 20), channels: colourType === 0 || colourType === 4 ? 1 : 3,
+    alpha: colourType === 4 || colourType === 6 || hasPngChunkBeforeData(b, 'tRNS'),
+  };
+}
+
+/** Whether a chunk of this type comes before the first IDAT (where tRNS must be: PNG §5.6). */
+function hasPngChunkBeforeData(b: Uint8Array, type: string): boolean {
+  const wanted = ascii(type);
+  for (let at = 8; at + 8 <= b.length; at += 12 + u32be(b, at)) {
+    if (startsWith(b, wanted, at + 4)) return true;
+    if (startsWith(b, ascii('IDAT'), at + 4)) return false;
+  }
+  return false;
 }
 
 /**
@@ -78,7 +93,7 @@ function jpegHeader(b: Uint8Array): ImageHeader | string {
       const components = b[at + 9]!;
       if (components !== 1 && components !== 3 && components !== 4) return `is a JPEG of ${components} components; we read 1 (grey), 3 (colour) or 4 (CMYK)`;
       // A height of 0 defers it to a DNL segment after the scan, which few decoders read.
-      return { format: 'jpeg', height: u16be(b, at + 5), width: u16be(b, at + 7), channels: components === 1 ? 1 : 3 };
+      return { format: 'jpeg', height: u16be(b, at + 5), width: u16be(b, at + 7), channels: components === 1 ? 1 : 3, alpha: false };
     }
     at += 2 + length;
   }
@@ -91,15 +106,16 @@ function webpHeader(b: Uint8Array): ImageHeader | string {
   if (b.length < 30) return damaged;
   const chunk = String.fromCharCode(b[12]!, b[13]!, b[14]!, b[15]!);
   // WebP decodes to RGB(A) whatever its content: 3 channels once alpha is dropped.
-  if (chunk === 'VP8X') return { format: 'webp', width: u24le(b, 24) + 1, height: u24le(b, 27) + 1, channels: 3 };
+  // VP8X flags: bit 4 is "has alpha"; VP8L: bit 28 of its header is alpha_is_used.
+  if (chunk === 'VP8X') return { format: 'webp', width: u24le(b, 24) + 1, height: u24le(b, 27) + 1, channels: 3, alpha: (b[20]! & 0x10) !== 0 };
   if (chunk === 'VP8L') {
     if (b[20] !== 0x2f) return damaged;
     const bits = (b[21]! | (b[22]! << 8) | (b[23]! << 16) | (b[24]! << 24)) >>> 0;
-    return { format: 'webp', width: (bits & 0x3fff) + 1, height: ((bits >>> 14) & 0x3fff) + 1, channels: 3 };
+    return { format: 'webp', width: (bits & 0x3fff) + 1, height: ((bits >>> 14) & 0x3fff) + 1, channels: 3, alpha: ((bits >>> 28) & 1) === 1 };
   }
   if (chunk === 'VP8 ') {
     if (!startsWith(b, [0x9d, 0x01, 0x2a], 23)) return damaged;
-    return { format: 'webp', width: (b[26]! | (b[27]! << 8)) & 0x3fff, height: (b[28]! | (b[29]! << 8)) & 0x3fff, channels: 3 };
+    return { format: 'webp', width: (b[26]! | (b[27]! << 8)) & 0x3fff, height: (b[28]! | (b[29]! << 8)) & 0x3fff, channels: 3, alpha: false };
   }
   return damaged;
 }
