@@ -22,7 +22,8 @@ import { stripTypes } from './scripts/strip-types.mjs';
 const isTfjs = (id) => id.startsWith('@tensorflow/');
 // Small pure-JS dependencies of the data stage, loaded lazily (dynamic import) and resolved by the
 // user's runtime or bundler like tfjs.
-const isDataDependency = (id) => id.startsWith('@noble/hashes/') || id === 'fast-png';
+const isDataDependency = (id) =>
+  id.startsWith('@noble/hashes/') || id === 'fast-png' || id === 'jpeg-js' || id.startsWith('@jsquash/webp/');
 const isComlink = (id) => id === 'comlink' || id.startsWith('comlink/');
 const isNodeBuiltin = (id) => id.startsWith('node:');
 

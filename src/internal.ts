@@ -126,5 +126,6 @@ export { defaultCacheDir } from './platform/files.ts';
 export { pathExists, writeFolderAtomic, type FolderFile } from './platform/folder-files.ts';
 export { md5Hex } from './platform/md5.ts';
 export { gunzip } from './platform/gunzip.ts';
+export { imageBitmapDecoding } from './platform/image-bitmap.ts';
 export { reportHtml, methodsTable, fineTuneLabel } from './report/html.ts';
 export type { RunSettings } from './report/run.ts';

@@ -3,7 +3,7 @@
 // that shares memory with workers must be), opens the page, prints each case and ends with one
 // summary line. Exit code 1 if a case failed or the page errored.
 import { createServer } from 'node:http';
-import { readFile, rm, writeFile } from 'node:fs/promises';
+import { copyFile, readFile, rm, writeFile } from 'node:fs/promises';
 import { extname, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { rollup } from 'rollup';
@@ -70,6 +70,10 @@ async function bundle() {
   // import.meta.url is entry.js, so the worker goes next to it, bundled with the packages it
   // imports (tfjs for the 'train' job): a module Web Worker sees no import map.
   await bundleOne(resolve(root, 'dist/worker.js'), { entryFileNames: 'worker.js', chunkFileNames: 'worker-chunks/[name]-[hash].js' });
+  // @jsquash/webp's decoder (the JS decoding path, src/data/folder/decode.ts) loads its .wasm as
+  // new URL('webp_dec.wasm', import.meta.url); bundlers such as Vite and webpack 5 copy it next to
+  // the chunk, which rollup does not, so do it here.
+  await copyFile(resolve(root, 'node_modules/@jsquash/webp/codec/dec/webp_dec.wasm'), resolve(outDir, 'page-chunks/webp_dec.wasm'));
   await writeFile(
     resolve(outDir, 'index.html'),
     `<!doctype html>

@@ -23,6 +23,19 @@ export {
 } from './sampling.ts';
 export { cropFlipInto, type AugmentOptions, type Crop } from './augment.ts';
 export { Batcher, type Batch, type BatcherOptions } from './batcher.ts';
+export { BatchAssembly, type BatchableSet, type EpochPlan } from './batch-assembly.ts';
+export { isStreamedImageSet, type StreamedImageSet, type AnyImageSet } from './streamed-set.ts';
+export { StreamBatcher, batcherFor } from './stream-batcher.ts';
+export {
+  imageFolderFromFiles, type ImageFolder, type ImageFolderOptions, type ImageFolderFilesOptions,
+} from './folder/image-folder.ts';
+export { loadImageFolder, type LoadImageFolderOptions } from './folder/load-image-folder.ts';
+export { folderClasses, filesFromFileList, compareCodePoints, MAX_CLASSES, type ImageFolderEntry, type FolderImage, type FolderClasses } from './folder/entries.ts';
+export { readImageHeader, MAX_IMAGE_SIDE, MAX_IMAGE_PIXELS, type ImageFormat, type ImageHeader } from './folder/image-header.ts';
+export { decodeImage, type DecodedImage, type ImageDecoder } from './folder/decode.ts';
+export { resizeBilinear, resizeBilinearBytes } from './folder/resize.ts';
+export { convertChannels } from './folder/channels.ts';
+export { stratifiedSplit, type Split } from './folder/split.ts';
 export {
   IDX_FILES, MNIST_MD5, FASHION_MNIST_MD5, CIFAR10_BATCH_FILES, CIFAR10_MD5, CIFAR10_CLASSES,
   type IdxFileName, type Cifar10BatchFile,

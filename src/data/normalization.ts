@@ -5,6 +5,7 @@
  * rounded to float32 once: the same bytes give the same floats in every runtime.
  */
 import type { ImageSet } from './image-set.ts';
+import { isStreamedImageSet, type AnyImageSet, type StreamedImageSet } from './streamed-set.ts';
 
 export interface Normalization {
   /** Per channel, on the 0..1 pixel scale. */
@@ -33,25 +34,47 @@ export function checkNormalization(normalization: Normalization, channels: numbe
  * Mean and (population) standard deviation of each channel over the images `indices` of `set`
  * (all of them by default): compute them on the training set only, and use them for both sets.
  * Counted through a per-channel histogram of byte values, so the sums are exact integers and the
- * result is the same in every runtime.
+ * result is the same in every runtime. A streamed set is decoded once, in chunks, so it resolves
+ * to the result instead of returning it.
  */
-export function channelStats(set: ImageSet, indices?: Int32Array): Normalization {
-  const { channels } = set;
-  const perImage = set.height * set.width * channels;
-  const histogram = new Float64Array(256 * channels);
-  const count = (start: number): void => {
-    for (let o = start, end = start + perImage; o < end; o += channels) {
-      for (let c = 0; c < channels; c++) histogram[c * 256 + set.pixels[o + c]!]!++;
-    }
-  };
-  if (indices) {
-    for (const i of indices) {
-      if (!(i >= 0 && i < set.count)) throw new Error(`channelStats(${set.name}): index ${i} is not an image of the set (0..${set.count - 1})`);
-      count(i * perImage);
-    }
-  } else {
-    for (let i = 0; i < set.count; i++) count(i * perImage);
+export function channelStats(set: ImageSet, indices?: Int32Array): Normalization;
+export function channelStats(set: StreamedImageSet, indices?: Int32Array): Promise<Normalization>;
+export function channelStats(set: AnyImageSet, indices?: Int32Array): Normalization | Promise<Normalization>;
+export function channelStats(set: AnyImageSet, indices?: Int32Array): Normalization | Promise<Normalization> {
+  const chosen = indices ?? Int32Array.from({ length: set.count }, (_, i) => i);
+  for (const i of chosen) {
+    if (!(i >= 0 && i < set.count)) throw new Error(`channelStats(${set.name}): index ${i} is not an image of the set (0..${set.count - 1})`);
   }
+  const histogram = new Float64Array(256 * set.channels);
+  if (!isStreamedImageSet(set)) {
+    const perImage = set.height * set.width * set.channels;
+    for (const i of chosen) countBytes(histogram, set.pixels.subarray(i * perImage, (i + 1) * perImage), set.channels);
+    return statsOf(histogram, set.channels, set.name);
+  }
+  return streamedStats(set, chosen, histogram);
+}
+
+/** Images decoded at a time: 256 CIFAR-sized images are 786 kB. */
+const STATS_CHUNK = 256;
+
+async function streamedStats(set: StreamedImageSet, indices: Int32Array, histogram: Float64Array): Promise<Normalization> {
+  const perImage = set.height * set.width * set.channels;
+  const buffer = new Uint8Array(Math.min(STATS_CHUNK, indices.length) * perImage);
+  for (let start = 0; start < indices.length; start += STATS_CHUNK) {
+    const chunk = indices.subarray(start, start + STATS_CHUNK);
+    await set.readImages(chunk, buffer);
+    countBytes(histogram, buffer.subarray(0, chunk.length * perImage), set.channels);
+  }
+  return statsOf(histogram, set.channels, set.name);
+}
+
+function countBytes(histogram: Float64Array, pixels: Uint8Array, channels: number): void {
+  for (let o = 0; o < pixels.length; o += channels) {
+    for (let c = 0; c < channels; c++) histogram[c * 256 + pixels[o + c]!]!++;
+  }
+}
+
+function statsOf(histogram: Float64Array, channels: number, name: string): Normalization {
   const mean: number[] = [];
   const std: number[] = [];
   for (let c = 0; c < channels; c++) {
@@ -61,7 +84,7 @@ export function channelStats(set: ImageSet, indices?: Int32Array): Normalization
       n += histogram[c * 256 + v]!;
       sum += v * histogram[c * 256 + v]!;
     }
-    if (n === 0) throw new Error(`channelStats(${set.name}): no images to measure`);
+    if (n === 0) throw new Error(`channelStats(${name}): no images to measure`);
     const m = sum / n;
     let squares = 0;
     for (let v = 0; v < 256; v++) squares += histogram[c * 256 + v]! * (v - m) * (v - m);

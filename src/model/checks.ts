@@ -6,6 +6,9 @@
 import type * as tfl from '@tensorflow/tfjs-layers';
 import type { ImageSet } from '../data/index.ts';
 
+/** What the checks read of a data set (in memory or streamed). */
+type ImageShape = Pick<ImageSet, 'name' | 'height' | 'width' | 'channels' | 'classes'>;
+
 export function assertFiniteWeights(model: tfl.LayersModel): void {
   for (const w of model.weights) {
     const values = w.read().dataSync();
@@ -24,13 +27,13 @@ export function assertFiniteWeights(model: tfl.LayersModel): void {
  * The checks of a model a user brings, for every command that runs it (prune and eval alike):
  * it fits the data (assertFitsData) and every weight is finite (assertFiniteWeights).
  */
-export function assertUsableModel(model: tfl.LayersModel, data: ImageSet): void {
+export function assertUsableModel(model: tfl.LayersModel, data: ImageShape): void {
   assertFitsData(model, data);
   assertFiniteWeights(model);
 }
 
 /** The model takes images of the data's height × width × channels and has one output per class. */
-export function assertFitsData(model: tfl.LayersModel, data: ImageSet): void {
+export function assertFitsData(model: tfl.LayersModel, data: ImageShape): void {
   if (model.inputs.length !== 1 || model.outputs.length !== 1) {
     throw new Error(`model ${model.name} has ${model.inputs.length} inputs and ${model.outputs.length} outputs; slimprune prunes image classifiers with one of each`);
   }
@@ -39,7 +42,8 @@ export function assertFitsData(model: tfl.LayersModel, data: ImageSet): void {
   if (input.length !== 3 || input.some((d, i) => d !== null && d !== want[i])) {
     throw new Error(
       `model ${model.name} takes inputs of shape [${input.map(String).join(', ')}] but the ${data.name} images are ` +
-        `[${want.join(', ')}] (height, width, channels); choose the task whose data the model was built for`,
+        `[${want.join(', ')}] (height, width, channels); choose the task whose data the model was built for` +
+        (input[2] !== null && input[2] !== data.channels ? `, or with your own images convert them to ${input[2]} channels (channels: ${input[2]}, CLI --channels ${input[2]})` : ''),
     );
   }
   const classes = model.outputs[0]!.shape.at(-1);

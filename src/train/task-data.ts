@@ -4,7 +4,7 @@
  * load the same set.
  */
 import {
-  loadMnist, loadFashionMnist, loadCifar10, loadImageFolder, CIFAR10_CLASSES, channelStats, unitNormalization, checkNormalization, Batcher, type ImageSet, type ImageSplits, type Normalization,
+  loadMnist, loadFashionMnist, loadCifar10, loadImageFolder, CIFAR10_CLASSES, channelStats, unitNormalization, checkNormalization, batcherFor, type Batcher, type StreamBatcher, type AnyImageSet, type ImageSet, type Normalization,
 } from '../data/index.ts';
 import type { ReferenceTask } from '../model/architectures.ts';
 import { md5Hex } from '../platform/md5.ts';
@@ -45,7 +45,10 @@ export interface FolderDataSpec {
 
 export type DataSpec = TaskDataSpec | FolderDataSpec;
 
-export interface TaskData extends ImageSplits {
+export interface TaskData {
+  /** In memory, or streamed (decoded per batch) for a folder loaded with `stream`. */
+  readonly train: AnyImageSet;
+  readonly test: AnyImageSet;
   /** What was loaded: a worker loads the same data from it. */
   readonly spec: DataSpec;
   /** Per-channel mean/std of the training set. */
@@ -101,7 +104,7 @@ export async function loadData(spec: DataSpec, onProgress?: (done: number, total
   return loadTaskData(spec.task, spec.source);
 }
 
-async function folderNormalization(spec: FolderDataSpec, train: TaskData['train']): Promise<Normalization> {
+async function folderNormalization(spec: FolderDataSpec, train: AnyImageSet): Promise<Normalization> {
   const how = spec.normalization ?? 'data';
   if (how === 'data') return channelStats(train);
   if (how === 'unit') return unitNormalization(train.channels);
@@ -130,14 +133,17 @@ export async function loadTaskData(task: ReferenceTask, source?: string): Promis
   };
 }
 
-/** Shuffled, normalised (and for CIFAR augmented) batches of the training images `indices`. */
-export function trainBatcher(data: TaskData, indices: Int32Array, batchSize: number, seed: number): Batcher {
-  return new Batcher(data.train, indices, {
+/**
+ * Shuffled, normalised (and for CIFAR augmented) batches of the training images `indices`;
+ * decoded per batch when the set is streamed.
+ */
+export function trainBatcher(data: TaskData, indices: Int32Array, batchSize: number, seed: number): Batcher | StreamBatcher {
+  return batcherFor(data.train, indices, {
     batchSize, normalization: data.normalization, shuffle: true, seed, augment: data.augment,
   });
 }
 
 /** The test set in order, normalised with the training set's statistics. */
-export function testBatcher(data: TaskData): Batcher {
-  return new Batcher(data.test, undefined, { batchSize: 256, normalization: data.normalization, shuffle: false });
+export function testBatcher(data: TaskData): Batcher | StreamBatcher {
+  return batcherFor(data.test, undefined, { batchSize: 256, normalization: data.normalization, shuffle: false });
 }

@@ -12,6 +12,7 @@ import { annealSuite } from './anneal.suite.ts';
 import { tfjsTrainingSuite } from './tfjs-training.suite.ts';
 import { dataReadersSuite } from './data-readers.suite.ts';
 import { dataBatchesSuite } from './data-batches.suite.ts';
+import { imageFolderSuite } from './image-folder.suite.ts';
 import { tileSuite } from './tile.suite.ts';
 import { reduceSuite } from './reduce.suite.ts';
 import { batchNormSuite } from './batch-norm.suite.ts';
@@ -28,4 +29,4 @@ import { distillationSuite } from './distillation.suite.ts';
 import { fuseBatchNormSuite } from './fuse-batchnorm.suite.ts';
 import { pipelineSuite } from './pipeline.suite.ts';
 
-export const suites: readonly TestSuite[] = [loaderSuite, conv2dSuite, tfjsBackendsSuite, workerSuite, poolSuite, channelMaskSuite, depthwiseConv2dSuite, annealSuite, tileSuite, reduceSuite, batchNormSuite, batchNormTrainingSuite, momentumSuite, kernelThreadsSuite, maxPoolSuite, selectSuite, tfjsTrainingSuite, dataReadersSuite, dataBatchesSuite, modelGraphSuite, pruneSuite, fuseBatchNormSuite, sparsityRegularizersSuite, sparsityTrainingSuite, distillationSuite, pipelineSuite];
+export const suites: readonly TestSuite[] = [loaderSuite, conv2dSuite, tfjsBackendsSuite, workerSuite, poolSuite, channelMaskSuite, depthwiseConv2dSuite, annealSuite, tileSuite, reduceSuite, batchNormSuite, batchNormTrainingSuite, momentumSuite, kernelThreadsSuite, maxPoolSuite, selectSuite, tfjsTrainingSuite, dataReadersSuite, dataBatchesSuite, imageFolderSuite, modelGraphSuite, pruneSuite, fuseBatchNormSuite, sparsityRegularizersSuite, sparsityTrainingSuite, distillationSuite, pipelineSuite];
