@@ -30,7 +30,7 @@ const BUDGETS: Record<string, Partial<PruneConfig>> = {
 
 /** Flags without a default, by the config field each sets: a flag left out leaves its field unset. */
 const OPTIONAL_FLAGS = {
-  model: 'model', learningRate: 'learningRate', sampleFraction: 'sampleFraction', trainImages: 'trainImages', epochs: 'epochs',
+  model: 'model', learningRate: 'learningRate', batchSize: 'batchSize', sampleFraction: 'sampleFraction', trainImages: 'trainImages', epochs: 'epochs',
   fineTuneEpochs: 'fineTuneEpochs', fadeEpochs: 'fadeEpochs', fineTuneLr: 'fineTuneLearningRate', lambda: 'lambda',
   wholeSetLambda: 'wholeSetLambda', t: 't', slimmingRatio: 'slimmingRatio', restarts: 'restarts', alpha: 'alpha', contrast: 'contrast',
 } as const satisfies Record<string, keyof PruneConfig>;
@@ -75,6 +75,7 @@ program
   .option('--normalize <how>', "your own images: 'data' (the training images' mean and std, default), 'unit' (pixels/255), or mean/std per channel on the 0..1 scale, e.g. 0.485,0.456,0.406/0.229,0.224,0.225", normalizeFlag)
   .option('--augment', 'your own images: pad-crop-flip augmentation in training', false)
   .option('--stream', 'your own images: decode each batch from the files instead of holding every decoded image in memory', false)
+  .option('--batch-size <n>', 'images per training batch (default 64)', int('--batch-size'))
   .option('--learning-rate <lr>', "sparsity training's first learning rate (default: the recipe's, 0.1 for the tasks, 0.01 for your own data)", real('--learning-rate'))
   .option('--target <what=value>', "prune to a size, for every method: flops=0.3 or params=0.3 (the fraction kept) or latency=5ms (batch 1, on this runtime)", targetFlag)
   .addOption(new Option('--unsupported <what>', "a layer slimprune cannot prune through (e.g. Reshape, LSTM) that reads prunable channels: refuse the model, or keep those channels unpruned").choices(['refuse', 'keep']).default('refuse'))

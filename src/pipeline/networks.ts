@@ -60,7 +60,7 @@ export function sparsityRecipeFor(config: ResolvedConfig, imagesPerNetwork?: num
     // Refused before training: a λ above 1 swamps the data loss and drives every γ to 0.
     if (lambda > 1) {
       throw new RangeError(
-        `the task's sparsity λ ${lambdaText(regularizer.lambda)}, rescaled to this budget (${rescaledBudget(imagesPerNetwork, epochs)}, to keep the ` +
+        `the ${config.task === undefined ? 'recipe' : 'task'}'s sparsity λ ${lambdaText(regularizer.lambda)}, rescaled to this budget (${rescaledBudget(imagesPerNetwork, epochs)}, to keep the ` +
           `recipe's λ · steps · learning rate), is ${lambda.toPrecision(3)}, more than 1, which would drive every γ to 0: ` +
           'pass a smaller lambda (--lambda), e.g. 0.05, or a larger budget (--train-images, --epochs)',
       );

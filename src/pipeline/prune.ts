@@ -12,6 +12,7 @@ import { modelFigures } from '../report/figures.ts';
 import type { PruneMetrics as Metrics, PruneRun as Run, Stage } from '../report/run.ts';
 import { bnScaleImportance } from '../select/importance.ts';
 import { decideStructure } from '../select/method-rules.ts';
+import { assertReachable } from '../select/target.ts';
 import { evaluate, testBatcher, useTrainingBackend, type Evaluation, type TaskData, type TrainProgress } from '../train/index.ts';
 import { resolveConfig, type PruneConfig, type ResolvedConfig } from './config.ts';
 import { loadDataFor } from './run-data.ts';
@@ -84,6 +85,8 @@ async function pruneWith(config: PruneConfig, options: PruneOptions, trained: Tr
           'pruning needs a conv2d or dense layer followed by a BatchNormalization whose channels reach neither the model output nor a layer kept unpruned',
       );
     }
+    // A size no structure reaches is refused now, not after the training.
+    if (c.target && !('latencyMs' in c.target)) assertReachable(graph, 'flops' in c.target ? 'flops' : 'params', targetValue(c.target));
     // A model the user brings was trained before: how accurate it was before anything changed.
     if (c.model !== undefined) pretrained = await evaluate(initial, testBatcher(data));
   } finally {

@@ -8,7 +8,14 @@ import { dataSpec, type ResolvedConfig } from './config.ts';
 export function loadDataFor(config: ResolvedConfig, start: tfl.LayersModel, say?: (message: string) => void): Promise<TaskData> {
   const spec = dataSpec(config, start);
   say?.(`loading ${'folder' in spec ? spec.folder : spec.task}`);
-  return loadData(spec, (done, total) => say?.(`decoding images ${done}/${total}`));
+  // A line a second at most: a folder has thousands of files.
+  let said = 0;
+  return loadData(spec, (done, total) => {
+    const now = performance.now();
+    if (done < total && now - said < 1000) return;
+    said = now;
+    say?.(`reading images: ${done}/${total} files`);
+  });
 }
 
 /** The data of `config`, loaded once for several runs of it (e.g. a method and its baselines). */

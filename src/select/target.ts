@@ -34,6 +34,23 @@ export function keptSize(graph: PruningGraph, measure: SizeMeasure, widths: Arra
   return measure === 'flops' ? graphFlops(graph, widths) / graphFlops(graph) : graphParams(graph, widths) / graphParams(graph);
 }
 
+/** The smallest kept fraction any structure reaches: every group at its minChannels. */
+export function smallestKeptSize(graph: PruningGraph, measure: SizeMeasure, minChannels?: readonly number[]): number {
+  return keptSize(graph, measure, minChannels ?? graph.groups.map((g) => g.minChannels));
+}
+
+/** Refuses a size target below smallestKeptSize, saying what can be reached. */
+export function assertReachable(graph: PruningGraph, measure: SizeMeasure, target: number, minChannels?: readonly number[]): void {
+  const smallest = smallestKeptSize(graph, measure, minChannels);
+  if (target < smallest) {
+    throw new RangeError(
+      `cannot prune to ${Number((100 * target).toPrecision(3))}% of the ${measure === 'flops' ? 'FLOPs' : 'parameters'}: ` +
+        `with every group at its fewest channels (5% of its width, at least 1) the model keeps ${(100 * smallest).toFixed(2)}%; ` +
+        `ask for ${(100 * smallest).toFixed(2)}% or more`,
+    );
+  }
+}
+
 interface Ranked {
   readonly group: number;
   readonly channel: number;
@@ -104,7 +121,7 @@ export function structureAtTarget(
       current = next;
     }
     throw new RangeError(
-      `cannot prune to ${(100 * target).toFixed(1)}% of the ${measure === 'flops' ? 'FLOPs' : 'parameters'}: ` +
+      `cannot prune to ${Number((100 * target).toPrecision(3))}% of the ${measure === 'flops' ? 'FLOPs' : 'parameters'}: ` +
         `with every group at its fewest channels (5% of its width, at least 1) the model keeps ${(100 * current).toFixed(1)}%; ` +
         `ask for ${(100 * current).toFixed(1)}% or more`,
     );
