@@ -20,8 +20,8 @@ import { nodeResolve } from '@rollup/plugin-node-resolve';
 import { stripTypes } from './scripts/strip-types.mjs';
 
 const isTfjs = (id) => id.startsWith('@tensorflow/');
-// Small pure-JS dependencies of the data stage, loaded lazily (dynamic import) and resolved by the
-// user's runtime or bundler like tfjs.
+// Small dependencies of the data stage (pure JS, and libwebp's WASM build with its .wasm), loaded
+// lazily (dynamic import) and resolved by the user's runtime or bundler like tfjs.
 const isDataDependency = (id) =>
   id.startsWith('@noble/hashes/') || id === 'fast-png' || id === 'jpeg-js' || id.startsWith('@jsquash/webp/');
 const isComlink = (id) => id === 'comlink' || id.startsWith('comlink/');

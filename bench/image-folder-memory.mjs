@@ -83,7 +83,8 @@ async function main() {
     console.log(`\n${count} images, ${count - Math.round(count * 0.2)} in the training split, one epoch of batches of ${BATCH} (Node ${process.version}):\n`);
     console.log(table(['set', 'peak RSS (MB)', 'load + channelStats (s)', 'epoch (s)', 'epoch images/s', 'images/s, load included'], rows));
   } finally {
-    await rm(dir, { recursive: true, force: true });
+    if (!process.argv.includes('--keep')) await rm(dir, { recursive: true, force: true });
+    else console.log(`kept ${root}`);
   }
 }
 

@@ -6,7 +6,7 @@ import { suite, assert, assertEqual, assertBitEqual, assertDeepEqual, assertReje
 import { useTfjsBackend } from '../tfjs.ts';
 import { fileEntry, jpegFile, pngFile, randomPixels, WEBP_LOSSLESS, WEBP_LOSSY, WEBP_RGBA } from './image-files.ts';
 import {
-  imageFolderFromFiles, imageBitmapDecoding, resizeBilinear, readImageHeader, decodeImage, channelStats, Batcher, StreamBatcher, batcherFor,
+  imageFolderFromFiles, filesFromFileList, imageBitmapDecoding, resizeBilinear, readImageHeader, decodeImage, channelStats, Batcher, StreamBatcher, batcherFor,
   DataError, type ImageFolderEntry, type ImageHeader, type Batch,
 } from 'slimprune/internal';
 
@@ -50,6 +50,21 @@ export const imageFolderSuite = suite('image folders', (test) => {
     assertBitEqual(train.labels, [0, 0, 0, 1, 1, 1, 2, 2, 2, 3, 3, 3, 4, 4, 4], 'labels');
     const order = folder.classNames.flatMap((name) => ['10.png', '2.png', 'sub/1.png'].map((file) => `${name}/${file}`));
     order.forEach((path, i) => assertBitEqual(train.pixels.subarray(i * 36, (i + 1) * 36), pixelsOf.get(path)!, `image ${i} is ${path}`));
+  });
+
+  test("filesFromFileList: an <input webkitdirectory>'s files, relative to the chosen folder", async () => {
+    const picked = (path: string, bytes: Uint8Array): File => {
+      const file = new File([bytes as Uint8Array<ArrayBuffer>], path.split('/').pop()!);
+      Object.defineProperty(file, 'webkitRelativePath', { value: path });
+      return file;
+    };
+    const a = pngFile(2, 1, 1, Uint8Array.of(1, 2));
+    const b = pngFile(2, 1, 1, Uint8Array.of(3, 4));
+    const entries = filesFromFileList([picked('chosen/y/b.png', b), picked('chosen/x/a.png', a)]);
+    assertDeepEqual(entries.map((e) => e.path), ['y/b.png', 'x/a.png'], 'paths');
+    const folder = await imageFolderFromFiles(entries, { validationFraction: 0, root: 'chosen' });
+    assertDeepEqual(folder.classNames, ['x', 'y'], 'classes');
+    assertBitEqual(folder.train.pixels, [1, 2, 3, 4], 'pixels');
   });
 
   test('bilinear resize ≡ tf.image.resizeBilinear(halfPixelCenters) on tfjs-backend-cpu, bit for bit', async () => {
