@@ -15,7 +15,7 @@ export {
 } from './pipeline/prune.ts';
 export {
   resolveConfig, PRUNE_METHODS, STRUCTURE_TARGETS,
-  type PruneConfig, type ResolvedConfig, type PruneMethod, type StructureTarget, type Sampling,
+  type PruneConfig, type ResolvedConfig, type PruneMethod, type StructureTarget, type Sampling, type ImagesConfig, type PruneTarget,
 } from './pipeline/config.ts';
 export { baselineConfigs, type BaselineOptions } from './pipeline/baselines.ts';
 export { memoryNetworkCache, type NetworkCache, type CachedNetwork } from './pipeline/network-cache.ts';
@@ -41,7 +41,12 @@ export {
 } from './train/index.ts';
 
 // The structure: importance, candidate thresholds, annealing, each method's rule (src/select).
-export { bnScaleImportance, type Importance } from './select/importance.ts';
+export { bnScaleImportance, l1NormImportance, type Importance } from './select/importance.ts';
+
+// Pruning inside your own training loop (src/pruner).
+export {
+  createPruner, type Pruner, type PrunerOptions, type PrunerMethod, type PrunePlan, type PlanGroup, type CoupledLayers, type PrunerCallbackOptions,
+} from './pruner/index.ts';
 export { candidateThresholds, type CandidateOptions, type CandidateSet } from './select/candidates.ts';
 export { selectStructure, type Selection, type SelectionInput, type SelectionOptions } from './select/structure.ts';
 export { decideStructure, type StructureDecision, type MethodSettings } from './select/method-rules.ts';

@@ -108,6 +108,7 @@ export * from './train/index.ts';
 // history, masked model, compaction and export (src/prune/).
 export * from './model/index.ts';
 export * from './prune/index.ts';
+export * from './pruner/index.ts';
 export {
   prune, type PruneRun, type PruneMetrics, type PruneOptions, type PruneProgress, type Stage,
 } from './pipeline/prune.ts';
@@ -115,7 +116,8 @@ export { resolveConfig, dataSpec, PRUNE_METHODS, STRUCTURE_TARGETS, type Structu
 export { loadRunData, loadDataFor } from './pipeline/run-data.ts';
 export { baselineConfigs, type BaselineOptions } from './pipeline/baselines.ts';
 export { slimmingThreshold, decideStructure, type StructureDecision, type MethodSettings } from './select/method-rules.ts';
-export { bnScaleImportance, groupImportance, type Importance } from './select/importance.ts';
+export { bnScaleImportance, groupImportance, l1NormImportance, l1FilterNorms, type Importance } from './select/importance.ts';
+export { structureAtTarget, structureAtLatency, keptSize, smallestKeptSize, assertReachable, type SizeMeasure, type TargetOptions, type TargetStructure } from './select/target.ts';
 export { latencyMs, type LatencyCall, type LatencyOptions } from './report/latency.ts';
 export { modelFigures, evaluateModel, type ModelFigures } from './report/figures.ts';
 export { writeRunFolder } from './report/run-folder.ts';

@@ -121,6 +121,14 @@ export interface GraphOptions {
    * FLOPs and parameters) needs none, e.g. of a deployed model whose BatchNorm is folded.
    */
   readonly requireBatchNorm?: boolean;
+  /**
+   * Whether a conv2d / dense layer's channels are prunable only when a BatchNormalization
+   * follows it (default true: the BN γ is the importance). false: for importances read from the
+   * weights (l1NormImportance), any producer's channels are prunable, BatchNorm or not; a pruned
+   * channel without BN is masked by zeroing its filter and bias, so the layer's own activation
+   * must map 0 to 0. Implies requireBatchNorm false.
+   */
+  readonly needsBatchNorm?: boolean;
 }
 
 /** METHOD.md §1: a layer never drops below max(1, ceil(0.05 · width)) kept channels. */
@@ -308,7 +316,8 @@ export function buildGraph(model: tfl.LayersModel, options: GraphOptions = {}): 
 export function buildGraphFromTopology(topology: Topology, options: GraphOptions = {}): PruningGraph {
   const unsupported = options.unsupported ?? 'refuse';
   if (unsupported !== 'refuse' && unsupported !== 'keep') fail(`options.unsupported must be 'refuse' or 'keep', got ${String(unsupported)}`);
-  if (options.requireBatchNorm !== false && !topology.layers.some((l) => l.className === 'BatchNormalization')) {
+  const needsBatchNorm = options.needsBatchNorm ?? true;
+  if (needsBatchNorm && options.requireBatchNorm !== false && !topology.layers.some((l) => l.className === 'BatchNormalization')) {
     fail(
       `model '${topology.modelName}' has no BatchNormalization layer. slimprune ranks channels by the |γ| of the ` +
         'BatchNormalization that follows each conv2d / dense layer (METHOD.md §1): add one after every layer whose channels should be prunable',
@@ -462,7 +471,7 @@ export function buildGraphFromTopology(topology: Topology, options: GraphOptions
     }
     built.set(t.name, layer);
   }
-  return resolve(topology, built, sets, opaqueReads, unsupported);
+  return resolve(topology, built, sets, opaqueReads, unsupported, needsBatchNorm);
 }
 
 /** A layer of a declared class (registerLayerChannels), or null when its class is not declared. */
@@ -504,6 +513,7 @@ function resolve(
   sets: Sets,
   opaqueReads: { layer: TopologyLayer; reason: string; sources: number[] }[],
   unsupported: 'refuse' | 'keep',
+  needsBatchNorm: boolean,
 ): PruningGraph {
   const readers = new Map<string, string[]>();
   for (const t of topology.layers) for (const i of t.inbound) readers.set(i, [...(readers.get(i) ?? []), t.name]);
@@ -526,8 +536,13 @@ function resolve(
     if (s.kind === 'producer') {
       const next = readers.get(s.layer) ?? [];
       const bn = next.length === 1 ? built.get(next[0]!)! : undefined;
-      if (!bn || bn.role !== 'batchnorm') {
+      if ((!bn || bn.role !== 'batchnorm') && needsBatchNorm) {
         addReason(s.id, `'${s.layer}' (${s.className}) is not followed by a BatchNormalization layer alone, so its channels have no γ`);
+      } else if (!bn || bn.role !== 'batchnorm') {
+        const act = built.get(s.layer)!.activation;
+        if (!ZERO_PRESERVING_ACTIVATIONS.has(act)) {
+          addReason(s.id, `'${s.layer}' (${s.className}) has no BatchNormalization after it and its activation '${act}' does not map 0 to 0, so a zeroed filter would not give a zero channel`);
+        }
       }
     }
   }

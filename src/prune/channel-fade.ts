@@ -54,7 +54,7 @@ export function channelFade(model: tfl.LayersModel, masks: GroupMasks, options: 
   // The same weights maskModel zeroes: the fade ends at the masked model.
   for (const c of channelWeights(graph, keptFlags)) {
     const variable = model.getLayer(c.layer).weights.find((w) => weightRole(w.originalName) === c.role);
-    if (variable) faded.push({ variable, kept: tf.tensor1d(Float32Array.from(flagsFromBits(c.keep, variable.shape[0]!))) });
+    if (variable) faded.push({ variable, kept: tf.tensor1d(Float32Array.from(flagsFromBits(c.keep, variable.shape.at(-1)!))) });
   }
   let step = 0;
   return {

@@ -35,12 +35,21 @@ export function axisKeepBits(layout: ChannelLayout, kept: readonly Uint8Array[])
   return bitsFromFlags(flags);
 }
 
-/** A weight that carries a channel past its BatchNorm, with the bits of the channels it keeps. */
+/**
+ * A weight that carries a channel past its BatchNorm, with the bits of the channels it keeps (on
+ * the weight's last axis).
+ */
 export interface ChannelWeight {
   readonly layer: string;
-  /** 'gamma', 'beta' or (a depthwise conv's) 'bias'. */
+  /** 'gamma', 'beta', (a depthwise conv's) 'bias', or a producer without BatchNorm's 'kernel' and 'bias'. */
   readonly role: string;
   readonly keep: Uint32Array;
+}
+
+/** Whether a BatchNormalization alone reads `layer`'s output. */
+function followedByBatchNorm(graph: PruningGraph, layer: string): boolean {
+  const readers = graph.layers.filter((l) => l.inputs.includes(layer));
+  return readers.length === 1 && readers[0]!.role === 'batchnorm';
 }
 
 /**
@@ -56,6 +65,11 @@ export function channelWeights(graph: PruningGraph, kept: readonly Uint8Array[],
       if (zeroBeta) out.push({ layer: l.name, role: 'beta', keep });
     } else if (l.role === 'depthwise' && l.useBias && zeroBeta) {
       out.push({ layer: l.name, role: 'bias', keep: axisKeepBits(l.output, kept) });
+    } else if ((l.role === 'conv2d' || l.role === 'dense') && l.output.segments.some((s) => s.group !== null) && !followedByBatchNorm(graph, l.name)) {
+      // A graph built with needsBatchNorm false: no γ to zero, so the filter itself is.
+      const keep = axisKeepBits(l.output, kept);
+      out.push({ layer: l.name, role: 'kernel', keep });
+      if (l.useBias) out.push({ layer: l.name, role: 'bias', keep });
     }
   }
   return out;
@@ -73,7 +87,7 @@ export async function maskModel(model: tfl.LayersModel, masks: GroupMasks, optio
   const replaced = new Map<string, WeightValue>();
   for (const c of channelWeights(graph, kept, zeroBeta)) {
     const w = layerWeight(weights, c.layer, c.role);
-    if (w) replaced.set(w.name, { ...w, data: maskChannels(w.data, [w.data.length], 0, c.keep) });
+    if (w) replaced.set(w.name, { ...w, data: maskChannels(w.data, w.shape, w.shape.length - 1, c.keep) });
   }
   const list = weights.list.map((w) => replaced.get(w.name) ?? w);
   return modelFromParts(readTopology(model).json, list);

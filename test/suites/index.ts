@@ -23,10 +23,11 @@ import { selectSuite } from './select.suite.ts';
 import { maxPoolSuite } from './max-pool.suite.ts';
 import { modelGraphSuite } from './model-graph.suite.ts';
 import { pruneSuite } from './prune.suite.ts';
+import { prunerSuite } from './pruner.suite.ts';
 import { sparsityRegularizersSuite } from './sparsity-regularizers.suite.ts';
 import { sparsityTrainingSuite } from './sparsity-training.suite.ts';
 import { distillationSuite } from './distillation.suite.ts';
 import { fuseBatchNormSuite } from './fuse-batchnorm.suite.ts';
 import { pipelineSuite } from './pipeline.suite.ts';
 
-export const suites: readonly TestSuite[] = [loaderSuite, conv2dSuite, tfjsBackendsSuite, workerSuite, poolSuite, channelMaskSuite, depthwiseConv2dSuite, annealSuite, tileSuite, reduceSuite, batchNormSuite, batchNormTrainingSuite, momentumSuite, kernelThreadsSuite, maxPoolSuite, selectSuite, tfjsTrainingSuite, dataReadersSuite, dataBatchesSuite, imageFolderSuite, modelGraphSuite, pruneSuite, fuseBatchNormSuite, sparsityRegularizersSuite, sparsityTrainingSuite, distillationSuite, pipelineSuite];
+export const suites: readonly TestSuite[] = [loaderSuite, conv2dSuite, tfjsBackendsSuite, workerSuite, poolSuite, channelMaskSuite, depthwiseConv2dSuite, annealSuite, tileSuite, reduceSuite, batchNormSuite, batchNormTrainingSuite, momentumSuite, kernelThreadsSuite, maxPoolSuite, selectSuite, tfjsTrainingSuite, dataReadersSuite, dataBatchesSuite, imageFolderSuite, modelGraphSuite, pruneSuite, prunerSuite, fuseBatchNormSuite, sparsityRegularizersSuite, sparsityTrainingSuite, distillationSuite, pipelineSuite];

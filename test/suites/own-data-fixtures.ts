@@ -2,9 +2,8 @@
 // a functional network with a residual Add, a DepthwiseConv2D and a Concatenate, and a folder of
 // real PNG and JPEG files whose classes are learnable (each class has its own colour and stripe).
 import * as tfl from '@tensorflow/tfjs-layers';
-import { encode as encodePng } from 'fast-png';
-import jpeg from 'jpeg-js';
 import { Xoshiro128 } from 'slimprune/internal';
+import { jpegFile, pngFile } from './image-files.ts';
 
 export const OWN_IMAGE = [16, 16, 3] as const;
 export const OWN_CLASSES = ['circles', 'squares', 'stripes'] as const;
@@ -57,19 +56,6 @@ export function ownImage(label: number, rng: Xoshiro128, [h, w] = [OWN_IMAGE[0],
   return pixels;
 }
 
-export function pngFile(pixels: Uint8Array, h: number, w: number, channels = 3): Uint8Array {
-  return encodePng({ width: w, height: h, data: pixels, channels });
-}
-
-export function jpegFile(pixels: Uint8Array, h: number, w: number): Uint8Array {
-  const rgba = new Uint8Array(h * w * 4);
-  for (let i = 0; i < h * w; i++) {
-    rgba.set(pixels.subarray(3 * i, 3 * i + 3), 4 * i);
-    rgba[4 * i + 3] = 255;
-  }
-  return new Uint8Array(jpeg.encode({ data: rgba, width: w, height: h }, 95).data);
-}
-
 /**
  * The files of an image folder: `perClass` images of each class, alternately PNG and JPEG,
  * as relative paths ('circles/003.png') and their bytes.
@@ -82,7 +68,7 @@ export function ownFolderFiles(perClass: number, seed: number): { path: string; 
     for (let i = 0; i < perClass; i++) {
       const pixels = ownImage(label, rng);
       const id = String(i).padStart(3, '0');
-      files.push(i % 2 === 0 ? { path: `${name}/${id}.png`, bytes: pngFile(pixels, h, w) } : { path: `${name}/${id}.jpg`, bytes: jpegFile(pixels, h, w) });
+      files.push(i % 2 === 0 ? { path: `${name}/${id}.png`, bytes: pngFile(w, h, 3, pixels) } : { path: `${name}/${id}.jpg`, bytes: jpegFile(w, h, pixels, 95) });
     }
   });
   return files;
