@@ -6,10 +6,12 @@
 import { suite, assert, assertEqual, assertDeepEqual, assertAllClose, assertThrows } from '../harness.ts';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
-import { createPruner, maskModel, exportModel, Xoshiro128 } from 'slimprune/internal';
+import { createPruner, maskModel, exportModel, Xoshiro128, env, loadImageFolder, imageFolderFromFiles, Batcher, unitNormalization, type ImageSet } from 'slimprune/internal';
 import { useTfjsBackend } from '../tfjs.ts';
 import { OWN_CLASSES, OWN_IMAGE, ownImage, ownModel } from './own-data-fixtures.ts';
 import { input, predict, weightSnapshot } from './random-models.ts';
+
+const TRAIN_PIXEL_SUM = 1272409;
 
 function images(n: number, seed: number): { xs: tf.Tensor4D; ys: tf.Tensor2D } {
   const rng = new Xoshiro128(seed);
@@ -50,7 +52,50 @@ async function assertCompactIsMasked(model: tfl.LayersModel, compact: tfl.Layers
   masked.dispose();
 }
 
+/**
+ * test/fixtures/own-images (3 classes × 12 real PNG and JPEG files): from disk in Node and Deno,
+ * from the served files in a browser (a page cannot list a folder: own-images.json lists it).
+ * The JS decoders everywhere, so every runtime reads the same pixels.
+ */
+async function ownImagesFolder(): Promise<{ train: ImageSet; test: ImageSet; classNames: readonly string[] }> {
+  const options = { validationFraction: 0.25, decoder: 'js' } as const;
+  if (!env.IS_BROWSER) {
+    const root = decodeURIComponent(new URL('../fixtures/own-images', import.meta.url).pathname);
+    return loadImageFolder(root, options);
+  }
+  const served = async (path: string) => {
+    const response = await fetch(`/test/fixtures/${path}`);
+    if (!response.ok) throw new Error(`GET /test/fixtures/${path}: HTTP ${response.status}`);
+    return new Uint8Array(await response.arrayBuffer());
+  };
+  const paths = JSON.parse(new TextDecoder().decode(await served('own-images.json'))) as string[];
+  return imageFolderFromFiles(paths.map((path) => ({ path, bytes: () => served(`own-images/${path}`) })), { ...options, root: 'own-images' });
+}
+
 export const prunerSuite = suite('pruner', (test) => {
+  test('a folder of real PNG and JPEG files (served, in a browser) → batches → model.fit with the pruner → compact ≡ masked, the same pixels in every runtime', async () => {
+    await useTfjsBackend('cpu');
+    const folder = await ownImagesFolder();
+    assertDeepEqual(folder.classNames, ['circles', 'squares', 'stripes'], 'classes');
+    assertEqual(folder.train.count, 27, 'training images (9 of each 12)');
+    // Recorded in Node: the same files decode to the same bytes in Deno and Chromium.
+    assertEqual(folder.train.pixels.reduce((a, b) => a + b, 0), TRAIN_PIXEL_SUM, 'sum of the training pixels');
+    const batcher = new Batcher(folder.train, undefined, { batchSize: folder.train.count, normalization: unitNormalization(3), shuffle: true, seed: 2 });
+    const [batch] = [...batcher.epoch(0)];
+    const xs = tf.tensor4d(batch!.x.slice(), [batch!.size, ...OWN_IMAGE]);
+    const ys = tf.oneHot(tf.tensor1d(batch!.labels.slice(), 'int32'), 3);
+    const model = ownModel(17);
+    const pruner = createPruner(model, { method: 'slimming', lambda: 1e-3, target: { flops: 0.6 } });
+    model.compile({ optimizer: tf.train.sgd(0.05), loss: 'categoricalCrossentropy' });
+    await model.fit(xs, ys, { epochs: 2, batchSize: 9, shuffle: false, verbose: 0, callbacks: [pruner.callbacks()] });
+    tf.dispose([xs, ys]);
+    const { model: compact, plan } = await pruner.apply();
+    assert(Math.abs(plan.kept.flops / 0.6 - 1) <= 0.05, `kept ${plan.kept.flops} of the FLOPs for a target of 0.6`);
+    await assertCompactIsMasked(model, compact, plan.masks, { graph: pruner.graph });
+    [model, compact].forEach((m) => m.dispose());
+  });
+
+
   test('callbacks() applies the sparsity term inside a plain model.fit: R(γ) falls, γ stays in [0, 1], and a λ = 0 L1 step leaves the fit the plain one, bit for bit', async () => {
     await useTfjsBackend('cpu');
     const plain = ownModel();
