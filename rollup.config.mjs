@@ -53,7 +53,7 @@ export default [
   },
   {
     input: { worker: 'src/worker.ts' },
-    external: (id) => isTfjs(id) || isNodeBuiltin(id),
+    external: (id) => isTfjs(id) || isDataDependency(id) || isNodeBuiltin(id),
     output,
     // The library build above has type-checked these sources; a second check would cost seconds.
     plugins: [nodeResolve(), stripTypes()],

@@ -112,8 +112,10 @@ async function pruneWith(config: PruneConfig, options: PruneOptions, trained: Tr
       })));
   }
   // A network whose every γ fell to 0 has no structure to find, and its pruned form is at chance.
+  // With a size target the structure comes from the ranking of γ, not from where γ fell, so a
+  // collapse is a warning (fine-tuning has to recover the network) rather than a refusal.
   const collapsed = lambdaSearch ? undefined : collapsedNetwork(c, jobs, trained);
-  if (collapsed) throw new Error(collapsed);
+  if (collapsed && !size) throw new Error(collapsed);
   const tests = testBatcher(data);
   const evaluations: Evaluation[] = [];
   for (const t of trained) evaluations.push(await evaluate(t.model, tests));
@@ -211,6 +213,7 @@ async function pruneWith(config: PruneConfig, options: PruneOptions, trained: Tr
       stageSeconds: seconds,
       seeds: { run: c.seed, ...(decision.selection ? { annealRestarts: decision.selection.restarts.map((r) => r.seed) } : {}) },
       warnings: [
+        ...(collapsed ? [`${collapsed.split(': pass')[0]}; pruned to the target by the ranking of γ all the same`] : []),
         ...networkWarnings(trained),
         ...(measured.before.uncountedLayers.length === 0 ? [] : [
           `FLOPs leave out ${measured.before.uncountedLayers.map((l) => `'${l.name}' (${l.className})`).join(', ')}: slimprune counts conv2d, depthwise conv2d and dense layers`,
