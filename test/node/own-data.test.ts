@@ -128,6 +128,11 @@ describe('your model, your data', () => {
       return error!.stderr;
     };
     expect(await fail(['--model', fourPath, '--data', folder])).toMatch(/4 units|3 classes/);
+    const gray = ownModel(7, 3, 1);
+    const grayPath = await writeModelFiles(join(dir, 'gray'), await exportModel(gray));
+    gray.dispose();
+    expect(await fail(['--model', grayPath, '--data', folder])).toContain('--channels 1');
+    expect(await fail(['--model', modelPath, '--data', folder, '--channels', '1'])).toContain('[16, 16, 1]');
     expect(await fail(['--model', modelPath, '--data', folder, '--method', 'slimming', '--target', 'flops=0.0001'])).toMatch(/cannot prune to 0.01% of the FLOPs.*ask for/);
     const empty = join(dir, 'empty');
     await mkdir(empty);
