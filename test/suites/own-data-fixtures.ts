@@ -17,7 +17,7 @@ const bn = (name: string) => tfl.layers.batchNormalization({ name });
  * → two branches conv (4) and conv (6), each BN + ReLU → Concatenate (10) → max-pool →
  * global average pool → dense (classes).
  */
-export function ownModel(seed = 7, classes: number = OWN_CLASSES.length, channels = OWN_IMAGE[2]): tfl.LayersModel {
+export function ownModel(seed = 7, classes: number = OWN_CLASSES.length, channels: number = OWN_IMAGE[2]): tfl.LayersModel {
   const input = tfl.input({ shape: [OWN_IMAGE[0], OWN_IMAGE[1], channels], name: 'image' });
   const conv = (name: string, filters: number, kernelSize: number, s: number) =>
     tfl.layers.conv2d({ name, filters, kernelSize, padding: 'same', useBias: false, kernelInitializer: glorot(s) });
