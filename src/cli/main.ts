@@ -77,7 +77,7 @@ program
   .option('--stream', 'your own images: decode each batch from the files instead of holding every decoded image in memory', false)
   .option('--batch-size <n>', 'images per training batch (default 64)', int('--batch-size'))
   .option('--learning-rate <lr>', "sparsity training's first learning rate (default: the recipe's, 0.1 for the tasks, 0.01 for your own data)", real('--learning-rate'))
-  .option('--target <what=value>', "prune to a size, for every method: flops=0.3 or params=0.3 (the fraction kept) or latency=5ms (batch 1, on this runtime)", targetFlag)
+  .option('--target <what=value>', "prune to a size, for every method: flops=0.3 or params=0.3 (the fraction kept) or latency=5ms (at most, batch 1, measured on this runtime)", targetFlag)
   .addOption(new Option('--unsupported <what>', "a layer slimprune cannot prune through (e.g. Reshape, LSTM) that reads prunable channels: refuse the model, or keep those channels unpruned").choices(['refuse', 'keep']).default('refuse'))
   .addOption(new Option('--method <method>', 'pruning method').choices([...PRUNE_METHODS]).default('contrast-sa'))
   .addOption(new Option('--budget <budget>', 'training budget preset').choices(Object.keys(BUDGETS)).default('quick'))

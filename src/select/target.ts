@@ -148,9 +148,11 @@ export function structureAtTarget(
 }
 
 /**
- * The structure whose measured latency (ms, by the caller's `measure`) is closest to `targetMs`:
- * bisection on how many of the globally lowest-ranked channels are pruned (latency falls, if not
- * strictly, as channels go), `trials` measurements at most (default 8).
+ * The least-pruned structure whose measured latency (ms, by the caller's `measure`) is at most
+ * `targetMs`: a latency is a bound to stay under, not a size to match, and it is too noisy to
+ * match. Bisection on how many of the globally lowest-ranked channels are pruned (latency falls,
+ * if not strictly, as channels go), `trials` measurements at most (default 8); the unpruned
+ * model when it is fast enough already.
  */
 export async function structureAtLatency(
   graph: PruningGraph,
@@ -179,30 +181,31 @@ export async function structureAtLatency(
     const masks = keep.map((flags) => keepBitsetFromIndices(flags.length, Array.from(flags.keys()).filter((c) => flags[c])));
     return { masks, widths, kept: keptSize(graph, 'flops', widths) };
   };
-  const measured: { count: number; ms: number; s: TargetStructure }[] = [];
+  let trials = 0;
   const trial = async (count: number) => {
     const s = prunedBy(count);
-    const ms = await measure(s.masks);
-    measured.push({ count, ms, s });
-    return ms;
+    trials++;
+    return { s, ms: await measure(s.masks) };
   };
-  let lo = 0; // latency above the target
-  let hi = removable; // latency at or below it
-  const fastest = await trial(hi);
-  if (fastest > targetMs) {
+  const unpruned = await trial(0);
+  if (unpruned.ms <= targetMs) return { ...unpruned.s, ms: unpruned.ms, trials };
+  let fast = await trial(removable);
+  if (fast.ms > targetMs) {
     throw new RangeError(
-      `cannot reach a latency of ${targetMs} ms: with every group at its fewest channels the model takes ${fastest.toFixed(2)} ms ` +
-        `on this runtime (much of which no pruning removes: the layers' fixed costs); ask for ${fastest.toFixed(2)} ms or more`,
+      `cannot reach a latency of ${targetMs} ms: with every group at its fewest channels the model takes ${fast.ms.toFixed(2)} ms ` +
+        `on this runtime (much of which no pruning removes: the layers' fixed costs); ask for ${fast.ms.toFixed(2)} ms or more`,
     );
   }
-  const trials = options.trials ?? 8;
-  if ((await trial(lo)) > targetMs) {
-    while (measured.length < trials && hi - lo > 1) {
-      const mid = Math.floor((lo + hi) / 2);
-      if ((await trial(mid)) > targetMs) lo = mid;
-      else hi = mid;
+  let lo = 0; // too slow
+  let hi = removable; // fast enough: `fast`
+  while (trials < (options.trials ?? 8) && hi - lo > 1) {
+    const mid = Math.floor((lo + hi) / 2);
+    const t = await trial(mid);
+    if (t.ms > targetMs) lo = mid;
+    else {
+      hi = mid;
+      fast = t;
     }
   }
-  const best = measured.reduce((a, b) => (Math.abs(b.ms - targetMs) < Math.abs(a.ms - targetMs) ? b : a));
-  return { ...best.s, ms: best.ms, trials: measured.length };
+  return { ...fast.s, ms: fast.ms, trials };
 }

@@ -116,6 +116,15 @@ describe('your model, your data', () => {
     }, 300_000);
   }
 
+  it('prunes to a batch-1 latency measured here, and refuses one no structure reaches', async () => {
+    const r = await prune(base({ method: 'slimming', target: { latencyMs: 1e4 } }), { data });
+    expect(r.metrics.target!.how).toMatch(/latencies measured, batch 1, on node/);
+    // A bound, not a size: a model already fast enough keeps every channel.
+    expect(r.metrics.channels.kept).toBe(r.metrics.channels.total);
+    r.model.dispose();
+    await expect(prune(base({ method: 'slimming', target: { latencyMs: 1e-6 } }), { data })).rejects.toThrow(/cannot reach a latency of 0.000001 ms.*ask for/);
+  }, 300_000);
+
   it('refuses a model whose class count does not fit the folder, a target it cannot reach, and an empty folder, leaving nothing', async () => {
     const four = ownModel(7, 4);
     const fourPath = await writeModelFiles(join(dir, 'four'), await exportModel(four));
