@@ -18,6 +18,7 @@
 import typescript from '@rollup/plugin-typescript';
 import { nodeResolve } from '@rollup/plugin-node-resolve';
 import { stripTypes } from './scripts/strip-types.mjs';
+import { browserBuild } from './scripts/browser-build.mjs';
 
 const isTfjs = (id) => id.startsWith('@tensorflow/');
 // Small dependencies of the data stage (pure JS, and libwebp's WASM build with its .wasm), loaded
@@ -43,6 +44,9 @@ const typeChecked = () =>
     noEmitOnError: true,
   });
 
+/** The same entries for browsers and workers (the package's `browser` condition): dist/browser/. */
+const browserOutput = { ...output, dir: 'dist/browser' };
+
 export default [
   {
     input: Object.fromEntries(LIBRARY_ENTRIES.map((name) => [name, `src/${name}.ts`])),
@@ -59,11 +63,27 @@ export default [
     plugins: [nodeResolve(), stripTypes()],
   },
   {
+    // Browsers, web workers and workerd: the same sources with every `node:*` import replaced by a
+    // rejection (those branches never run there, but bundlers would try to resolve them) and the
+    // training gradients taken from tfjs-core's ES modules instead of the umbrella package. Both
+    // library builds above type-checked these sources.
+    input: Object.fromEntries(LIBRARY_ENTRIES.map((name) => [name, `src/${name}.ts`])),
+    external: (id) => isTfjs(id) || isComlink(id) || isDataDependency(id),
+    output: browserOutput,
+    plugins: [browserBuild(), stripTypes()],
+  },
+  {
+    input: { worker: 'src/worker.ts' },
+    external: (id) => isTfjs(id) || isDataDependency(id),
+    output: browserOutput,
+    plugins: [browserBuild(), nodeResolve({ browser: true }), stripTypes()],
+  },
+  {
     // The command-line front end: imports the library by its package name (resolved to
     // dist/internal.js through the package's exports), so the CLI carries no second copy of it.
-    input: { cli: 'src/cli/main.ts' },
+    input: { cli: 'src/cli/launch.ts' },
     external: (id) => !id.startsWith('.') && !id.startsWith('/'),
-    output: { ...output, banner: '#!/usr/bin/env node' },
+    output: { ...output, chunkFileNames: 'cli-[name]-[hash].js', banner: (chunk) => (chunk.isEntry ? '#!/usr/bin/env node' : '') },
     plugins: [stripTypes()],
   },
 ];

@@ -8,6 +8,7 @@ export { imageSet, concatImageSets, type ImageSet, type ImageSplits } from './da
 export { loadMnist, loadFashionMnist, loadIdxFolder, type StandardSetOptions, type IdxFolderOptions } from './data/sources/idx-sets.ts';
 export { loadCifar10, loadCifarBatches, type Cifar10Options } from './data/sources/cifar10.ts';
 export { prepareCifar10, type PrepareCifar10Options, type PrepareCifar10Result } from './data/sources/prepare-cifar10.ts';
+export { prepareMnist, type PrepareMnistOptions } from './data/sources/prepare-mnist.ts';
 export { channelStats, unitNormalization, type Normalization } from './data/normalization.ts';
 export { disjointShards, overlappingSamples, bootstrapSamples, seededPermutation } from './data/sampling.ts';
 export { Batcher, type Batch, type BatcherOptions } from './data/batcher.ts';

@@ -23,10 +23,13 @@ const RESULT_PREFIX = '[slimprune-test]';
 /** SLIMPRUNE_SUITES=<regex>: run only the suites whose name matches (the page reads ?suites=). */
 const SUITES = process.env.SLIMPRUNE_SUITES;
 
-/** `slimprune` is the built bundle, as in vitest.config.ts and deno.json. */
+/**
+ * `slimprune` is the built bundle, as in vitest.config.ts and deno.json: here its browser build,
+ * what the package's `browser` export condition gives a user's bundler.
+ */
 function slimpruneAlias() {
-  const targets = { slimprune: resolve(root, 'dist/index.js') };
-  for (const s of ['kernels', 'tfjs', 'data', 'worker', 'internal']) targets[`slimprune/${s}`] = resolve(root, `dist/${s}.js`);
+  const targets = { slimprune: resolve(root, 'dist/browser/index.js') };
+  for (const s of ['kernels', 'tfjs', 'data', 'worker', 'internal']) targets[`slimprune/${s}`] = resolve(root, `dist/browser/${s}.js`);
   return { name: 'slimprune-alias', resolveId: (id) => targets[id] ?? null };
 }
 
@@ -48,8 +51,9 @@ async function bundleOne(input, output) {
   const build = await rollup({
     input,
     plugins: browserPlugins(),
-    // Node-only branches of the library (e.g. reading a .wasm path with node:fs) never run here.
-    external: (id) => id.startsWith('node:'),
+    // The suites' own Node-only branches (reading fixtures from disk) never run here; the
+    // library's browser build reaches no Node module, and the bundle fails if it does.
+    external: (id, importer) => id.startsWith('node:') && importer !== undefined && importer.startsWith(resolve(root, 'test') + sep),
     onwarn(warning, warn) {
       // tfjs's ESM sets `this` at top level and has circular imports; both are harmless.
       if (warning.code === 'THIS_IS_UNDEFINED' || warning.code === 'CIRCULAR_DEPENDENCY') return;
@@ -69,7 +73,7 @@ async function bundle() {
   // The library starts its worker as `new URL('./worker.js', import.meta.url)`; once bundled,
   // import.meta.url is entry.js, so the worker goes next to it, bundled with the packages it
   // imports (tfjs for the 'train' job): a module Web Worker sees no import map.
-  await bundleOne(resolve(root, 'dist/worker.js'), { entryFileNames: 'worker.js', chunkFileNames: 'worker-chunks/[name]-[hash].js' });
+  await bundleOne(resolve(root, 'dist/browser/worker.js'), { entryFileNames: 'worker.js', chunkFileNames: 'worker-chunks/[name]-[hash].js' });
   // @jsquash/webp's decoder (the JS decoding path, src/data/folder/decode.ts) loads its .wasm as
   // new URL('webp_dec.wasm', import.meta.url); bundlers such as Vite and webpack 5 copy it next to
   // the chunk, which rollup does not, so do it here.

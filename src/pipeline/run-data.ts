@@ -15,7 +15,7 @@ export function loadDataFor(config: ResolvedConfig, start: tfl.LayersModel, say?
     if (done < total && now - said < 1000) return;
     said = now;
     say?.(`reading images: ${done}/${total} files`);
-  });
+  }, say);
 }
 
 /** The data of `config`, loaded once for several runs of it (e.g. a method and its baselines). */

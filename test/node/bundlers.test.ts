@@ -1,0 +1,112 @@
+// A user's page bundled with esbuild and with rollup, with no flags beyond bundling (no externals,
+// no stubs for Node modules), run in Chromium: the package's `browser` export condition must give
+// bundlers a build that never reaches `node:*` and pulls no tfjs package it does not use, and the
+// page must compute what the same code computes in Node.
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { cp, mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build as esbuild, type Metafile } from 'esbuild';
+import { rollup } from 'rollup';
+import { nodeResolve } from '@rollup/plugin-node-resolve';
+import commonjs from '@rollup/plugin-commonjs';
+import { pageResult, runnerHtml, serveFolder } from './chromium-page.ts';
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
+const pagesDir = join(root, 'test/fixtures/bundle-pages');
+const PAGES = ['kernels-page', 'prune-page'] as const;
+type PageName = (typeof PAGES)[number];
+
+interface KernelsResult { kind: 'kernels'; outputs: number[]; maxDiff: number }
+interface PruneResult { kind: 'prune'; widths: string[]; params: { before: number; after: number }; outputs: number[] }
+type PageRun = KernelsResult | PruneResult;
+
+let consumer: string;
+let server: Awaited<ReturnType<typeof serveFolder>>;
+const inputs = new Map<string, string[]>();
+
+beforeAll(async () => {
+  // A consumer project: its pages, and slimprune and tfjs as installed packages.
+  consumer = await mkdtemp(join(tmpdir(), 'slimprune-bundlers-'));
+  await mkdir(join(consumer, 'node_modules'));
+  await symlink(root, join(consumer, 'node_modules/slimprune'), 'dir');
+  await symlink(join(root, 'node_modules/@tensorflow'), join(consumer, 'node_modules/@tensorflow'), 'dir');
+  for (const page of PAGES) await cp(join(pagesDir, `${page}.js`), join(consumer, `${page}.js`));
+  server = await serveFolder(consumer);
+}, 30_000);
+
+afterAll(async () => {
+  await server?.close();
+  if (consumer) await rm(consumer, { recursive: true, force: true });
+});
+
+async function bundleWithEsbuild(page: PageName): Promise<string> {
+  const out = `esbuild/${page}.js`;
+  const result = await esbuild({
+    entryPoints: [join(consumer, `${page}.js`)], outfile: join(consumer, out),
+    bundle: true, format: 'esm', minify: true, metafile: true, logLevel: 'silent',
+  });
+  inputs.set(out, Object.keys((result.metafile as Metafile).inputs));
+  return out;
+}
+
+async function bundleWithRollup(page: PageName): Promise<string> {
+  const bundle = await rollup({
+    input: join(consumer, `${page}.js`),
+    plugins: [nodeResolve({ browser: true }), commonjs()],
+    onwarn: () => undefined,
+  });
+  try {
+    const { output } = await bundle.write({ dir: join(consumer, 'rollup', page), format: 'es' });
+    inputs.set(`rollup/${page}/${page}.js`, output.flatMap((chunk) => ('modules' in chunk ? Object.keys(chunk.modules) : [])));
+  } finally {
+    await bundle.close();
+  }
+  return `rollup/${page}/${page}.js`;
+}
+
+async function runInChromium(script: string): Promise<PageRun> {
+  const html = script.replace(/\.js$/, '.html');
+  await writeFile(join(consumer, html), runnerHtml(`/${script}`));
+  return pageResult<PageRun>(`${server.origin}/${html}`);
+}
+
+/** The same page module run in Node, on the package's default (Node) build. */
+async function runInNode(page: PageName): Promise<PageRun> {
+  const module = (await import(resolve(pagesDir, `${page}.js`))) as { run(): Promise<PageRun> };
+  return module.run();
+}
+
+describe.each([
+  ['esbuild', bundleWithEsbuild],
+  ['rollup', bundleWithRollup],
+] as const)('a page bundled with %s, no flags', (bundler, bundlePage) => {
+  test('the kernels page: no tfjs, no node:*, and the conv2d Node computes, bit for bit', async () => {
+    const script = await bundlePage('kernels-page');
+    const modules = inputs.get(script)!;
+    expect(modules.some((m) => m.includes('node:')), 'reaches a node:* module').toBe(false);
+    expect(modules.filter((m) => m.includes('@tensorflow')), 'bundles tfjs').toEqual([]);
+    const inPage = (await runInChromium(script)) as KernelsResult;
+    const inNode = (await runInNode('kernels-page')) as KernelsResult;
+    expect(inPage.maxDiff).toBeLessThan(1e-5);
+    expect(inPage.outputs).toEqual(inNode.outputs);
+  }, 60_000);
+
+  test('the pruning page: no WebGL, converter or data package, and the structure and outputs of Node', async () => {
+    const script = await bundlePage('prune-page');
+    const modules = inputs.get(script)!;
+    expect(modules.some((m) => m.includes('node:')), 'reaches a node:* module').toBe(false);
+    for (const unused of ['tfjs-backend-webgl', 'tfjs-converter', 'tfjs-data']) {
+      expect(modules.some((m) => m.includes(unused)), `bundles ${unused}`).toBe(false);
+    }
+    const inPage = (await runInChromium(script)) as PruneResult;
+    const inNode = (await runInNode('prune-page')) as PruneResult;
+    expect(inPage.params.after).toBeLessThan(inPage.params.before);
+    expect(inPage.widths).toEqual(inNode.widths);
+    expect(inPage.params).toEqual(inNode.params);
+    const scale = Math.max(...inNode.outputs.map(Math.abs));
+    inPage.outputs.forEach((y, i) => expect(Math.abs(y - inNode.outputs[i]!)).toBeLessThanOrEqual(1e-5 * scale));
+    console.log(`${bundler}: the pruning page keeps ${inPage.widths.join(', ')}`);
+  }, 90_000);
+});
