@@ -173,6 +173,21 @@ export const checks = [
     },
   },
   {
+    name: 'the installed CLI prunes MNIST end to end on its worker pool (a small budget)',
+    consumer: 'full',
+    async run({ dir, run }) {
+      const out = join(dir, 'runs/smoke');
+      const { stdout } = run(process.execPath, [
+        'node_modules/.bin/slimprune', 'prune', '--task', 'mnist-lenet', '--method', 'contrast-sa', '--networks', '2',
+        '--train-images', '3000', '--epochs', '2', '--fine-tune-epochs', '1', '--lambda', '2e-2', '--no-cache', '--out', out,
+      ], { cwd: dir, env: { SLIMPRUNE_CACHE: join(dir, 'cache-cli') } });
+      expectOutput(stdout, /contrast-sa .*accuracy .*FLOPs \d/, 'slimprune prune');
+      const metrics = JSON.parse(readFileSync(join(out, 'metrics.json'), 'utf8'));
+      if (!(metrics.after.flops < metrics.before.flops)) throw new Error(`nothing pruned: ${metrics.after.flops} of ${metrics.before.flops} FLOPs`);
+      for (const file of ['model/model.json', 'model-deployed/model.json', 'report.html']) readFileSync(join(out, file));
+    },
+  },
+  {
     name: 'TypeScript, module nodenext',
     consumer: 'full',
     async run({ root, dir, run }) {
