@@ -7,6 +7,10 @@ export const loaderSuite = suite('loader', (test) => {
   test('detects exactly one runtime', () => {
     const flags = [env.IS_NODE, env.IS_DENO, env.IS_BROWSER].filter(Boolean).length;
     assertEqual(flags, 1, 'number of runtimes detected');
+    // Bun provides Node's APIs, so it takes Node's code paths (src/env.ts) under its own name.
+    if (env.IS_BUN) assert(env.IS_NODE, 'Bun counts as having Node\'s APIs');
+    const expected = env.IS_BUN ? 'bun' : env.IS_NODE ? 'node' : env.IS_DENO ? 'deno' : 'browser';
+    assertEqual(env.runtime, expected, 'env.runtime');
   });
 
   test('loads the SIMD kernels once and caches the instance', async () => {
