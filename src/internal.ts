@@ -6,7 +6,7 @@
 export { env, type RuntimeName } from './env.ts';
 export {
   initKernels, kernels, compileKernels, instantiateKernels,
-  setWasmSource, setRelaxedSimd, resetKernelCache,
+  setWasmSource, setRelaxedSimd, resetKernelCache, embeddedKernelBytes,
 } from './wasm/loader.ts';
 export {
   setKernelThreads, kernelThreads, kernelThreadsSupported, withKernelThreads, type KernelThreadsOptions,
@@ -127,6 +127,7 @@ export { folderNetworkCache } from './pipeline/network-files.ts';
 export { defaultCacheDir } from './platform/files.ts';
 export { pathExists, writeFolderAtomic, type FolderFile } from './platform/folder-files.ts';
 export { md5Hex } from './platform/md5.ts';
+export { readBytes } from './platform/read-bytes.ts';
 export { gunzip } from './platform/gunzip.ts';
 export { imageBitmapDecoding } from './platform/image-bitmap.ts';
 export { reportHtml, methodsTable, fineTuneLabel } from './report/html.ts';

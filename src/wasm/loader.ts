@@ -85,6 +85,20 @@ function decodeBase64(text: string): Uint8Array<ArrayBuffer> {
   return bytes;
 }
 
+const EMBEDDED: Record<KernelInstance['flavour'], string> = {
+  simd: SIMD_WASM_BASE64,
+  'relaxed-simd': RELAXED_SIMD_WASM_BASE64,
+  threads: THREADS_WASM_BASE64,
+};
+
+/**
+ * The bytes of one embedded build: the package also ships each as a file (dist/*.wasm, exported
+ * as 'slimprune/kernels.wasm' and its siblings), which the suites check against these.
+ */
+export function embeddedKernelBytes(build: KernelInstance['flavour']): Uint8Array<ArrayBuffer> {
+  return decodeBase64(EMBEDDED[build]);
+}
+
 /** The compiled kernels module, compiled once per process. */
 export function compileKernels(): Promise<WebAssembly.Module> {
   if (modulePromise) return modulePromise;
@@ -99,7 +113,7 @@ export function compileKernels(): Promise<WebAssembly.Module> {
     if (source === undefined) {
       const useRelaxed = wantRelaxed && relaxed;
       moduleFlavour = useRelaxed ? 'relaxed-simd' : 'simd';
-      bytes = decodeBase64(useRelaxed ? RELAXED_SIMD_WASM_BASE64 : SIMD_WASM_BASE64);
+      bytes = embeddedKernelBytes(moduleFlavour);
     } else if (typeof source === 'string' || source instanceof URL) {
       moduleFlavour = 'simd';
       bytes = await readBytes(source);
@@ -123,7 +137,7 @@ export function compileThreadKernels(): Promise<WebAssembly.Module> {
   if (threadsModulePromise) return threadsModulePromise;
   threadsModulePromise = (async () => {
     requireSimd();
-    return WebAssembly.compile(decodeBase64(THREADS_WASM_BASE64));
+    return WebAssembly.compile(embeddedKernelBytes('threads'));
   })();
   threadsModulePromise.catch(() => {
     threadsModulePromise = undefined;
