@@ -167,6 +167,13 @@ describe('workerd example', () => {
     const { status, json } = await post('/select', { gammas: [[[0.5]]], groups: [], flops: {}, seed: 1 });
     expect(status).toBe(400);
     expect(json.error).toMatch(/K >= 2 networks/);
+    // Caught by the annealing's own checks, which name the field.
+    const mismatch = await post('/select', {
+      gammas: [[[0.1, 0.9, 0.01]], [[0.8, 0.02, 0.7]]], groups: [{ width: 4, minChannels: 1, weight: 1 }],
+      flops: { constant: 1, linear: [1], edges: [] }, seed: 1,
+    });
+    expect(mismatch.status, JSON.stringify(mismatch.json)).toBe(400);
+    expect(mismatch.json.error).toMatch(/gammas\[0\]\[0\]/);
     const wrongShape = await post('/infer', { shape: [1, 5], data: [1, 2, 3, 4, 5] });
     expect(wrongShape.status).toBe(400);
     expect(wrongShape.json.error).toMatch(/shape must be \[n, 28, 28, 1\]/);
