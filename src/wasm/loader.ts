@@ -5,8 +5,10 @@
  *
  * Source: the plain-SIMD build embedded in the bundle (see scripts/embed-wasm.mjs for why it is
  * inlined). The one documented override is `setWasmSource()`: bytes, a compiled
- * `WebAssembly.Module`, or a URL/path of a .wasm file (for a CSP that forbids inline bytes, or to
- * try a debug build).
+ * `WebAssembly.Module`, or a URL/path of a .wasm file (for a CSP that forbids inline bytes, for
+ * workerd, which compiles no WebAssembly at run time and so needs the module its config declares,
+ * or to try a debug build). The package ships the builds as files too ('slimprune/kernels.wasm'
+ * and its siblings, scripts/wasm-files.mjs).
  *
  * Relaxed SIMD (fused multiply-add) is opt-in through `setRelaxedSimd(true)` and used only where
  * the runtime validates it: Node 20 does not without a flag, and FMA rounds differently from
