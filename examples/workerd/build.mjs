@@ -18,9 +18,11 @@ const here = fileURLToPath(new URL('.', import.meta.url));
 const DECLARED_MODULES = ['./slimprune.wasm', './model.json', './weights.bin'];
 
 /**
- * Node built-ins that the bundle imports only on code paths that never run in workerd: every one
- * is a dynamic import inside slimprune's file-system and worker_threads adapters (src/platform/),
- * reached only when env says Node or Deno. Left as imports, not bundled; no nodejs_compat needed.
+ * Node built-ins that slimprune's built entries import only on code paths that never run in
+ * workerd: every one is a dynamic import in its platform adapters (files, reading bytes, MD5,
+ * gunzip, folder writes), taken only when env says Node or Deno. esbuild resolves them all before
+ * it drops unused code, so they must be external; the worker keeps one (readBytes's
+ * node:fs/promises, setWasmSource's path branch). No nodejs_compat flag is needed.
  */
 const NODE_BUILTINS = ['node:*'];
 
