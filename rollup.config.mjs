@@ -1,5 +1,6 @@
 // Two ESM builds: the library and the worker entry. The kernels' .wasm is inlined as base64 by
-// scripts/embed-wasm.mjs (why: see that file). Declarations come from
+// scripts/embed-wasm.mjs (why: see that file), and also written to dist/ as files by
+// scripts/wasm-files.mjs (for runtimes that need a declared module). Declarations come from
 // `tsc -p tsconfig.build.json`, run after this.
 //
 // The library keeps tfjs and comlink external: they are dependencies that the user's bundler or
@@ -19,6 +20,7 @@ import typescript from '@rollup/plugin-typescript';
 import { nodeResolve } from '@rollup/plugin-node-resolve';
 import { stripTypes } from './scripts/strip-types.mjs';
 import { browserBuild } from './scripts/browser-build.mjs';
+import { wasmFiles } from './scripts/wasm-files.mjs';
 
 const isTfjs = (id) => id.startsWith('@tensorflow/');
 // Small dependencies of the data stage (pure JS, and libwebp's WASM build with its .wasm), loaded
@@ -53,7 +55,7 @@ export default [
     external: (id) => isTfjs(id) || isComlink(id) || isDataDependency(id) || isNodeBuiltin(id),
     output,
     // Type-checks all of src/, the worker's sources included (noEmitOnError fails the build).
-    plugins: [typeChecked()],
+    plugins: [typeChecked(), wasmFiles()],
   },
   {
     input: { worker: 'src/worker.ts' },

@@ -29,7 +29,7 @@ export { latencyMs, type LatencyOptions } from './report/latency.ts';
 
 // Networks and the dependency graph of prunable channel groups (src/model).
 export {
-  referenceModel, REFERENCE_TASKS, buildGraph, registerLayerChannels, unregisterLayerChannels, graphFlops, graphParams, readModelFiles, assertFiniteWeights, assertFitsData,
+  referenceModel, REFERENCE_TASKS, buildGraph, registerLayerChannels, unregisterLayerChannels, graphFlops, graphParams, annealGroups, flopsModel, readModelFiles, assertFiniteWeights, assertFitsData,
   type LayerChannels, type ReferenceTask, type ReferenceModelOptions, type PruningGraph, type PruneGroup, type GraphOptions, type PlainWeights,
 } from './model/index.ts';
 
@@ -49,7 +49,9 @@ export {
 } from './pruner/index.ts';
 export { candidateThresholds, type CandidateOptions, type CandidateSet } from './select/candidates.ts';
 export { selectStructure, type Selection, type SelectionInput, type SelectionOptions } from './select/structure.ts';
-export { decideStructure, type StructureDecision, type MethodSettings } from './select/method-rules.ts';
+export {
+  decideStructure, contrastSelection, type StructureDecision, type MethodSettings, type ContrastSettings, type ContrastSelection,
+} from './select/method-rules.ts';
 
 // Masks, the masked and the compact model, the replayable history, deployment (src/prune).
 export {

@@ -6,7 +6,7 @@
 export { env, type RuntimeName } from './env.ts';
 export {
   initKernels, kernels, compileKernels, instantiateKernels,
-  setWasmSource, setRelaxedSimd, resetKernelCache,
+  setWasmSource, setRelaxedSimd, resetKernelCache, embeddedKernelBytes,
 } from './wasm/loader.ts';
 export {
   setKernelThreads, kernelThreads, kernelThreadsSupported, withKernelThreads, type KernelThreadsOptions,
@@ -115,7 +115,9 @@ export {
 export { resolveConfig, dataSpec, PRUNE_METHODS, STRUCTURE_TARGETS, type StructureTarget, type PruneConfig, type PruneMethod, type ResolvedConfig, type Sampling, type ImagesConfig, type PruneTarget } from './pipeline/config.ts';
 export { loadRunData, loadDataFor } from './pipeline/run-data.ts';
 export { baselineConfigs, type BaselineOptions } from './pipeline/baselines.ts';
-export { slimmingThreshold, decideStructure, type StructureDecision, type MethodSettings } from './select/method-rules.ts';
+export {
+  slimmingThreshold, decideStructure, contrastSelection, type StructureDecision, type MethodSettings, type ContrastSettings, type ContrastSelection,
+} from './select/method-rules.ts';
 export { bnScaleImportance, groupImportance, l1NormImportance, l1FilterNorms, type Importance } from './select/importance.ts';
 export { structureAtTarget, structureAtLatency, keptSize, smallestKeptSize, assertReachable, type SizeMeasure, type TargetOptions, type TargetStructure } from './select/target.ts';
 export { latencyMs, type LatencyCall, type LatencyOptions } from './report/latency.ts';
@@ -127,6 +129,7 @@ export { folderNetworkCache } from './pipeline/network-files.ts';
 export { defaultCacheDir } from './platform/files.ts';
 export { pathExists, writeFolderAtomic, type FolderFile } from './platform/folder-files.ts';
 export { md5Hex } from './platform/md5.ts';
+export { readBytes } from './platform/read-bytes.ts';
 export { gunzip } from './platform/gunzip.ts';
 export { imageBitmapDecoding } from './platform/image-bitmap.ts';
 export { reportHtml, methodsTable, fineTuneLabel } from './report/html.ts';

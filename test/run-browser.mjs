@@ -67,6 +67,17 @@ async function bundleOne(input, output) {
   }
 }
 
+/**
+ * The package's .wasm exports (package.json `exports`, e.g. 'slimprune/kernels.wasm') as an
+ * import map for the page, so that `import.meta.resolve` finds them where the exports map says,
+ * as a bundler or a runtime resolving the package would (the loader suite checks the files).
+ */
+async function wasmImportMap() {
+  const { exports } = JSON.parse(await readFile(resolve(root, 'package.json'), 'utf8'));
+  const entries = Object.entries(exports).filter(([subpath]) => subpath.endsWith('.wasm'));
+  return Object.fromEntries(entries.map(([subpath, target]) => [`slimprune/${subpath.slice(2)}`, `/${target.slice(2)}`]));
+}
+
 async function bundle() {
   await rm(outDir, { recursive: true, force: true });
   await bundleOne(resolve(root, 'test/browser/entry.ts'), { entryFileNames: 'entry.js', chunkFileNames: 'page-chunks/[name]-[hash].js' });
@@ -84,6 +95,7 @@ async function bundle() {
 <meta charset="utf-8">
 <title>slimprune tests</title>
 <link rel="icon" href="data:,">
+<script type="importmap">${JSON.stringify({ imports: await wasmImportMap() })}</script>
 <script type="module" src="./entry.js" onerror="globalThis.__slimpruneLoadError = 'entry.js did not load'"></script>
 `,
   );

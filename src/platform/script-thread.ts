@@ -13,6 +13,14 @@ export interface ScriptThread {
   terminate(): void;
 }
 
+/**
+ * Whether this runtime can start such a thread: Node's worker_threads, or Web Workers (workerd
+ * has neither that starts a thread).
+ */
+export function scriptThreadsAvailable(): boolean {
+  return env.IS_NODE || typeof Worker === 'function';
+}
+
 export async function startScriptThread(script: string, message: unknown): Promise<ScriptThread> {
   if (env.IS_NODE) {
     const worker = new (nodeWorkerThreads().Worker)(

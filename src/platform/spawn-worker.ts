@@ -137,6 +137,9 @@ export function spawnWorker<Api>(url: URL = defaultWorkerUrl()): SpawnedWorker<A
     };
   }
 
+  if (typeof Worker !== 'function') {
+    throw new Error(`slimprune workers need worker_threads or Web Workers, which this runtime (${env.runtime}) does not provide; run with workers: 1`);
+  }
   const worker = new Worker(url, { type: 'module' });
   worker.addEventListener('error', (event) => {
     // Handled here: Deno would otherwise end the parent process, browsers log it as uncaught.

@@ -9,7 +9,7 @@
  */
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { annealGroups, flopsModel, type PruningGraph } from '../model/index.ts';
-import type { ContrastMode } from '../kernels/spec/anneal.ts';
+import type { AnnealGroup, ContrastMode, FlopsModel } from '../kernels/spec/anneal.ts';
 import { candidateThresholds, searchThreshold, type CandidateOptions, type CandidateSet } from './candidates.ts';
 import { bnScaleImportance, type Importance } from './importance.ts';
 import { selectStructure, type Selection } from './structure.ts';
@@ -49,6 +49,40 @@ export function slimmingThreshold(importance: readonly Float32Array[], ratio: nu
   return all[Math.min(all.length - 1, Math.floor(all.length * ratio))]!;
 }
 
+/** What contrast-sa's rule reads of a run's settings. */
+export type ContrastSettings = Pick<MethodSettings, 'seed' | 'candidates' | 'alpha' | 'contrast' | 'restarts' | 'cooling' | 'movesPerTemperature'>;
+
+export interface ContrastSelection {
+  /** Candidates per network and group. */
+  readonly candidates: CandidateSet[][];
+  readonly selection: Selection;
+}
+
+/**
+ * contrast-sa's rule on plain data: candidate thresholds per network and group, then the
+ * annealing over them. `importance[k][l]` is group l's channel importance in network k (mean |γ|
+ * of its BatchNorms); `groups` and `flops` describe the architecture (annealGroups and flopsModel
+ * of its graph). decideStructure runs it on a graph; it needs no tfjs model, so a service that
+ * receives γ vectors runs the very same selection (examples/workerd).
+ */
+export async function contrastSelection(
+  config: ContrastSettings,
+  importance: readonly (readonly Float32Array[])[],
+  groups: readonly AnnealGroup[],
+  flops: FlopsModel,
+): Promise<ContrastSelection> {
+  const candidates = importance.map((row) => row.map((g) => candidateThresholds(g, config.candidates)));
+  const selection = await selectStructure(
+    { gammas: importance, groups, candidates, flops, alpha: config.alpha, mode: config.contrast },
+    {
+      seed: config.seed, restarts: config.restarts,
+      ...(config.cooling === undefined ? {} : { cooling: config.cooling }),
+      ...(config.movesPerTemperature === undefined ? {} : { movesPerTemperature: config.movesPerTemperature }),
+    },
+  );
+  return { candidates, selection };
+}
+
 export async function decideStructure(
   config: MethodSettings,
   graph: PruningGraph,
@@ -67,15 +101,7 @@ export async function decideStructure(
     const thresholds = importance[0]!.map(() => t);
     return { network: 0, thresholds, importance };
   }
-  const candidates = importance.map((row) => row.map((g) => candidateThresholds(g, config.candidates)));
-  const selection = await selectStructure(
-    { gammas: importance, groups: annealGroups(graph, 'flops'), candidates, flops: flopsModel(graph), alpha: config.alpha, mode: config.contrast },
-    {
-      seed: config.seed, restarts: config.restarts,
-      ...(config.cooling === undefined ? {} : { cooling: config.cooling }),
-      ...(config.movesPerTemperature === undefined ? {} : { movesPerTemperature: config.movesPerTemperature }),
-    },
-  );
+  const { candidates, selection } = await contrastSelection(config, importance, annealGroups(graph, 'flops'), flopsModel(graph));
   const k = keep ?? selection.kStar;
   const thresholds = selection.thresholds[k]!;
   return { network: k, thresholds, candidates, selection, importance };

@@ -9,6 +9,7 @@ import { anneal, annealEnergy } from '../kernels/wasm/anneal.ts';
 import { thresholdMask, maskPopcount, maskHamming } from '../kernels/wasm/bitset.ts';
 import { bitsFromFlags } from '../kernels/channels.ts';
 import { searchThreshold, type CandidateSet } from './candidates.ts';
+import { initKernels } from '../wasm/loader.ts';
 
 export interface SelectionInput {
   /** gammas[k][l]: BN γ of group l in network k. */
@@ -134,6 +135,9 @@ export async function selectStructure(input: SelectionInput, options: SelectionO
   const restarts = options.restarts ?? 8;
   if (!Number.isInteger(restarts) || restarts < 1) throw new RangeError(`restarts must be a positive integer, got ${restarts}`);
   const problem = annealProblem(input);
+  // The kernels below are synchronous and need the module loaded; a caller that starts here (a
+  // service that only selects, such as examples/workerd) has not loaded it yet.
+  await initKernels();
   const schedule: AnnealSchedule = {
     cooling: options.cooling, tMinFactor: options.tMinFactor,
     movesPerTemperature: options.movesPerTemperature, pJump: options.pJump,

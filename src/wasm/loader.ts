@@ -5,8 +5,10 @@
  *
  * Source: the plain-SIMD build embedded in the bundle (see scripts/embed-wasm.mjs for why it is
  * inlined). The one documented override is `setWasmSource()`: bytes, a compiled
- * `WebAssembly.Module`, or a URL/path of a .wasm file (for a CSP that forbids inline bytes, or to
- * try a debug build).
+ * `WebAssembly.Module`, or a URL/path of a .wasm file (for a CSP that forbids inline bytes, for
+ * workerd, which compiles no WebAssembly at run time and so needs the module its config declares,
+ * or to try a debug build). The package ships the builds as files too ('slimprune/kernels.wasm'
+ * and its siblings, scripts/wasm-files.mjs).
  *
  * Relaxed SIMD (fused multiply-add) is opt-in through `setRelaxedSimd(true)` and used only where
  * the runtime validates it: Node 20 does not without a flag, and FMA rounds differently from
@@ -85,6 +87,20 @@ function decodeBase64(text: string): Uint8Array<ArrayBuffer> {
   return bytes;
 }
 
+const EMBEDDED: Record<KernelInstance['flavour'], string> = {
+  simd: SIMD_WASM_BASE64,
+  'relaxed-simd': RELAXED_SIMD_WASM_BASE64,
+  threads: THREADS_WASM_BASE64,
+};
+
+/**
+ * The bytes of one embedded build: the package also ships each as a file (dist/*.wasm, exported
+ * as 'slimprune/kernels.wasm' and its siblings), which the suites check against these.
+ */
+export function embeddedKernelBytes(build: KernelInstance['flavour']): Uint8Array<ArrayBuffer> {
+  return decodeBase64(EMBEDDED[build]);
+}
+
 /** The compiled kernels module, compiled once per process. */
 export function compileKernels(): Promise<WebAssembly.Module> {
   if (modulePromise) return modulePromise;
@@ -99,7 +115,7 @@ export function compileKernels(): Promise<WebAssembly.Module> {
     if (source === undefined) {
       const useRelaxed = wantRelaxed && relaxed;
       moduleFlavour = useRelaxed ? 'relaxed-simd' : 'simd';
-      bytes = decodeBase64(useRelaxed ? RELAXED_SIMD_WASM_BASE64 : SIMD_WASM_BASE64);
+      bytes = embeddedKernelBytes(moduleFlavour);
     } else if (typeof source === 'string' || source instanceof URL) {
       moduleFlavour = 'simd';
       bytes = await readBytes(source);
@@ -123,7 +139,7 @@ export function compileThreadKernels(): Promise<WebAssembly.Module> {
   if (threadsModulePromise) return threadsModulePromise;
   threadsModulePromise = (async () => {
     requireSimd();
-    return WebAssembly.compile(decodeBase64(THREADS_WASM_BASE64));
+    return WebAssembly.compile(embeddedKernelBytes('threads'));
   })();
   threadsModulePromise.catch(() => {
     threadsModulePromise = undefined;

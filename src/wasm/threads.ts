@@ -24,7 +24,7 @@ import {
 } from './loader.ts';
 import { alignUp } from './arena.ts';
 import { env } from '../env.ts';
-import { startScriptThread } from '../platform/script-thread.ts';
+import { startScriptThread, scriptThreadsAvailable } from '../platform/script-thread.ts';
 
 /** The partitioned kernels a helper can run, by index in the control block. */
 const FUNCTIONS = [
@@ -88,8 +88,9 @@ function kernelsAreOurs(p: Pool): boolean {
   }
 }
 
-/** Whether this runtime can share a WebAssembly memory between threads. */
+/** Whether this runtime can start threads and share a WebAssembly memory with them. */
 export function kernelThreadsSupported(): boolean {
+  if (!scriptThreadsAvailable()) return false;
   if (typeof SharedArrayBuffer === 'undefined' || typeof Atomics === 'undefined') return false;
   try {
     new WebAssembly.Memory({ initial: 1, maximum: 1, shared: true });
@@ -119,10 +120,10 @@ export async function setKernelThreads(count: number, options: KernelThreadsOpti
   }
   if (!kernelThreadsSupported()) {
     throw new Error(
-      'slimprune kernel threads need a shared WebAssembly memory (SharedArrayBuffer), which this ' +
+      'slimprune kernel threads need threads (worker_threads or Web Workers) and a shared WebAssembly memory (SharedArrayBuffer), which this ' +
         (env.IS_BROWSER
           ? 'page does not have: serve it cross-origin isolated (Cross-Origin-Opener-Policy: same-origin and Cross-Origin-Embedder-Policy: require-corp)'
-          : 'runtime does not provide') + ', or keep one thread',
+          : `runtime (${env.runtime}) does not provide`) + ', or keep one thread',
     );
   }
   const module = await compileThreadKernels();
