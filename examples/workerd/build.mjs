@@ -17,15 +17,6 @@ const here = fileURLToPath(new URL('.', import.meta.url));
 /** The modules config.capnp declares: workerd provides them, so the bundle must not inline them. */
 const DECLARED_MODULES = ['./slimprune.wasm', './model.json', './weights.bin'];
 
-/**
- * Node built-ins that slimprune's built entries import only on code paths that never run in
- * workerd: every one is a dynamic import in its platform adapters (files, reading bytes, MD5,
- * gunzip, folder writes), taken only when env says Node or Deno. esbuild resolves them all before
- * it drops unused code, so they must be external; the worker keeps one (readBytes's
- * node:fs/promises, setWasmSource's path branch). No nodejs_compat flag is needed.
- */
-const NODE_BUILTINS = ['node:*'];
-
 export async function buildWorkerdExample({ out, model }) {
   await mkdir(join(out, 'model'), { recursive: true });
   const manifest = JSON.parse(await readFile(join(model, 'model.json'), 'utf8'));
@@ -46,10 +37,13 @@ export async function buildWorkerdExample({ out, model }) {
     bundle: true,
     format: 'esm',
     platform: 'browser',
+    // The package's workerd build (dist/browser/): no node:* module is reachable from it, so
+    // nothing needs marking external and no nodejs_compat flag is needed.
+    conditions: ['workerd', 'worker', 'browser'],
     target: 'es2022',
     // The example's own tsconfig has no paths, so 'slimprune' resolves to the package's dist/.
     tsconfig: join(here, 'tsconfig.json'),
-    external: [...DECLARED_MODULES, ...NODE_BUILTINS],
+    external: DECLARED_MODULES,
     logLevel: 'silent',
     // dist/ keeps comlink's imports (the worker pool's, unused here) that its package marks free of
     // side effects; esbuild drops them, rightly, and would say so for each.

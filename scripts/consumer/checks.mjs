@@ -4,7 +4,7 @@
 // are the repository's own copies, pointed at the consumer's files.
 import { createServer } from 'node:http';
 import { createRequire } from 'node:module';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { extname, join, resolve, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
@@ -122,7 +122,7 @@ export async function plan(model: tfl.LayersModel): Promise<PrunePlan> {
   await initKernels();
   const g = conv2dGeometry([1, 8, 8, 3], [3, 3, 3, 4], { padding: 'same' });
   const widths: number = g.outC;
-  const runtime: 'node' | 'deno' | 'bun' | 'browser' | 'unknown' = env.runtime;
+  const runtime: 'node' | 'deno' | 'bun' | 'workerd' | 'browser' | 'unknown' = env.runtime;
   // @ts-expect-error: a method the package does not have must not type-check
   createPruner(model, { method: 'no-such-method' });
   void loadImageFolder; void widths; void runtime;
@@ -238,6 +238,51 @@ export const checks = [
       const bun = join(root, 'node_modules/.bin/bun');
       expectOutput(run(bun, ['kernels.mjs'], { cwd: dir }).stdout, /runtime=bun conv2d ok/, 'bun kernels.mjs');
       expectOutput(run(bun, ['prune.mjs'], { cwd: dir }).stdout, /pruned /, 'bun prune.mjs');
+    },
+  },
+  {
+    name: 'workerd: the example built against the installed package selects and infers',
+    consumer: 'full',
+    async run({ root, dir, run }) {
+      const need = createRequire(join(root, 'package.json'));
+      // The example bundles with esbuild, which a consumer adds for it.
+      run('npm', ['install', '--prefer-offline', '--no-package-lock', `esbuild@${need('esbuild/package.json').version}`], { cwd: dir });
+      cpSync(join(root, 'examples/workerd'), join(dir, 'workerd-example'), { recursive: true });
+      put(dir, 'deployed.mjs', `import * as tf from '@tensorflow/tfjs-core';
+import '@tensorflow/tfjs-backend-cpu';
+import { referenceModel, createPruner, fuseBatchNorm, exportModel, writeModelFiles, buildGraph, annealGroups, flopsModel } from 'slimprune';
+import { writeFileSync } from 'node:fs';
+await tf.setBackend('cpu');
+const lenet = referenceModel('mnist-lenet', { seed: 3 });
+const { model: compact } = await createPruner(lenet, { method: 'slimming', ratio: 0.5 }).apply();
+const { model: deployed } = await fuseBatchNorm(compact);
+await writeModelFiles('model-deployed', await exportModel(deployed));
+const data = Array.from({ length: 2 * 784 }, (_, i) => Math.sin(i) * 0.5 + 0.5);
+const graph = buildGraph(lenet);
+const gammas = [0, 1, 2].map((k) => graph.groups.map((g, l) => Array.from({ length: g.width }, (_, c) => ((c * 7 + k + l) % 5 < 2 ? 0.01 : 0.8))));
+const select = { gammas, groups: annealGroups(graph, 'flops'), flops: flopsModel(graph), seed: 9, restarts: 2 };
+writeFileSync('expected.json', JSON.stringify({ data, want: Array.from(deployed.predict(tf.tensor(data, [2, 28, 28, 1])).dataSync()), select }));
+`);
+      run(process.execPath, ['deployed.mjs'], { cwd: dir });
+      run(process.execPath, ['workerd-example/build.mjs', '--model', 'model-deployed', '--out', 'workerd-built'], { cwd: dir });
+      const { startWorkerd } = await import(pathToFileURL(join(dir, 'workerd-example/serve.mjs')).href);
+      const server = await startWorkerd(need('workerd').default, join(dir, 'workerd-built/config.capnp'));
+      try {
+        const about = await (await fetch(server.origin)).json();
+        if (about.runtime !== 'workerd') throw new Error(`GET / says ${JSON.stringify(about)}`);
+        const { data, want, select } = JSON.parse(readFileSync(join(dir, 'expected.json'), 'utf8'));
+        const chosen = await (await fetch(`${server.origin}/select`, { method: 'POST', body: JSON.stringify(select) })).json();
+        if (!(chosen.widths?.length === select.groups.length && chosen.widths.some((w, l) => w < select.groups[l].width))) {
+          throw new Error(`POST /select: ${JSON.stringify(chosen).slice(0, 300)}`);
+        }
+        const response = await fetch(`${server.origin}/infer`, { method: 'POST', body: JSON.stringify({ shape: [2, 28, 28, 1], data }) });
+        const got = await response.json();
+        if (response.status !== 200) throw new Error(`POST /infer: ${response.status} ${JSON.stringify(got)}`);
+        const worst = Math.max(...want.map((w, i) => Math.abs(w - got.data[i]) / (Math.abs(w) + 1e-6)));
+        if (!(worst <= 1e-5)) throw new Error(`POST /infer differs from Node by ${worst} (relative)`);
+      } finally {
+        await server.stop();
+      }
     },
   },
   {

@@ -95,7 +95,8 @@ const EMBEDDED: Record<KernelInstance['flavour'], string> = {
 
 /**
  * The bytes of one embedded build: the package also ships each as a file (dist/*.wasm, exported
- * as 'slimprune/kernels.wasm' and its siblings), which the suites check against these.
+ * as 'slimprune/kernels.wasm' and its siblings), which the suites check against these. The
+ * loader itself names each build directly, so that bundles keep only the builds they load.
  */
 export function embeddedKernelBytes(build: KernelInstance['flavour']): Uint8Array<ArrayBuffer> {
   return decodeBase64(EMBEDDED[build]);
@@ -115,7 +116,8 @@ export function compileKernels(): Promise<WebAssembly.Module> {
     if (source === undefined) {
       const useRelaxed = wantRelaxed && relaxed;
       moduleFlavour = useRelaxed ? 'relaxed-simd' : 'simd';
-      bytes = embeddedKernelBytes(moduleFlavour);
+      // Each build named directly, not through EMBEDDED: a bundler then drops the builds a page never loads.
+      bytes = decodeBase64(useRelaxed ? RELAXED_SIMD_WASM_BASE64 : SIMD_WASM_BASE64);
     } else if (typeof source === 'string' || source instanceof URL) {
       moduleFlavour = 'simd';
       bytes = await readBytes(source);
@@ -139,7 +141,7 @@ export function compileThreadKernels(): Promise<WebAssembly.Module> {
   if (threadsModulePromise) return threadsModulePromise;
   threadsModulePromise = (async () => {
     requireSimd();
-    return WebAssembly.compile(embeddedKernelBytes('threads'));
+    return WebAssembly.compile(decodeBase64(THREADS_WASM_BASE64));
   })();
   threadsModulePromise.catch(() => {
     threadsModulePromise = undefined;

@@ -4,7 +4,6 @@
 // POST /select gives exactly the selection Node computes for the same request and seed, and
 // POST /infer the outputs tfjs gives in Node (within 1e-5 relative). workerd is stopped by its PID,
 // whatever the outcome.
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
@@ -20,54 +19,14 @@ import {
 import { randomizeWeights, randomMasks } from '../suites/random-models.ts';
 import { testRng } from '../harness.ts';
 import { buildWorkerdExample } from '../../examples/workerd/build.mjs';
+import { startWorkerd, type RunningWorkerd } from '../../examples/workerd/serve.mjs';
 
 /** The binary the `workerd` package installs (its main export), started directly: its PID is the server's. */
 const WORKERD = (createRequire(import.meta.url)('workerd') as { default: string }).default;
-const START_TIMEOUT_MS = 20_000;
 
 let folder: string;
-let server: ChildProcess | undefined;
+let server: RunningWorkerd | undefined;
 let origin: string;
-let serverLog = '';
-
-/** Starts workerd on the built config, its socket moved to port 0 of 127.0.0.1 (the system picks a free one). */
-function spawnWorkerd(config: string): ChildProcess {
-  const child = spawn(WORKERD, ['serve', config, '--socket-addr', 'http=127.0.0.1:0', '--control-fd', '3'], {
-    stdio: ['ignore', 'pipe', 'pipe', 'pipe'],
-  });
-  child.stdout!.on('data', (chunk) => (serverLog += chunk));
-  child.stderr!.on('data', (chunk) => (serverLog += chunk));
-  return child;
-}
-
-/** The port workerd bound, which it reports on its control descriptor (fd 3) once listening. */
-function reportedPort(child: ChildProcess): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`workerd did not report its port within ${START_TIMEOUT_MS} ms:\n${serverLog}`)), START_TIMEOUT_MS);
-    let control = '';
-    (child.stdio[3] as NodeJS.ReadableStream).on('data', (chunk) => {
-      control += chunk;
-      for (const line of control.split('\n').slice(0, -1)) {
-        const message = JSON.parse(line) as { event?: string; socket?: string; port?: number };
-        if (message.event === 'listen' && message.socket === 'http' && message.port) {
-          clearTimeout(timer);
-          resolve(message.port);
-        }
-      }
-    });
-    child.once('error', (error) => { clearTimeout(timer); reject(error); });
-    child.once('exit', (code, signal) => { clearTimeout(timer); reject(new Error(`workerd exited (${signal ?? code}) before listening:\n${serverLog}`)); });
-  });
-}
-
-async function stopWorkerd(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  process.kill(child.pid!, 'SIGTERM');
-  const killer = setTimeout(() => child.exitCode === null && process.kill(child.pid!, 'SIGKILL'), 5_000);
-  await exited;
-  clearTimeout(killer);
-}
 
 async function post(path: string, body: unknown): Promise<{ status: number; json: any }> {
   const response = await fetch(`${origin}${path}`, { method: 'POST', body: JSON.stringify(body), headers: { 'content-type': 'application/json' } });
@@ -93,20 +52,13 @@ describe('workerd example', () => {
     const { model: deployed } = await fuseBatchNorm(compact);
     await writeModelFiles(join(folder, 'model-deployed'), await exportModel(deployed));
     const built = await buildWorkerdExample({ out: join(folder, 'worker'), model: join(folder, 'model-deployed') });
-    // Kept before anything can fail, so that afterAll stops it whatever happens next.
-    server = spawnWorkerd(built.config);
-    origin = `http://127.0.0.1:${await reportedPort(server)}`;
-    // Listening is not serving yet: wait for the first answer.
-    for (let deadline = Date.now() + START_TIMEOUT_MS; ; ) {
-      const answered = await fetch(origin).then((r) => r.status, () => undefined);
-      if (answered !== undefined) break;
-      if (Date.now() > deadline) throw new Error(`workerd does not answer on ${origin}:\n${serverLog}`);
-      await new Promise((wake) => setTimeout(wake, 100));
-    }
+    // startWorkerd stops the server itself if it never answers.
+    server = await startWorkerd(WORKERD, built.config);
+    origin = server.origin;
   }, 60_000);
 
   afterAll(async () => {
-    if (server) await stopWorkerd(server);
+    if (server) await server.stop();
     if (folder) await rm(folder, { recursive: true, force: true });
   });
 
