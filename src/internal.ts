@@ -109,6 +109,7 @@ export * from './train/index.ts';
 export * from './model/index.ts';
 export * from './prune/index.ts';
 export * from './pruner/index.ts';
+export * from './onnx/index.ts';
 export {
   prune, type PruneRun, type PruneMetrics, type PruneOptions, type PruneProgress, type Stage,
 } from './pipeline/prune.ts';

@@ -1,0 +1,48 @@
+/**
+ * The window geometry of tfjs's convolutions and pooling in ONNX's attributes. TensorFlow's
+ * 'same' padding makes out = ceil(in / stride) and pads total = max((out − 1)·stride + (k − 1)·d
+ * + 1 − in, 0), the smaller half at the top/left and the extra pixel at the bottom/right
+ * (https://www.tensorflow.org/api_docs/python/tf/nn#notes_on_padding_2). Written as explicit
+ * `pads` where the spatial size is known; where it is not, as auto_pad SAME_UPPER, ONNX's name
+ * for the same rule.
+ */
+import { attr } from './graph-builder.ts';
+import type { OnnxAttribute } from './model-proto.ts';
+
+/** A tfjs size argument (a number or a pair) as [height, width]. */
+export function pair(value: unknown, fallback: number): [number, number] {
+  if (value === undefined || value === null) return [fallback, fallback];
+  if (typeof value === 'number') return [value, value];
+  if (Array.isArray(value) && value.every((v) => typeof v === 'number')) {
+    const [a, b] = value as number[];
+    if (a !== undefined && value.length <= 2) return [a, b ?? a];
+  }
+  throw new Error(`exportOnnx: internal: expected a size or a pair of sizes, got ${JSON.stringify(value)}`);
+}
+
+/** TensorFlow's 'same' padding of one spatial axis: [before, after]. */
+export function samePadding(size: number, kernel: number, stride: number, dilation: number): [number, number] {
+  const out = Math.ceil(size / stride);
+  const total = Math.max((out - 1) * stride + (kernel - 1) * dilation + 1 - size, 0);
+  const before = Math.floor(total / 2);
+  return [before, total - before];
+}
+
+/**
+ * The padding attributes of a 2-D window over an NHWC input of shape `input`: nothing for
+ * 'valid', `pads` [top, left, bottom, right] or auto_pad SAME_UPPER for 'same'.
+ */
+export function windowPadding(
+  padding: string,
+  input: readonly (number | null)[],
+  kernel: [number, number],
+  strides: [number, number],
+  dilations: [number, number],
+): Record<string, OnnxAttribute> {
+  if (padding === 'valid') return {};
+  const [h, w] = [input[1], input[2]];
+  if (typeof h !== 'number' || typeof w !== 'number') return { auto_pad: attr.string('SAME_UPPER') };
+  const [top, bottom] = samePadding(h, kernel[0], strides[0], dilations[0]);
+  const [left, right] = samePadding(w, kernel[1], strides[1], dilations[1]);
+  return { pads: attr.ints([top, left, bottom, right]) };
+}
