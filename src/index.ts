@@ -22,7 +22,7 @@ export { memoryNetworkCache, type NetworkCache, type CachedNetwork } from './pip
 export { folderNetworkCache } from './pipeline/network-files.ts';
 
 // Its results (src/report).
-export { writeRunFolder } from './report/run-folder.ts';
+export { writeRunFolder, type RunFolderOptions } from './report/run-folder.ts';
 export { reportHtml } from './report/html.ts';
 export { evaluateModel, modelFigures, type ModelFigures } from './report/figures.ts';
 export { latencyMs, type LatencyOptions } from './report/latency.ts';

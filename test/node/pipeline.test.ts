@@ -4,6 +4,7 @@ import { mkdtemp, readdir, readFile, rm, mkdir, writeFile } from 'node:fs/promis
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import * as ort from 'onnxruntime-node';
 import {
   prune, resolveConfig, baselineConfigs, networkJobs, writeRunFolder, loadTaskData, memoryNetworkCache, folderNetworkCache, type PruneConfig, type PruneRun, type TaskData,
 } from 'slimprune/internal';
@@ -118,7 +119,10 @@ describe('prune pipeline', () => {
   it('writes the run folder atomically and refuses an existing one', async () => {
     const out = join(dir, 'run');
     await writeRunFolder(out, run);
-    expect((await readdir(out)).sort()).toEqual(['history.json', 'metrics.json', 'model', 'model-deployed', 'report.html']);
+    expect((await readdir(out)).sort()).toEqual(['history.json', 'metrics.json', 'model', 'model-deployed', 'model-deployed.onnx', 'report.html']);
+    // The ONNX file is the deployed model: onnxruntime reads it, with the tfjs model's NHWC input.
+    const session = await ort.InferenceSession.create(await readFile(join(out, 'model-deployed.onnx')));
+    expect(session.inputNames).toEqual([run.model.inputs[0]!.sourceLayer.name]);
     expect((await readdir(out + '/model-deployed')).sort()).toEqual(['model.json', 'weights.bin']);
     expect((await readdir(out + '/model')).sort()).toEqual(['model.json', 'weights.bin']);
     const html = await readFile(join(out, 'report.html'), 'utf8');
