@@ -14,6 +14,9 @@ import * as ort from 'onnxruntime-node';
 import { exportOnnx, exportModel, writeModelFiles, samePadding } from 'slimprune/internal';
 import { deployed, layerZoo, NETWORKS, randomInputs, randomizeBatchNorm, randomlyPruned, relativeError, RELATIVE_TOLERANCE, tfjsOutputs } from './onnx-fixtures.ts';
 import { ownModel } from '../suites/own-data-fixtures.ts';
+import { RANDOM_KINDS, randomMasks, randomModel, randomizeWeights } from '../suites/random-models.ts';
+import { buildGraph, compactModel } from 'slimprune/internal';
+import { testRng } from '../harness.ts';
 
 const run = promisify(execFile);
 const CLI = join(import.meta.dirname, '..', '..', 'dist', 'cli.js');
@@ -73,6 +76,24 @@ describe('exportOnnx: onnxruntime-node agrees with tfjs', () => {
       });
     });
   }
+
+  it('random chain, residual, concat and depthwise models (the graph suites\' generator), compact, deployed and pruned', async () => {
+    const rng = testRng(307);
+    for (const kind of RANDOM_KINDS) {
+      for (let trial = 0; trial < 3; trial++) {
+        const model = randomModel(kind, rng);
+        randomizeWeights(model, rng);
+        const graph = buildGraph(model);
+        const pruned = (await compactModel(model, randomMasks(graph, rng, 0.5), { graph })).model;
+        const fused = await deployed(pruned);
+        for (const [form, m] of [['compact', model], ['pruned', pruned], ['pruned, deployed', fused]] as const) {
+          const errors = await onnxAgreement(m, await exportOnnx(m), 2, trial);
+          for (const [name, e] of Object.entries(errors)) expect(e, `${kind} #${trial} ${form}: output ${name}`).toBeLessThanOrEqual(RELATIVE_TOLERANCE);
+        }
+        [model, pruned, fused].forEach((m) => m.dispose());
+      }
+    }
+  });
 
   it('every other layer kind: strided, dilated and depthwise convolutions, paddings, poolings, merges, activations, two inputs, three outputs', async () => {
     const model = layerZoo();

@@ -102,7 +102,7 @@ export function layerZoo(seed = 21): tfl.LayersModel {
   return randomizeBatchNorm(tfl.model({ name: 'layer_zoo', inputs: [a, b], outputs: [spatial, kept, summary] }), seed);
 }
 
-/** The largest |a − b| over the largest |b|. */
+/** The largest |a − b| over the largest |b| (the largest |a − b| itself where b is all zeros). */
 export function relativeError(got: ArrayLike<number>, want: ArrayLike<number>): number {
   if (got.length !== want.length) throw new Error(`outputs of ${got.length} and ${want.length} values`);
   let diff = 0;
@@ -111,7 +111,7 @@ export function relativeError(got: ArrayLike<number>, want: ArrayLike<number>): 
     diff = Math.max(diff, Math.abs(got[i]! - want[i]!));
     scale = Math.max(scale, Math.abs(want[i]!));
   }
-  return diff / scale;
+  return scale === 0 ? diff : diff / scale;
 }
 
 /** Seeded N(0, 1) inputs of `batch` images for each of the model's inputs, NHWC. */
