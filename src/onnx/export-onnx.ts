@@ -117,7 +117,8 @@ export async function exportOnnx(model: tfl.LayersModel, options: OnnxExportOpti
     if (value.names.tfjs === wanted) return { name: wanted, dims: dims(t.shape, wanted, batchSize) };
     // An output in NCHW goes back to NHWC under its own name; one that has its tfjs-layout name
     // under another name (a Dropout's, an input passed through) gets an Identity.
-    const name = graph.claim(wanted);
+    // (Two outputs of one shared layer cannot both have its name: the second gets a suffix.)
+    const name = graph.unique(wanted);
     if (value.names.tfjs !== undefined) graph.node('Identity', [value.names.tfjs], name);
     else graph.node('Transpose', [value.names.nchw!], name, { perm: { ints: [0, 2, 3, 1] } });
     return { name, dims: dims(t.shape, name, batchSize) };

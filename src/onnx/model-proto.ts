@@ -100,8 +100,15 @@ function valueInfo(v: OnnxValueInfo): Record<string, unknown> {
   };
 }
 
+/** protobuf's limit on one message: weights beyond it would need ONNX's external-data files. */
+const MAX_MESSAGE_BYTES = 2 ** 31 - 1;
+
 /** The bytes of the ModelProto of `model`. */
 export async function encodeOnnxModel(model: OnnxModel): Promise<Uint8Array> {
+  const weightBytes = model.initializers.reduce((n, t) => n + t.data.byteLength, 0);
+  if (weightBytes > MAX_MESSAGE_BYTES) {
+    throw new RangeError(`exportOnnx: the weights take ${weightBytes} bytes, past protobuf's 2 GiB limit on one ONNX file; exportOnnx does not write ONNX's external-data files`);
+  }
   const type = await modelProtoType();
   const message = {
     ir_version: model.irVersion,

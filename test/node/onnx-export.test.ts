@@ -104,6 +104,17 @@ describe('exportOnnx: onnxruntime-node agrees with tfjs', () => {
     model.dispose();
   });
 
+  it('a layer called twice (shared weights): each call its own nodes, on its own input', async () => {
+    const input = tfl.input({ shape: [6, 6, 4], name: 'x' });
+    const shared = tfl.layers.conv2d({ name: 'shared', filters: 4, kernelSize: 3, padding: 'same', activation: 'tanh', kernelInitializer: tfl.initializers.glorotUniform({ seed: 8 }) });
+    const once = shared.apply(input) as tfl.SymbolicTensor;
+    const twice = shared.apply(tfl.layers.add({ name: 'skip' }).apply([once, input]) as tfl.SymbolicTensor) as tfl.SymbolicTensor;
+    const out = tfl.layers.dense({ name: 'out', units: 3, kernelInitializer: tfl.initializers.glorotUniform({ seed: 9 }) }).apply(tfl.layers.flatten().apply(twice) as tfl.SymbolicTensor) as tfl.SymbolicTensor;
+    const model = tfl.model({ inputs: input, outputs: out });
+    await expectAgreement(model);
+    model.dispose();
+  });
+
   it('a batch of one, and a fixed batch size when asked', async () => {
     const model = randomizeBatchNorm(ownModel(3), 6);
     const single = await onnxAgreement(model, await exportOnnx(model), 1);

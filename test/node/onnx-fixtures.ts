@@ -58,7 +58,7 @@ export const NETWORKS: Record<string, () => tfl.LayersModel> = {
  * inputs and three outputs (one of them spatial, so NHWC again at the output):
  * ZeroPadding2D to an even size, so the stride-2 'same' convolution pads TensorFlow's extra pixel
  * at the bottom/right only; a dilated 'same' convolution; a depthwise convolution with multiplier
- * 2 and stride 2; 'same' average pooling (the padded cells not counted) and max pooling; every
+ * 2 and stride 2; a BatchNormalization without γ and β; 'same' average pooling (the padded cells not counted) and max pooling; every
  * merge layer; Concatenate over height (axis 1) and channels; each activation; a Softmax layer on
  * an NCHW value (its axis mapped); Dense on an image batch (over its channels) and without bias;
  * the global poolings; a Dropout as an output.
@@ -83,7 +83,8 @@ export function layerZoo(seed = 21): tfl.LayersModel {
   const most = apply(tfl.layers.maximum({ name: 'most' }), [avg, max]);
   const least = apply(tfl.layers.minimum({ name: 'least' }), [avg, max]);
   const tall = apply(tfl.layers.concatenate({ name: 'tall', axis: 1 }), [mean, most]); // 4 × 3 × 12
-  const wide = apply(tfl.layers.concatenate({ name: 'wide' }), [most, least]); // 2 × 3 × 24
+  let wide = apply(tfl.layers.concatenate({ name: 'wide' }), [most, least]); // 2 × 3 × 24
+  wide = apply(tfl.layers.batchNormalization({ name: 'bn_plain', center: false, scale: false, epsilon: 0.01 }), wide); // no γ, no β
   const activations = ['relu', 'linear', 'tanh', 'sigmoid', 'softplus', 'softsign', 'hardSigmoid', 'swish', 'mish', 'gelu', 'softmax'] as const;
   const branches = activations.map((activation) => apply(tfl.layers.activation({ name: `act_${activation}`, activation }), tall));
   let sum = apply(tfl.layers.add({ name: 'sum' }), branches);
