@@ -47,7 +47,7 @@ function writeConv(ctx: ConvertContext, weights: { dims: number[]; data: Float32
     strides: attr.ints(strides),
     dilations: attr.ints(dilations),
     group: attr.int(group),
-    ...windowPadding(ctx.config['padding'] as string, ctx.input.shape, kernel, strides, dilations),
+    ...windowPadding(ctx.config['padding'] as string, ctx.input.shape, kernel, strides, dilations, (p, a) => ctx.refuse(p, a)),
   };
   return ctx.withActivation('nchw', ctx.activation(), (into) => void ctx.graph.node('Conv', inputs, into, attributes));
 }
@@ -61,6 +61,16 @@ export const convertConv2D: LayerConverter = (ctx: ConvertContext) => {
 export const convertDepthwiseConv2D: LayerConverter = (ctx: ConvertContext) => {
   const k = ctx.weight('depthwise_kernel');
   if (!k || k.shape.length !== 4) ctx.refuse('has no 4-D depthwise kernel', 'load its weights before exporting');
+  const [dh, dw] = pair(ctx.config['dilationRate'], 1);
+  if (dh !== 1 || dw !== 1) {
+    // tfjs-layers 4.x's DepthwiseConv2D.call passes no dilation to the op ("TODO(cais): Add
+    // support for dilation"): its outputs are an undilated conv's. Neither ONNX conv would match
+    // both the config and model.predict, so refuse rather than pick one silently.
+    ctx.refuse(
+      `has dilationRate [${dh}, ${dw}], which tfjs-layers' DepthwiseConv2D ignores (model.predict computes it undilated)`,
+      'rebuild the layer with dilationRate 1, the convolution tfjs actually runs, before exporting',
+    );
+  }
   const [kh, kw, c, m] = k.shape as [number, number, number, number];
   const data = new Float32Array(k.data.length);
   for (let y = 0; y < kh; y++) {

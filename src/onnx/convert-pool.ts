@@ -25,7 +25,7 @@ function windowPool(opType: 'MaxPool' | 'AveragePool'): LayerConverter {
     ctx.graph.node(opType, [x], out.name, {
       kernel_shape: attr.ints(kernel),
       strides: attr.ints(strides),
-      ...windowPadding(padding, ctx.input.shape, kernel, strides, [1, 1]),
+      ...windowPadding(padding, ctx.input.shape, kernel, strides, [1, 1], (p, a) => ctx.refuse(p, a)),
       ...(opType === 'AveragePool' && { count_include_pad: attr.int(0) }),
     });
     return out.value;

@@ -89,7 +89,7 @@ export class ConvertContext {
       compute(out.name);
       return out.value;
     }
-    const pre = this.temp(this.className === 'Dense' ? 'linear' : 'pre_activation');
+    const pre = this.temp('pre_activation');
     compute(pre);
     writeActivation(this.graph, activation, pre, out.name, layout, out.value.shape.length);
     return out.value;

@@ -115,6 +115,26 @@ describe('exportOnnx: onnxruntime-node agrees with tfjs', () => {
     model.dispose();
   });
 
+  it("an input of any height and width: 'same' padding as auto_pad SAME_UPPER, TensorFlow's rule at run time", async () => {
+    const input = tfl.input({ shape: [null, null, 2], name: 'any_size' });
+    let x = tfl.layers.conv2d({ filters: 3, kernelSize: 3, strides: 2, padding: 'same', kernelInitializer: tfl.initializers.glorotUniform({ seed: 4 }) }).apply(input) as tfl.SymbolicTensor;
+    x = tfl.layers.conv2d({ filters: 3, kernelSize: 3, dilationRate: 2, padding: 'same', kernelInitializer: tfl.initializers.glorotUniform({ seed: 5 }) }).apply(x) as tfl.SymbolicTensor;
+    x = tfl.layers.depthwiseConv2d({ kernelSize: 3, strides: 2, padding: 'same', depthwiseInitializer: tfl.initializers.glorotUniform({ seed: 6 }) }).apply(x) as tfl.SymbolicTensor;
+    x = tfl.layers.maxPooling2d({ poolSize: 3, strides: 2, padding: 'same', name: 'map' }).apply(x) as tfl.SymbolicTensor;
+    const model = tfl.model({ inputs: input, outputs: x });
+    const session = await ort.InferenceSession.create(await exportOnnx(model));
+    for (const [h, w] of [[16, 18], [15, 17]] as const) {
+      const feed = { name: 'any_size', shape: [2, h, w, 2], data: Float32Array.from({ length: 2 * h * w * 2 }, (_, i) => Math.sin(i * 0.37 + h)) };
+      const want = tfjsOutputs(model, [feed]).get('map')!;
+      const got = (await session.run({ any_size: new ort.Tensor('float32', feed.data, feed.shape) }))['map']!;
+      const out = (n: number) => Math.ceil(Math.ceil(Math.ceil(n / 2) / 2) / 2);
+      expect(got.dims).toEqual([2, out(h), out(w), 3]);
+      expect(relativeError(got.data as Float32Array, want), `${h}×${w}`).toBeLessThanOrEqual(RELATIVE_TOLERANCE);
+    }
+    await session.release();
+    model.dispose();
+  });
+
   it('a batch of one, and a fixed batch size when asked', async () => {
     const model = randomizeBatchNorm(ownModel(3), 6);
     const single = await onnxAgreement(model, await exportOnnx(model), 1);
@@ -158,9 +178,11 @@ describe('exportOnnx refuses what it cannot write, naming the layer, its class a
     await expect(exportOnnx(model)).rejects.toThrow(/'inner' \(Sequential: a model used as a layer; build the outer model from its layers instead\)/);
   });
 
-  it('an activation or layout it does not write', async () => {
+  it('an activation, layout or dilation it does not write', async () => {
     const gelu = tfl.sequential({ layers: [tfl.layers.conv2d({ name: 'odd', inputShape: [6, 6, 1], filters: 2, kernelSize: 3, activation: 'gelu_new' as never })] });
     await expect(exportOnnx(gelu)).rejects.toThrow(/layer 'odd' \(Conv2D\) has activation 'gelu_new', which exportOnnx does not write; use one of linear, relu, /);
+    const dilated = tfl.sequential({ layers: [tfl.layers.depthwiseConv2d({ name: 'holes', inputShape: [6, 6, 2], kernelSize: 3, dilationRate: 2 })] });
+    await expect(exportOnnx(dilated)).rejects.toThrow(/layer 'holes' \(DepthwiseConv2D\) has dilationRate \[2, 2\], which tfjs-layers' DepthwiseConv2D ignores .*; rebuild the layer with dilationRate 1/);
     const first = tfl.sequential({ layers: [tfl.layers.maxPooling2d({ name: 'chw', inputShape: [1, 6, 6], poolSize: 2, dataFormat: 'channelsFirst' })] });
     await expect(exportOnnx(first)).rejects.toThrow(/layer 'chw' \(MaxPooling2D\) has dataFormat 'channelsFirst'; .*rebuild the model with channelsLast/);
   });
