@@ -27,6 +27,8 @@ const isTfjs = (id) => id.startsWith('@tensorflow/');
 // lazily (dynamic import) and resolved by the user's runtime or bundler like tfjs.
 const isDataDependency = (id) =>
   id.startsWith('@noble/hashes/') || id === 'fast-png' || id === 'jpeg-js' || id.startsWith('@jsquash/webp/');
+// protobufjs (the ONNX export's encoder, src/onnx/model-proto.ts): CommonJS, loaded lazily the same way.
+const isExportDependency = (id) => id === 'protobufjs' || id.startsWith('protobufjs/');
 const isComlink = (id) => id === 'comlink' || id.startsWith('comlink/');
 const isNodeBuiltin = (id) => id.startsWith('node:');
 
@@ -52,14 +54,14 @@ const browserOutput = { ...output, dir: 'dist/browser' };
 export default [
   {
     input: Object.fromEntries(LIBRARY_ENTRIES.map((name) => [name, `src/${name}.ts`])),
-    external: (id) => isTfjs(id) || isComlink(id) || isDataDependency(id) || isNodeBuiltin(id),
+    external: (id) => isTfjs(id) || isComlink(id) || isDataDependency(id) || isExportDependency(id) || isNodeBuiltin(id),
     output,
     // Type-checks all of src/, the worker's sources included (noEmitOnError fails the build).
     plugins: [typeChecked(), wasmFiles()],
   },
   {
     input: { worker: 'src/worker.ts' },
-    external: (id) => isTfjs(id) || isDataDependency(id) || isNodeBuiltin(id),
+    external: (id) => isTfjs(id) || isDataDependency(id) || isExportDependency(id) || isNodeBuiltin(id),
     output,
     // The library build above has type-checked these sources; a second check would cost seconds.
     plugins: [nodeResolve(), stripTypes()],

@@ -3,7 +3,7 @@
  * annealing (Wang, Wang & Chen 2023; docs/METHOD.md), for tfjs models, in Node, Deno and browsers.
  *
  * This entry is the pruning API: the whole run (`prune`), and the parts it is made of for those
- * who assemble their own (graph, importance, method rules, masks, compaction, history, export).
+ * who assemble their own (graph, importance, method rules, masks, compaction, history, export in tfjs's format and as ONNX).
  * The kernels are 'slimprune/kernels', the tfjs integration 'slimprune/tfjs', the data sets
  * 'slimprune/data'.
  */
@@ -22,7 +22,7 @@ export { memoryNetworkCache, type NetworkCache, type CachedNetwork } from './pip
 export { folderNetworkCache } from './pipeline/network-files.ts';
 
 // Its results (src/report).
-export { writeRunFolder } from './report/run-folder.ts';
+export { writeRunFolder, type RunFolderOptions } from './report/run-folder.ts';
 export { reportHtml } from './report/html.ts';
 export { evaluateModel, modelFigures, type ModelFigures } from './report/figures.ts';
 export { latencyMs, type LatencyOptions } from './report/latency.ts';
@@ -59,6 +59,9 @@ export {
   fuseBatchNorm, exportModel, writeModelFiles, modelStorage, pruneSummary,
   type GroupMasks, type PruningStep, type PruningHistory, type CompactResult, type ModelExport, type PruneSummary,
 } from './prune/index.ts';
+
+// The ONNX export of a model, e.g. the deployed pruned one (src/onnx).
+export { exportOnnx, type OnnxExportOptions } from './onnx/index.ts';
 
 // The worker pool (src/pool).
 export {

@@ -109,6 +109,7 @@ export * from './train/index.ts';
 export * from './model/index.ts';
 export * from './prune/index.ts';
 export * from './pruner/index.ts';
+export * from './onnx/index.ts';
 export {
   prune, type PruneRun, type PruneMetrics, type PruneOptions, type PruneProgress, type Stage,
 } from './pipeline/prune.ts';
@@ -122,11 +123,11 @@ export { bnScaleImportance, groupImportance, l1NormImportance, l1FilterNorms, ty
 export { structureAtTarget, structureAtLatency, keptSize, smallestKeptSize, assertReachable, type SizeMeasure, type TargetOptions, type TargetStructure } from './select/target.ts';
 export { latencyMs, type LatencyCall, type LatencyOptions } from './report/latency.ts';
 export { modelFigures, evaluateModel, type ModelFigures } from './report/figures.ts';
-export { writeRunFolder } from './report/run-folder.ts';
+export { writeRunFolder, DEPLOYED_ONNX_FILE, type RunFolderOptions } from './report/run-folder.ts';
 export { networkJobs, trainNetworks, type NetworkJob, type TrainedNetwork, type TrainNetworksOptions } from './pipeline/networks.ts';
 export { networkKey, memoryNetworkCache, type NetworkCache, type CachedNetwork } from './pipeline/network-cache.ts';
 export { folderNetworkCache } from './pipeline/network-files.ts';
-export { defaultCacheDir } from './platform/files.ts';
+export { defaultCacheDir, writeNewFile } from './platform/files.ts';
 export { pathExists, writeFolderAtomic, type FolderFile } from './platform/folder-files.ts';
 export { md5Hex } from './platform/md5.ts';
 export { readBytes } from './platform/read-bytes.ts';

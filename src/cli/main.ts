@@ -2,11 +2,12 @@
  * The `slimprune` command: a thin front end over the same API users import.
  *   slimprune prune --task mnist-lenet --method contrast-sa --networks 3 --out runs/mnist
  *   slimprune data cifar10
+ *   slimprune export --model runs/mnist/model-deployed/model.json --format onnx --out model.onnx
  * Arguments are parsed by commander (a well-kept, dependency-free parser with generated --help).
  */
 import { Command, InvalidArgumentError, Option } from 'commander';
 import {
-  env, prune, baselineConfigs, pathExists, loadTaskData, prepareCifar10, prepareMnist, readModelFiles, evaluateModel, useTrainingBackend, folderNetworkCache, defaultCacheDir, networkJobs, trainNetworks, resolveConfig, writeRunFolder, loadRunData, type ImagesConfig, type PruneTarget, hardwareConcurrency, PRUNE_METHODS, STRUCTURE_TARGETS, REFERENCE_TASKS, type PruneConfig, type PruneRun, type ReferenceTask,
+  env, prune, baselineConfigs, pathExists, loadTaskData, prepareCifar10, prepareMnist, readModelFiles, evaluateModel, useTrainingBackend, folderNetworkCache, defaultCacheDir, networkJobs, trainNetworks, resolveConfig, writeRunFolder, loadRunData, exportOnnx, writeNewFile, ONNX_OPSET, type ImagesConfig, type PruneTarget, hardwareConcurrency, PRUNE_METHODS, STRUCTURE_TARGETS, REFERENCE_TASKS, type PruneConfig, type PruneRun, type ReferenceTask,
 } from 'slimprune/internal';
 
 import { progressPrinter } from './progress.ts';
@@ -178,7 +179,7 @@ program
       runs.push(r);
     }
     const [main, ...others] = runs as [PruneRun, ...PruneRun[]];
-    const folder = await writeRunFolder(o.out, main, others);
+    const folder = await writeRunFolder(o.out, main, others, { onWarning: (w) => process.stderr.write(`\nwarning: ${w}`) });
     process.stderr.write(`\nwrote ${folder}/report.html\n`);
     if (o.json) process.stdout.write(JSON.stringify({ ...main.metrics, baselines: others.map((r) => r.metrics) }, null, 1) + '\n');
     else printSummary(main, others);
@@ -225,6 +226,24 @@ program
         `FLOPs ${f.flops.toLocaleString('en')}${uncounted}; weights ${f.weightBytes.toLocaleString('en')} B (gzip ${f.gzipBytes.toLocaleString('en')} B); ` +
         `latency ${f.latencyBatch1Ms.toFixed(2)} ms (batch 1) / ${f.latencyBatch64Ms.toFixed(1)} ms (batch 64), deployed (BN folded) ${f.fusedLatencyBatch1Ms.toFixed(2)} / ${f.fusedLatencyBatch64Ms.toFixed(1)} ms\n`,
     );
+  });
+
+program
+  .command('export')
+  .description('write a saved tfjs model in another format: ONNX, with the same NHWC input the tfjs model takes')
+  .requiredOption('--model <model.json>', 'the model (e.g. the model-deployed/model.json of a prune run)')
+  .addOption(new Option('--format <format>', 'output format').choices(['onnx']).default('onnx'))
+  .requiredOption('--out <file>', 'the file to write (must not exist; written under a temporary name and renamed when complete)')
+  .option('--batch-size <n>', 'fix the batch dimension of the inputs and outputs (default: any batch)', int('--batch-size'))
+  .action(async (o: { model: string; format: 'onnx'; out: string; batchSize?: number }) => {
+    // Refused before the work, so a mistyped --out costs nothing; writeNewFile checks again.
+    if (await pathExists(o.out)) throw new Error(`${o.out} exists already; choose another --out or remove it`);
+    await useTrainingBackend('cpu');
+    const model = await readModelFiles(o.model);
+    const bytes = await exportOnnx(model, { ...(o.batchSize !== undefined && { batchSize: o.batchSize }) });
+    await writeNewFile(o.out, bytes, 'ONNX file');
+    const inputs = model.inputs.map((t) => `'${t.sourceLayer.name}' [${t.shape.map((d, i) => (i === 0 ? o.batchSize ?? 'N' : d)).join(', ')}]`).join(', ');
+    process.stdout.write(`wrote ${o.out} (${bytes.length.toLocaleString('en')} B, ONNX opset ${ONNX_OPSET}); input ${inputs}, NHWC as the tfjs model's\n`);
   });
 
 function methodLabel(m: PruneRun['metrics']): string {

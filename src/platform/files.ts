@@ -92,6 +92,18 @@ export async function writeFileAtomic(file: string, bytes: Uint8Array): Promise<
   }
 }
 
+/**
+ * Writes a file that must not exist yet: parent folders created, the bytes under a temporary
+ * name, renamed when complete; an existing file is refused, never overwritten.
+ */
+export async function writeNewFile(file: string, bytes: Uint8Array, what = 'output file'): Promise<void> {
+  requireFileSystem(`writing the ${what}`);
+  const [fs, path] = await Promise.all([import('node:fs/promises'), import('node:path')]);
+  if (await fs.stat(file).then(() => true, () => false)) throw new Error(`${what} ${file} already exists; choose another name or remove it first`);
+  await fs.mkdir(path.dirname(path.resolve(file)), { recursive: true });
+  await writeFileAtomic(file, bytes);
+}
+
 export async function removePath(target: string): Promise<void> {
   requireFileSystem('removing a file');
   const fs = await import('node:fs/promises');

@@ -4,6 +4,8 @@ import { mkdtemp, readdir, readFile, rm, mkdir, writeFile } from 'node:fs/promis
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import * as ort from 'onnxruntime-node';
+import * as tfl from '@tensorflow/tfjs-layers';
 import {
   prune, resolveConfig, baselineConfigs, networkJobs, writeRunFolder, loadTaskData, memoryNetworkCache, folderNetworkCache, type PruneConfig, type PruneRun, type TaskData,
 } from 'slimprune/internal';
@@ -118,7 +120,10 @@ describe('prune pipeline', () => {
   it('writes the run folder atomically and refuses an existing one', async () => {
     const out = join(dir, 'run');
     await writeRunFolder(out, run);
-    expect((await readdir(out)).sort()).toEqual(['history.json', 'metrics.json', 'model', 'model-deployed', 'report.html']);
+    expect((await readdir(out)).sort()).toEqual(['history.json', 'metrics.json', 'model', 'model-deployed', 'model-deployed.onnx', 'report.html']);
+    // The ONNX file is the deployed model: onnxruntime reads it, with the tfjs model's NHWC input.
+    const session = await ort.InferenceSession.create(await readFile(join(out, 'model-deployed.onnx')));
+    expect(session.inputNames).toEqual([run.model.inputs[0]!.sourceLayer.name]);
     expect((await readdir(out + '/model-deployed')).sort()).toEqual(['model.json', 'weights.bin']);
     expect((await readdir(out + '/model')).sort()).toEqual(['model.json', 'weights.bin']);
     const html = await readFile(join(out, 'report.html'), 'utf8');
@@ -129,6 +134,21 @@ describe('prune pipeline', () => {
     await expect(writeRunFolder(out, run)).rejects.toThrow(/already exists/);
     await mkdir(join(dir, 'other'));
     expect((await readdir(dir)).filter((f) => f.includes('partial'))).toEqual([]);
+  });
+
+  it('a model exportOnnx cannot write still gets its run folder: no ONNX file, the reason in the warnings', async () => {
+    const out = join(dir, 'run-no-onnx');
+    const input = tfl.input({ shape: [28, 28, 1] });
+    const rows = tfl.layers.reshape({ name: 'rows', targetShape: [28, 28] }).apply(input) as tfl.SymbolicTensor;
+    const logits = tfl.layers.dense({ units: 10 }).apply(tfl.layers.flatten().apply(rows) as tfl.SymbolicTensor) as tfl.SymbolicTensor;
+    const model = tfl.model({ name: 'with_reshape', inputs: input, outputs: logits });
+    const warned: string[] = [];
+    await writeRunFolder(out, { ...run, model }, [], { onWarning: (w) => warned.push(w) });
+    expect((await readdir(out)).sort()).toEqual(['history.json', 'metrics.json', 'model', 'model-deployed', 'report.html']);
+    expect(warned).toHaveLength(1);
+    expect(warned[0]).toMatch(/^model-deployed\.onnx not written: exportOnnx: model 'with_reshape' has layers that exportOnnx cannot write: 'rows' \(Reshape\)/);
+    expect(JSON.parse(await readFile(join(out, 'metrics.json'), 'utf8')).warnings).toContain(warned[0]);
+    model.dispose();
   });
 
   it('rejects bad configurations with what to do', () => {

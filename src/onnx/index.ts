@@ -1,0 +1,4 @@
+// The ONNX export of a tfjs LayersModel (re-exported by src/index.ts and src/internal.ts).
+export { exportOnnx, ONNX_OPSET, type OnnxExportOptions } from './export-onnx.ts';
+export { ONNX_LAYER_CLASSES } from './converters.ts';
+export { samePadding } from './geometry.ts';
