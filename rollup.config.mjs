@@ -72,13 +72,13 @@ export default [
     // training gradients taken from tfjs-core's ES modules instead of the umbrella package. Both
     // library builds above type-checked these sources.
     input: Object.fromEntries(LIBRARY_ENTRIES.map((name) => [name, `src/${name}.ts`])),
-    external: (id) => isTfjs(id) || isComlink(id) || isDataDependency(id),
+    external: (id) => isTfjs(id) || isComlink(id) || isDataDependency(id) || isExportDependency(id),
     output: browserOutput,
     plugins: [browserBuild(), stripTypes()],
   },
   {
     input: { worker: 'src/worker.ts' },
-    external: (id) => isTfjs(id) || isDataDependency(id),
+    external: (id) => isTfjs(id) || isDataDependency(id) || isExportDependency(id),
     output: browserOutput,
     plugins: [browserBuild(), nodeResolve({ browser: true }), stripTypes()],
   },

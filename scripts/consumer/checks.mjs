@@ -4,7 +4,7 @@
 // are the repository's own copies, pointed at the consumer's files.
 import { createServer } from 'node:http';
 import { createRequire } from 'node:module';
-import { cpSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { extname, join, resolve, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
@@ -133,6 +133,30 @@ export async function plan(model: tfl.LayersModel): Promise<PrunePlan> {
   return [process.execPath, [need.resolve('typescript/bin/tsc'), '-p', join(dir, 'tsconfig.json')]];
 }
 
+/**
+ * A pruned, deployed LeNet in the consumer (model-deployed/, written with the installed package's
+ * API) and expected.json: an input, tfjs's outputs for it in Node, and a /select request.
+ */
+function deployedModel(dir, run) {
+  if (existsSync(join(dir, 'expected.json'))) return;
+  put(dir, 'deployed.mjs', `import * as tf from '@tensorflow/tfjs-core';
+import '@tensorflow/tfjs-backend-cpu';
+import { referenceModel, createPruner, fuseBatchNorm, exportModel, writeModelFiles, buildGraph, annealGroups, flopsModel } from 'slimprune';
+import { writeFileSync } from 'node:fs';
+await tf.setBackend('cpu');
+const lenet = referenceModel('mnist-lenet', { seed: 3 });
+const { model: compact } = await createPruner(lenet, { method: 'slimming', ratio: 0.5 }).apply();
+const { model: deployed } = await fuseBatchNorm(compact);
+await writeModelFiles('model-deployed', await exportModel(deployed));
+const data = Array.from({ length: 2 * 784 }, (_, i) => Math.sin(i) * 0.5 + 0.5);
+const graph = buildGraph(lenet);
+const gammas = [0, 1, 2].map((k) => graph.groups.map((g, l) => Array.from({ length: g.width }, (_, c) => ((c * 7 + k + l) % 5 < 2 ? 0.01 : 0.8))));
+const select = { gammas, groups: annealGroups(graph, 'flops'), flops: flopsModel(graph), seed: 9, restarts: 2 };
+writeFileSync('expected.json', JSON.stringify({ data, want: Array.from(deployed.predict(tf.tensor(data, [2, 28, 28, 1])).dataSync()), select }));
+`);
+  run(process.execPath, ['deployed.mjs'], { cwd: dir });
+}
+
 export const checks = [
   {
     name: 'Node ESM: slimprune/kernels without tfjs installed',
@@ -248,22 +272,7 @@ export const checks = [
       // The example bundles with esbuild, which a consumer adds for it.
       run('npm', ['install', '--prefer-offline', '--no-package-lock', `esbuild@${need('esbuild/package.json').version}`], { cwd: dir });
       cpSync(join(root, 'examples/workerd'), join(dir, 'workerd-example'), { recursive: true });
-      put(dir, 'deployed.mjs', `import * as tf from '@tensorflow/tfjs-core';
-import '@tensorflow/tfjs-backend-cpu';
-import { referenceModel, createPruner, fuseBatchNorm, exportModel, writeModelFiles, buildGraph, annealGroups, flopsModel } from 'slimprune';
-import { writeFileSync } from 'node:fs';
-await tf.setBackend('cpu');
-const lenet = referenceModel('mnist-lenet', { seed: 3 });
-const { model: compact } = await createPruner(lenet, { method: 'slimming', ratio: 0.5 }).apply();
-const { model: deployed } = await fuseBatchNorm(compact);
-await writeModelFiles('model-deployed', await exportModel(deployed));
-const data = Array.from({ length: 2 * 784 }, (_, i) => Math.sin(i) * 0.5 + 0.5);
-const graph = buildGraph(lenet);
-const gammas = [0, 1, 2].map((k) => graph.groups.map((g, l) => Array.from({ length: g.width }, (_, c) => ((c * 7 + k + l) % 5 < 2 ? 0.01 : 0.8))));
-const select = { gammas, groups: annealGroups(graph, 'flops'), flops: flopsModel(graph), seed: 9, restarts: 2 };
-writeFileSync('expected.json', JSON.stringify({ data, want: Array.from(deployed.predict(tf.tensor(data, [2, 28, 28, 1])).dataSync()), select }));
-`);
-      run(process.execPath, ['deployed.mjs'], { cwd: dir });
+      deployedModel(dir, run);
       run(process.execPath, ['workerd-example/build.mjs', '--model', 'model-deployed', '--out', 'workerd-built'], { cwd: dir });
       const { startWorkerd } = await import(pathToFileURL(join(dir, 'workerd-example/serve.mjs')).href);
       const server = await startWorkerd(need('workerd').default, join(dir, 'workerd-built/config.capnp'));
@@ -283,6 +292,28 @@ writeFileSync('expected.json', JSON.stringify({ data, want: Array.from(deployed.
       } finally {
         await server.stop();
       }
+    },
+  },
+  {
+    name: 'slimprune export --format onnx, and onnxruntime-node agrees with tfjs',
+    consumer: 'full',
+    async run({ root, dir, run }) {
+      deployedModel(dir, run);
+      const need = createRequire(join(root, 'package.json'));
+      run('npm', ['install', '--prefer-offline', '--no-package-lock', `onnxruntime-node@${need('onnxruntime-node/package.json').version}`], { cwd: dir });
+      run(process.execPath, ['node_modules/.bin/slimprune', 'export', '--model', 'model-deployed/model.json', '--format', 'onnx', '--out', 'lenet.onnx'], { cwd: dir });
+      put(dir, 'onnx.mjs', `import * as ort from 'onnxruntime-node';
+import { readFileSync } from 'node:fs';
+const { data, want } = JSON.parse(readFileSync('expected.json', 'utf8'));
+const session = await ort.InferenceSession.create('lenet.onnx');
+const out = await session.run({ [session.inputNames[0]]: new ort.Tensor('float32', Float32Array.from(data), [2, 28, 28, 1]) });
+const got = out[session.outputNames[0]].data;
+const scale = Math.max(...want.map(Math.abs));
+const worst = Math.max(...want.map((w, i) => Math.abs(w - got[i])));
+if (!(worst <= 1e-5 * scale)) throw new Error('onnxruntime differs from tfjs by ' + worst);
+console.log('onnx agrees: ' + worst);
+`);
+      expectOutput(run(process.execPath, ['onnx.mjs'], { cwd: dir }).stdout, /onnx agrees/, 'node onnx.mjs');
     },
   },
   {
