@@ -108,6 +108,15 @@ function copyPage(root, dir, page) {
   put(dir, `${page}.js`, readFileSync(join(root, 'test/fixtures/bundle-pages', `${page}.js`), 'utf8'));
 }
 
+/** The page bundled by esbuild and by rollup, each run in Chromium; `verdict` is true or what is wrong. */
+async function inBothBundles(root, dir, page, verdict) {
+  copyPage(root, dir, page);
+  for (const script of [bundleEsbuild(root, dir, page), await bundleRollup(root, dir, page)]) {
+    const wrong = verdict(await inChromium(root, dir, script));
+    if (wrong !== true) throw new Error(`${script}: ${wrong}`);
+  }
+}
+
 function tsc(root, dir, compilerOptions) {
   put(dir, 'tsconfig.json', JSON.stringify({
     compilerOptions: { strict: true, noEmit: true, target: 'es2022', skipLibCheck: true, types: [], ...compilerOptions },
@@ -179,11 +188,7 @@ export const checks = [
     name: 'esbuild and rollup bundle the kernels page (no flags) and it runs in Chromium',
     consumer: 'kernels',
     async run({ root, dir }) {
-      copyPage(root, dir, 'kernels-page');
-      for (const script of [bundleEsbuild(root, dir, 'kernels-page'), await bundleRollup(root, dir, 'kernels-page')]) {
-        const result = await inChromium(root, dir, script);
-        if (!(result.maxDiff < 1e-5)) throw new Error(`${script}: conv2d differs from its reference by ${result.maxDiff}`);
-      }
+      await inBothBundles(root, dir, 'kernels-page', (result) => result.maxDiff < 1e-5 || `conv2d differs from its reference by ${result.maxDiff}`);
     },
   },
   {
@@ -231,11 +236,7 @@ export const checks = [
     name: 'esbuild and rollup bundle the pruning page (no flags) and it runs in Chromium',
     consumer: 'full',
     async run({ root, dir }) {
-      copyPage(root, dir, 'prune-page');
-      for (const script of [bundleEsbuild(root, dir, 'prune-page'), await bundleRollup(root, dir, 'prune-page')]) {
-        const result = await inChromium(root, dir, script);
-        if (!(result.params.after < result.params.before)) throw new Error(`${script}: nothing pruned`);
-      }
+      await inBothBundles(root, dir, 'prune-page', (result) => result.params.after < result.params.before || 'nothing pruned');
     },
   },
   {
