@@ -36,7 +36,7 @@ const output = {
   dir: 'dist', format: 'es', sourcemap: true, entryFileNames: '[name].js', chunkFileNames: '[name]-[hash].js',
 };
 /** The package's subpaths: 'slimprune' is index; see package.json's exports. */
-const LIBRARY_ENTRIES = ['index', 'kernels', 'tfjs', 'data', 'internal'];
+const LIBRARY_ENTRIES = ['index', 'kernels', 'infer', 'tfjs', 'data', 'internal'];
 
 const typeChecked = () =>
   typescript({

@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 
 // Suites import the package by name ('slimprune' and its subpaths); each resolves to the built
 // bundle so that the artefact we ship is what the tests run (`npm test` builds first).
-const SUBPATHS = ['kernels', 'tfjs', 'data', 'worker', 'internal'];
+const SUBPATHS = ['infer', 'kernels', 'tfjs', 'data', 'worker', 'internal'];
 const built = (file: string) => fileURLToPath(new URL(`./dist/${file}.js`, import.meta.url));
 
 export default defineConfig({

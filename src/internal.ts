@@ -28,6 +28,10 @@ export {
 } from './kernels/reference/conv2d.ts';
 
 export { spawnWorker, type SpawnedWorker } from './platform/spawn-worker.ts';
+
+export { loadInferenceModel, InferenceModel, type InferenceSource } from './infer/runtime.ts';
+export { readTopology, type ModelJsonFile, type Topology } from './infer/model-json.ts';
+export { LAYER_OPS } from './infer/layers.ts';
 export type { WorkerApi } from './pool/worker-api.ts';
 
 export {

@@ -29,7 +29,7 @@ const SUITES = process.env.SLIMPRUNE_SUITES;
  */
 function slimpruneAlias() {
   const targets = { slimprune: resolve(root, 'dist/browser/index.js') };
-  for (const s of ['kernels', 'tfjs', 'data', 'worker', 'internal']) targets[`slimprune/${s}`] = resolve(root, `dist/browser/${s}.js`);
+  for (const s of ['kernels', 'infer', 'tfjs', 'data', 'worker', 'internal']) targets[`slimprune/${s}`] = resolve(root, `dist/browser/${s}.js`);
   return { name: 'slimprune-alias', resolveId: (id) => targets[id] ?? null };
 }
 

@@ -29,6 +29,7 @@ import { sparsityTrainingSuite } from './sparsity-training.suite.ts';
 import { distillationSuite } from './distillation.suite.ts';
 import { fuseBatchNormSuite } from './fuse-batchnorm.suite.ts';
 import { pipelineSuite } from './pipeline.suite.ts';
+import { inferSuite } from './infer.suite.ts';
 import { onnxExportSuite } from './onnx-export.suite.ts';
 
-export const suites: readonly TestSuite[] = [loaderSuite, conv2dSuite, tfjsBackendsSuite, workerSuite, poolSuite, channelMaskSuite, depthwiseConv2dSuite, annealSuite, tileSuite, reduceSuite, batchNormSuite, batchNormTrainingSuite, momentumSuite, kernelThreadsSuite, maxPoolSuite, selectSuite, tfjsTrainingSuite, dataReadersSuite, dataBatchesSuite, imageFolderSuite, modelGraphSuite, pruneSuite, prunerSuite, fuseBatchNormSuite, onnxExportSuite, sparsityRegularizersSuite, sparsityTrainingSuite, distillationSuite, pipelineSuite];
+export const suites: readonly TestSuite[] = [loaderSuite, conv2dSuite, tfjsBackendsSuite, workerSuite, poolSuite, channelMaskSuite, depthwiseConv2dSuite, annealSuite, tileSuite, reduceSuite, batchNormSuite, batchNormTrainingSuite, momentumSuite, kernelThreadsSuite, maxPoolSuite, selectSuite, tfjsTrainingSuite, dataReadersSuite, dataBatchesSuite, imageFolderSuite, modelGraphSuite, pruneSuite, prunerSuite, fuseBatchNormSuite, onnxExportSuite, inferSuite, sparsityRegularizersSuite, sparsityTrainingSuite, distillationSuite, pipelineSuite];

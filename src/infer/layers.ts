@@ -1,0 +1,26 @@
+/** The layer classes slimprune/infer runs, by their Keras class name. */
+import { conv2dOp, denseOp, depthwiseConv2dOp } from './convolution.ts';
+import {
+  activationOp, addOp, batchNormalizationOp, concatenateOp, dropoutOp, flattenOp, multiplyOp, reluOp, softmaxOp,
+} from './elementwise.ts';
+import type { OpBuilder } from './op.ts';
+import { averagePoolingOp, globalAveragePoolingOp, globalMaxPoolingOp, maxPoolingOp } from './pooling.ts';
+
+export const LAYER_OPS: Readonly<Record<string, OpBuilder>> = {
+  Conv2D: conv2dOp,
+  DepthwiseConv2D: depthwiseConv2dOp,
+  Dense: denseOp,
+  MaxPooling2D: maxPoolingOp,
+  AveragePooling2D: averagePoolingOp,
+  GlobalAveragePooling2D: globalAveragePoolingOp,
+  GlobalMaxPooling2D: globalMaxPoolingOp,
+  BatchNormalization: batchNormalizationOp,
+  Add: addOp,
+  Multiply: multiplyOp,
+  Concatenate: concatenateOp,
+  Activation: activationOp,
+  ReLU: reluOp,
+  Softmax: softmaxOp,
+  Flatten: flattenOp,
+  Dropout: dropoutOp,
+};
