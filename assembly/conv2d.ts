@@ -343,6 +343,20 @@ function build_backprop_input_indirection(g: usize, dy: usize, zero: usize, ind:
  * its per-tap bounds arithmetic made LeNet's conv1 about 0.1 ms (8%) slower per call
  * (bench/conv-forward.mjs), and this loop runs once per call on every output pixel.
  */
+/** The input with its width padded to the merged rows' reach (zero columns left and right). */
+function copy_width_padded(g: usize, x: usize, padded: usize): void {
+  const inH = field(g, 1), inW = field(g, 2), pl = field(g, 12);
+  const pixelBytes = <usize>field(g, 3) << 2;
+  const srcW = merged_columns(g);
+  const rowBytes = <usize>srcW * pixelBytes;
+  const copyCols = min(inW, srcW - pl);
+  for (let r = 0; r < field(g, 0) * inH; r++) {
+    const dst = padded + <usize>r * rowBytes;
+    memory.fill(dst, 0, rowBytes);
+    if (copyCols > 0) memory.copy(dst + <usize>pl * pixelBytes, x + <usize>r * inW * pixelBytes, <usize>copyCols * pixelBytes);
+  }
+}
+
 function build_merged_indirection(g: usize, x: usize, padded: usize, zero: usize, ind: usize): void {
   const batch = field(g, 0), inH = field(g, 1), inW = field(g, 2), inC = field(g, 3);
   const outH = field(g, 4), outW = field(g, 5), kh = field(g, 7);
@@ -352,13 +366,7 @@ function build_merged_indirection(g: usize, x: usize, padded: usize, zero: usize
   let srcW = inW;
   if (needs_width_padding(g)) {
     srcW = merged_columns(g);
-    const rowBytes = <usize>srcW * pixelBytes;
-    const copyCols = min(inW, srcW - pl);
-    for (let r = 0; r < batch * inH; r++) {
-      const dst = padded + <usize>r * rowBytes;
-      memory.fill(dst, 0, rowBytes);
-      if (copyCols > 0) memory.copy(dst + <usize>pl * pixelBytes, x + <usize>r * inW * pixelBytes, <usize>copyCols * pixelBytes);
-    }
+    copy_width_padded(g, x, padded);
     src = padded;
   }
   let p = ind;
@@ -473,6 +481,18 @@ export function conv2d_prepare_f32(g: usize, x: usize, f: usize, bias: usize, y:
     build_forward_indirection(g, x, <usize>inC << 2, zero, ind);
     put_igemm_args(args, rows, outC, kh * kw, inC, ind, packed, zero, bias, y, outC, flags);
   }
+}
+
+/**
+ * A convolution prepared once (conv2d_prepare_f32) on buffers that stay where they are, run
+ * again on new input values (slimprune/infer): the packed filter, the zero row, the indirection
+ * and the args do not depend on x's values, only the width-padded copy of x does, so this redoes
+ * that copy where the geometry has one, and nothing else; igemm_rows_f32 then computes y.
+ */
+export function conv2d_refresh_input_f32(g: usize, x: usize, scratch: usize): void {
+  if (!needs_width_padding(g)) return;
+  forward_layout_raw(g, scratch);
+  copy_width_padded(g, x, layout_get(3));
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -16,6 +16,8 @@ export * from "./bitset";
 export * from "./anneal";
 export * from "./tile";
 export * from "./max_pool";
+export * from "./pool";
+export * from "./elementwise";
 export * from "./reduce";
 export * from "./batch_norm";
 export * from "./batch_norm_training";

@@ -1,7 +1,8 @@
 /**
  * Conv2D, DepthwiseConv2D and Dense on the WebAssembly kernels. The weights are placed in the
- * kernels' memory once per plan; each step reads its input where the previous step wrote it and
- * writes its output in place, so a forward pass copies no tensor. ReLU is the kernel's epilogue;
+ * kernels' memory, and each convolution's filter packed, once per placement; each step reads its
+ * input where the previous step wrote it and writes its output in place, so a forward pass copies
+ * no tensor and packs no filter. ReLU is the kernel's epilogue;
  * other activations run over the output after it. Dense is the 1×1 convolution of rows × units.
  */
 import { conv2dGeometry, depthwiseConv2dGeometry, conv2dMacs, type Conv2DGeometry, type Padding } from '../kernels/geometry.ts';
@@ -29,9 +30,13 @@ function convolutionStep(p: Placement, g: Conv2DGeometry, filter: Float32Array, 
   const macs = conv2dMacs(g);
   const x = p.inputs[0]!.ptr;
   const y = p.output;
+  // Prepared once: the filter packed, the indirection over x's fixed place, the GEMM's args.
+  // Each run only refreshes what depends on x's values (a width-padded copy, for some shapes).
+  k.exports.conv2d_prepare_f32(gp, x, fp, bp, y, scratch, args);
+  const rows = new Int32Array(k.memory.buffer, args, 1)[0]!;
   return () => {
-    k.exports.conv2d_prepare_f32(gp, x, fp, bp, y, scratch, args);
-    runRows(k, 'igemm_rows_f32', args, new Int32Array(k.memory.buffer, args, 1)[0]!, 4, macs);
+    k.exports.conv2d_refresh_input_f32(gp, x, scratch);
+    runRows(k, 'igemm_rows_f32', args, rows, 4, macs);
   };
 }
 

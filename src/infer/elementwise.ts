@@ -24,19 +24,31 @@ function combine(kind: 'add' | 'multiply'): OpBuilder {
       place(p) {
         const n = p.batch * size(outShape);
         const ptrs = p.inputs.map((i) => i.ptr);
+        if (kind === 'add') {
+          // A sum of two or more on the kernel, pairwise into the output; the ReLU that follows
+          // a residual sum is fused into the last pass when the plan says so (fuseRelu).
+          const relu = layer.config[FUSED_RELU] === true ? 1 : 0;
+          return () => {
+            const e = p.k.exports;
+            e.add_f32(ptrs[0]!, ptrs[1]!, p.output, n, ptrs.length === 2 ? relu : 0);
+            for (let j = 2; j < ptrs.length; j++) e.add_f32(p.output, ptrs[j]!, p.output, n, j === ptrs.length - 1 ? relu : 0);
+          };
+        }
         return () => {
           const y = view(p.k, p.output, n);
           y.set(view(p.k, ptrs[0]!, n));
           for (const ptr of ptrs.slice(1)) {
             const x = view(p.k, ptr, n);
-            if (kind === 'add') for (let i = 0; i < n; i++) y[i] = y[i]! + x[i]!;
-            else for (let i = 0; i < n; i++) y[i] = y[i]! * x[i]!;
+            for (let i = 0; i < n; i++) y[i] = y[i]! * x[i]!;
           }
         };
       },
     };
   };
 }
+
+/** A config key the plan sets on an Add whose only reader is a plain ReLU (plan.ts). */
+export const FUSED_RELU = '__slimprune_fused_relu';
 
 export const addOp = combine('add');
 export const multiplyOp = combine('multiply');
@@ -110,6 +122,7 @@ function activationLayer(activation: (config: Readonly<Record<string, unknown>>,
       place(p) {
         const n = p.batch * size(inShape!);
         const x = p.inputs[0]!.ptr;
+        if (which === 'relu') return () => p.k.exports.relu_f32(x, p.output, n);
         return () => {
           const y = view(p.k, p.output, n);
           y.set(view(p.k, x, n));

@@ -6,7 +6,11 @@ import {
 import type { OpBuilder } from './op.ts';
 import { averagePoolingOp, globalAveragePoolingOp, globalMaxPoolingOp, maxPoolingOp } from './pooling.ts';
 
+/** The class a ReLU takes once its Add does its work (plan.ts): its output is the Add's. */
+export const FUSED_AWAY = '__slimprune_fused_away';
+
 export const LAYER_OPS: Readonly<Record<string, OpBuilder>> = {
+  [FUSED_AWAY]: (_layer, [inShape]) => ({ outShape: inShape!, alias: true, place: () => () => undefined }),
   Conv2D: conv2dOp,
   DepthwiseConv2D: depthwiseConv2dOp,
   Dense: denseOp,

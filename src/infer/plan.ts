@@ -5,7 +5,8 @@
  * or tfjs op per layer while it runs), so a forward pass is the steps in order.
  */
 import type { KernelInstance } from '../wasm/loader.ts';
-import { LAYER_OPS } from './layers.ts';
+import { FUSED_RELU } from './elementwise.ts';
+import { FUSED_AWAY, LAYER_OPS } from './layers.ts';
 import type { Topology } from './model-json.ts';
 import { size, type LayerOp } from './op.ts';
 import type { Weight } from './weights.ts';
@@ -24,12 +25,42 @@ export interface ModelPlan {
   readonly layers: readonly PlannedLayer[];
 }
 
-export function planModel(topology: Topology, weights: ReadonlyMap<string, Weight>): ModelPlan {
+/**
+ * A plain ReLU whose only input is an Add read by nothing else becomes part of that Add's pass
+ * (one read and write of the tensor instead of two): the Add is told so (FUSED_RELU), the ReLU
+ * keeps its name as an alias of the Add's output.
+ */
+function fuseResidualRelus(topology: Topology): Topology {
+  const readers = new Map<string, number>();
+  for (const l of topology.layers) for (const i of l.inputs) readers.set(i, (readers.get(i) ?? 0) + 1);
+  const byName = new Map(topology.layers.map((l) => [l.name, l]));
+  const fusedAdds = new Set<string>();
+  const fusedRelus = new Set<string>();
+  for (const l of topology.layers) {
+    const plainRelu = (l.className === 'ReLU' && (l.config['max_value'] ?? null) === null) || (l.className === 'Activation' && l.config['activation'] === 'relu');
+    const source = l.inputs.length === 1 ? byName.get(l.inputs[0]!) : undefined;
+    if (plainRelu && source?.className === 'Add' && readers.get(source.name) === 1 && source.name !== topology.output) {
+      fusedAdds.add(source.name);
+      fusedRelus.add(l.name);
+    }
+  }
+  if (fusedAdds.size === 0) return topology;
+  return {
+    ...topology,
+    layers: topology.layers.map((l) =>
+      fusedAdds.has(l.name) ? { ...l, config: { ...l.config, [FUSED_RELU]: true } }
+      : fusedRelus.has(l.name) ? { ...l, className: FUSED_AWAY, config: {} }
+      : l),
+  };
+}
+
+export function planModel(given: Topology, weights: ReadonlyMap<string, Weight>): ModelPlan {
+  const topology = fuseResidualRelus(given);
   const unknown = topology.layers.filter((l) => !(l.className in LAYER_OPS));
   if (unknown.length > 0) {
     throw new Error(
       `slimprune/infer cannot run ${unknown.map((l) => `${l.name} (${l.className})`).join(', ')}; ` +
-        `it runs ${Object.keys(LAYER_OPS).join(', ')}. Run this model with tfjs, or export it to ONNX`,
+        `it runs ${Object.keys(LAYER_OPS).filter((name) => name !== FUSED_AWAY).join(', ')}. Run this model with tfjs, or export it to ONNX`,
     );
   }
   const shapes = new Map<string, readonly number[]>([[topology.input, topology.inputShape]]);

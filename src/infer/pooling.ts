@@ -1,51 +1,28 @@
 /**
- * Max and average pooling (windows with TensorFlow's 'same'/'valid' geometry: the extra padded
- * pixel at the bottom and right; an average counts only the pixels inside the image) and the
- * global poolings, as loops over NHWC: they are a few percent of a CNN's time, memory-bound.
+ * Max and average pooling on the WebAssembly kernel (assembly/pool.ts: TensorFlow's 'same' /
+ * 'valid' windows, the extra padded pixel at the bottom and right, an average counting only the
+ * pixels inside the image), and the global poolings as loops over NHWC.
  */
 import { conv2dGeometry, type Padding } from '../kernels/geometry.ts';
-import { configPair, requireChannelsLast, size, view, type OpBuilder } from './op.ts';
+import { putGeometry } from '../kernels/wasm/call.ts';
+import { configPair, requireChannelsLast, view, type OpBuilder } from './op.ts';
 
 function pool(kind: 'max' | 'average'): OpBuilder {
   return (layer, [inShape]) => {
     requireChannelsLast(layer);
     const [h, w, c] = inShape as [number, number, number];
-    const [ph, pw] = configPair(layer.config['pool_size'], 2);
+    const window = configPair(layer.config['pool_size'], 2);
     const strides = configPair(layer.config['strides'] ?? layer.config['pool_size'], 2);
     const padding = (layer.config['padding'] ?? 'valid') as Padding;
-    // The window geometry is a convolution's with a ph × pw filter.
-    const g = conv2dGeometry([1, h, w, c], [ph, pw, c, c], { strides, padding });
-    const outShape = [g.outH, g.outW, c];
+    // The window geometry is a convolution's with the window as its filter.
+    const sample = conv2dGeometry([1, h, w, c], [window[0], window[1], c, c], { strides, padding });
     return {
-      outShape,
+      outShape: [sample.outH, sample.outW, c],
       place(p) {
-        const { k, batch } = p;
+        const gp = putGeometry(p.k, conv2dGeometry([p.batch, h, w, c], [window[0], window[1], c, c], { strides, padding }));
         const x = p.inputs[0]!.ptr;
-        return () => {
-          const xs = view(k, x, batch * h * w * c);
-          const ys = view(k, p.output, batch * size(outShape));
-          let o = 0;
-          for (let b = 0; b < batch; b++) {
-            for (let oy = 0; oy < g.outH; oy++) {
-              const y0 = Math.max(0, oy * g.strideH - g.padTop);
-              const y1 = Math.min(h, oy * g.strideH - g.padTop + ph);
-              for (let ox = 0; ox < g.outW; ox++) {
-                const x0 = Math.max(0, ox * g.strideW - g.padLeft);
-                const x1 = Math.min(w, ox * g.strideW - g.padLeft + pw);
-                for (let ch = 0; ch < c; ch++) {
-                  let acc = kind === 'max' ? -Infinity : 0;
-                  for (let iy = y0; iy < y1; iy++) {
-                    for (let ix = x0; ix < x1; ix++) {
-                      const v = xs[((b * h + iy) * w + ix) * c + ch]!;
-                      acc = kind === 'max' ? (v > acc ? v : acc) : acc + v;
-                    }
-                  }
-                  ys[o++] = kind === 'max' ? acc : acc / ((y1 - y0) * (x1 - x0));
-                }
-              }
-            }
-          }
-        };
+        const average = kind === 'average' ? 1 : 0;
+        return () => p.k.exports.pool2d_f32(gp, x, p.output, average);
       },
     };
   };

@@ -16,6 +16,8 @@ export interface KernelExports {
   conv2d_backprop_input_prepare_f32(geometry: number, dy: number, filter: number, dx: number, scratch: number, args: number): void;
   conv2d_backprop_filter_prepare_f32(geometry: number, x: number, dy: number, dfilter: number, scratch: number, args: number): void;
   conv2d_backprop_filter_finish_f32(args: number): void;
+  /** After conv2d_prepare_f32 on buffers that stay put: redo what depends on x's values only. */
+  conv2d_refresh_input_f32(geometry: number, x: number, scratch: number): void;
   igemm_rows_f32(args: number, r0: number, r1: number): void;
   filter_grad_rows_f32(args: number, r0: number, r1: number): void;
   set_thread_scratch(ptr: number): void;
@@ -70,6 +72,13 @@ export interface KernelExports {
     problem: number, workspace: number, options: number, start: number, best: number, last: number, trace: number, result: number,
   ): void;
   metropolis_exp_f64(x: number): number;
+
+  // assembly/pool.ts: the conv geometry struct with the window as the filter; average 0: max, 1: mean
+  pool2d_f32(geometry: number, x: number, y: number, average: number): void;
+
+  // assembly/elementwise.ts: f32 arrays of n; relu != 0 fuses max(·, 0) into the sum
+  add_f32(a: number, b: number, y: number, n: number, relu: number): void;
+  relu_f32(x: number, y: number, n: number): void;
 
   // assembly/tile.ts
   tile_f32(x: number, shape: number, reps: number, rank: number, y: number): void;

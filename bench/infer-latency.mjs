@@ -1,0 +1,87 @@
+// slimprune/infer against tfjs-backend-wasm with slimprune's kernels registered, in the same run:
+// each reference network (random weights; latency does not depend on them), whole and pruned to
+// a random half of every prunable group's channels, deployed (fuseBatchNorm), then timed as
+// - tfjs-wasm + slimprune (useTrainingBackend('wasm'), what the run's report measures):
+//   `model.execute` on a batch already in the backend, output read back (latencyMs);
+// - slimprune/infer on the same model's files: `predict` from a Float32Array to a Float32Array.
+// Both on one thread, batch 1 and 64; each figure the median over rounds of the median of --reps
+// passes, the rounds alternating the two so drift hits both alike. The last column is the pruned
+// model's speed-up over the whole one divided by its FLOPs ratio (1: latency falls as FLOPs do).
+//
+//   npm run build
+//   node bench/infer-latency.mjs                 # --reps 15 --rounds 3 --tasks mnist-lenet,cifar-vgg,cifar-resnet
+import { parseArgs } from 'node:util';
+import * as tf from '@tensorflow/tfjs';
+import {
+  referenceModel, compactModel, buildGraph, graphFlops, keepBitsetFromIndices, latencyMs, useTrainingBackend, fuseBatchNorm,
+  exportModel, loadInferenceModel, Xoshiro128,
+} from '../dist/internal.js';
+import { medianMs, table } from './util.mjs';
+
+const { values: args } = parseArgs({
+  options: {
+    tasks: { type: 'string', default: 'mnist-lenet,cifar-vgg,cifar-resnet' },
+    reps: { type: 'string', default: '15' }, rounds: { type: 'string', default: '3' }, seed: { type: 'string', default: '1' },
+  },
+});
+const reps = Number(args.reps);
+const rounds = Number(args.rounds);
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+await useTrainingBackend('wasm');
+
+/** A random half (at least one) of each group's channels, seeded. */
+function halfMasks(graph, seed) {
+  const rng = new Xoshiro128(seed);
+  return graph.groups.map((g) => {
+    const order = Array.from({ length: g.width }, (_, i) => i);
+    for (let i = order.length - 1; i > 0; i--) {
+      const j = rng.below(i + 1);
+      [order[i], order[j]] = [order[j], order[i]];
+    }
+    return keepBitsetFromIndices(g.width, order.slice(0, Math.max(1, Math.round(g.width / 2))).sort((a, b) => a - b));
+  });
+}
+
+async function timeBoth(deployed, batch) {
+  const exported = await exportModel(deployed);
+  const runtime = await loadInferenceModel({ modelJson: exported.modelJson, weights: exported.weights });
+  const x = new Float32Array(batch * runtime.inputShape.reduce((a, b) => a * b, 1)).map((_, i) => Math.sin(i));
+  const out = new Float32Array(batch * runtime.outputShape.reduce((a, b) => a * b, 1));
+  const tfjsTimes = [];
+  const ours = [];
+  for (let r = 0; r < rounds; r++) {
+    tfjsTimes.push(await latencyMs(deployed, batch, { reps, warmup: 3 }));
+    ours.push(await medianMs(() => runtime.predict(x, batch, out), { reps, warmup: 3 }));
+  }
+  runtime.dispose();
+  return [median(tfjsTimes), median(ours)];
+}
+
+const rows = [];
+for (const task of args.tasks.split(',')) {
+  const whole = referenceModel(task, { seed: Number(args.seed) });
+  const graph = buildGraph(whole);
+  const { model: pruned, widths } = await compactModel(whole, halfMasks(graph, Number(args.seed)), { graph });
+  const deployedWhole = (await fuseBatchNorm(whole)).model;
+  const deployed = (await fuseBatchNorm(pruned)).model;
+  const flops = graphFlops(graph, widths) / graphFlops(graph);
+  for (const batch of [1, 64]) {
+    const [tfjsWhole, oursWhole] = await timeBoth(deployedWhole, batch);
+    const [tfjsPruned, oursPruned] = await timeBoth(deployed, batch);
+    const digits = batch === 1 ? 3 : 2;
+    rows.push([
+      task, `${(100 * flops).toFixed(1)}%`, batch,
+      tfjsWhole.toFixed(digits), oursWhole.toFixed(digits), `${(tfjsWhole / oursWhole).toFixed(2)}×`,
+      tfjsPruned.toFixed(digits), oursPruned.toFixed(digits), `${(tfjsPruned / oursPruned).toFixed(2)}×`,
+      ((oursWhole / oursPruned) * flops).toFixed(2), ((tfjsWhole / tfjsPruned) * flops).toFixed(2),
+    ]);
+    console.error(`${task} batch ${batch}: pruned tfjs ${tfjsPruned.toFixed(3)} ms, infer ${oursPruned.toFixed(3)} ms; whole tfjs ${tfjsWhole.toFixed(3)}, infer ${oursWhole.toFixed(3)}`);
+  }
+  for (const m of [whole, pruned, deployedWhole, deployed]) m.dispose();
+}
+console.log(`tfjs ${tf.version.tfjs} (backend ${tf.getBackend()}, slimprune kernels), Node ${process.version}; medians of ${rounds} rounds × ${reps} passes\n`);
+console.log(table([
+  'network (deployed)', 'FLOPs kept', 'batch', 'whole: tfjs (ms)', 'whole: infer (ms)', 'tfjs / infer',
+  'pruned: tfjs (ms)', 'pruned: infer (ms)', 'tfjs / infer', 'infer: speed-up × FLOPs ratio', 'tfjs: speed-up × FLOPs ratio',
+], rows));
