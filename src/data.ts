@@ -18,5 +18,6 @@ export {
   imageFolderFromFiles, type ImageFolder, type ImageFolderOptions, type ImageFolderFilesOptions,
 } from './data/folder/image-folder.ts';
 export { loadImageFolder, type LoadImageFolderOptions } from './data/folder/load-image-folder.ts';
+export { readImageFile } from './data/folder/read-image-file.ts';
 export { filesFromFileList, type ImageFolderEntry } from './data/folder/entries.ts';
 export type { ImageDecoder } from './data/folder/decode.ts';

@@ -11,6 +11,7 @@ import {
 } from 'slimprune/internal';
 
 import { progressPrinter } from './progress.ts';
+import { addInferCommands } from './infer-commands.ts';
 
 const int = (name: string) => (v: string) => {
   const n = Number(v);
@@ -271,6 +272,8 @@ function printSummary(main: PruneRun, others: readonly PruneRun[]): void {
     );
   }
 }
+
+addInferCommands(program);
 
 program.parseAsync(process.argv).catch((error: unknown) => {
   process.stderr.write(`\nslimprune: ${error instanceof Error ? error.message : String(error)}\n`);

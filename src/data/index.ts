@@ -30,6 +30,7 @@ export {
   imageFolderFromFiles, type ImageFolder, type ImageFolderOptions, type ImageFolderFilesOptions,
 } from './folder/image-folder.ts';
 export { loadImageFolder, type LoadImageFolderOptions } from './folder/load-image-folder.ts';
+export { readImageFile } from './folder/read-image-file.ts';
 export { folderClasses, filesFromFileList, compareCodePoints, MAX_CLASSES, type ImageFolderEntry, type FolderImage, type FolderClasses } from './folder/entries.ts';
 export { readImageHeader, MAX_IMAGE_SIDE, MAX_IMAGE_PIXELS, type ImageFormat, type ImageHeader } from './folder/image-header.ts';
 export { decodeImage, type DecodedImage, type ImageDecoder } from './folder/decode.ts';

@@ -20,11 +20,28 @@ export type InferenceSource =
   | URL
   | { readonly modelJson: ModelJsonFile; readonly weights: ArrayBuffer | ArrayBufferView };
 
+/** What a run's model file says of its inputs and classes (model.json's userDefinedMetadata.slimprune). */
+export interface ModelDescription {
+  readonly classNames?: readonly string[];
+  /** x = (pixel/255 − mean[c]) / std[c]. */
+  readonly normalization?: { readonly mean: readonly number[]; readonly std: readonly number[] };
+}
+
+function describe(file: ModelJsonFile): ModelDescription {
+  const own = (file as { userDefinedMetadata?: { slimprune?: ModelDescription } }).userDefinedMetadata?.slimprune;
+  if (!own || typeof own !== 'object') return {};
+  const names = Array.isArray(own.classNames) && own.classNames.every((n) => typeof n === 'string') ? own.classNames : undefined;
+  const n = own.normalization;
+  const numbers = (xs: unknown) => Array.isArray(xs) && xs.every((x) => Number.isFinite(x));
+  const normalization = n && numbers(n.mean) && numbers(n.std) && n.mean.length === n.std.length ? n : undefined;
+  return { ...(names && { classNames: names }), ...(normalization && { normalization }) };
+}
+
 export class InferenceModel {
   private placed: PlacedModel | undefined;
   private instance: KernelInstance | undefined;
 
-  constructor(private readonly plan: ModelPlan) {}
+  constructor(private readonly plan: ModelPlan, readonly description: ModelDescription = {}) {}
 
   /** One sample's input shape (NHWC without the batch axis). */
   get inputShape(): readonly number[] {
@@ -118,5 +135,5 @@ export async function loadInferenceModel(source: InferenceSource): Promise<Infer
   }
   const plan = planModel(readTopology(modelJson), decodeWeights(modelJson, weights));
   await initKernels();
-  return new InferenceModel(plan);
+  return new InferenceModel(plan, describe(modelJson));
 }

@@ -196,6 +196,7 @@ async function pruneWith(config: PruneConfig, options: PruneOptions, trained: Tr
         trainImages: data.train.count,
         testImages: data.test.count,
         shape: [data.train.height, data.train.width, data.train.channels],
+        normalization: { mean: [...data.normalization.mean], std: [...data.normalization.std] },
       },
       ...(pretrained && { pretrained: { accuracy: pretrained.accuracy, classAccuracy: pretrained.classAccuracy } }),
       classAccuracy: { before: evaluations[pruned]!.classAccuracy, after: measured.classAccuracy },

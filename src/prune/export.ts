@@ -20,8 +20,16 @@ export interface ModelExport {
   readonly files: readonly { readonly name: string; readonly bytes: Uint8Array }[];
 }
 
+export interface ExportOptions {
+  /**
+   * Written as model.json's userDefinedMetadata (what tfjs's model.getUserDefinedMetadata() and
+   * slimprune/infer read), e.g. how inputs are normalised and what the classes are called.
+   */
+  readonly metadata?: Record<string, unknown>;
+}
+
 /** model.json and weights.bin of `model`, as tfjs's model.save produces them. */
-export async function exportModel(model: tfl.LayersModel): Promise<ModelExport> {
+export async function exportModel(model: tfl.LayersModel, options: ExportOptions = {}): Promise<ModelExport> {
   let captured: tf.io.ModelArtifacts | undefined;
   await model.save(tf.io.withSaveHandler(async (artifacts) => {
     captured = artifacts;
@@ -38,7 +46,9 @@ export async function exportModel(model: tfl.LayersModel): Promise<ModelExport> 
     generatedBy: captured.generatedBy,
     convertedBy: captured.convertedBy,
     ...(captured.trainingConfig ? { trainingConfig: captured.trainingConfig } : {}),
-    ...(captured.userDefinedMetadata ? { userDefinedMetadata: captured.userDefinedMetadata } : {}),
+    ...(captured.userDefinedMetadata || options.metadata
+      ? { userDefinedMetadata: { ...(captured.userDefinedMetadata ?? {}), ...(options.metadata ?? {}) } as Record<string, {}> }
+      : {}),
   };
   const json = new TextEncoder().encode(JSON.stringify(modelJson));
   return { modelJson, weights, files: [{ name: MODEL_FILE, bytes: json }, { name: WEIGHTS_FILE, bytes: weights }] };

@@ -25,12 +25,23 @@ export interface RunFolderOptions {
 const filesOf = (folder: string, exported: ModelExport): FolderFile[] =>
   exported.files.map((f) => ({ path: `${folder}/${f.name}`, bytes: f.bytes }));
 
+/**
+ * What a model file of the run says about its inputs and outputs (model.json's
+ * userDefinedMetadata): the classes' names and the pixels' normalisation, which `slimprune run`
+ * and slimprune/infer apply to an image.
+ */
+export function runModelMetadata(run: PruneRun): Record<string, unknown> {
+  const { classNames, normalization, shape } = run.metrics.data;
+  return { slimprune: { classNames, normalization, inputShape: shape } };
+}
+
 export async function writeRunFolder(out: string, run: PruneRun, others: readonly PruneRun[] = [], options: RunFolderOptions = {}): Promise<string> {
   const deployed = (await fuseBatchNorm(run.model)).model;
+  const metadata = runModelMetadata(run);
   const warnings: string[] = [];
   let deployedFiles: FolderFile[];
   try {
-    deployedFiles = filesOf('model-deployed', await exportModel(deployed));
+    deployedFiles = filesOf('model-deployed', await exportModel(deployed, { metadata }));
     try {
       deployedFiles.push({ path: DEPLOYED_ONNX_FILE, bytes: await exportOnnx(deployed) });
     } catch (error) {
@@ -42,7 +53,7 @@ export async function writeRunFolder(out: string, run: PruneRun, others: readonl
   for (const w of warnings) options.onWarning?.(w);
   const metrics = { ...run.metrics, warnings: [...run.metrics.warnings, ...warnings], baselines: others.map((o) => o.metrics) };
   return writeFolderAtomic(out, [
-    ...filesOf('model', await exportModel(run.model)),
+    ...filesOf('model', await exportModel(run.model, { metadata })),
     ...deployedFiles,
     { path: 'history.json', bytes: JSON.stringify(run.history, null, 1) + '\n' },
     { path: 'metrics.json', bytes: JSON.stringify(metrics, null, 1) + '\n' },

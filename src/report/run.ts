@@ -36,6 +36,8 @@ export interface RunData {
   readonly testImages: number;
   /** Height, width, channels of an image as the model takes it. */
   readonly shape: readonly [number, number, number];
+  /** How the model's inputs were made from pixels: x = (pixel/255 − mean[c]) / std[c]. */
+  readonly normalization: { readonly mean: readonly number[]; readonly std: readonly number[] };
 }
 
 /** Test accuracy overall and per class (label order; null: no test image of that class). */

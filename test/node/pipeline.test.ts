@@ -126,6 +126,13 @@ describe('prune pipeline', () => {
     expect(session.inputNames).toEqual([run.model.inputs[0]!.sourceLayer.name]);
     expect((await readdir(out + '/model-deployed')).sort()).toEqual(['model.json', 'weights.bin']);
     expect((await readdir(out + '/model')).sort()).toEqual(['model.json', 'weights.bin']);
+    // Both model files say how their inputs are made and what the classes are called.
+    for (const folder of ['model', 'model-deployed']) {
+      const meta = JSON.parse(await readFile(join(out, folder, 'model.json'), 'utf8')).userDefinedMetadata.slimprune;
+      expect(meta.classNames).toEqual(run.metrics.data.classNames);
+      expect(meta.normalization).toEqual(run.metrics.data.normalization);
+      expect(meta.inputShape).toEqual([28, 28, 1]);
+    }
     const html = await readFile(join(out, 'report.html'), 'utf8');
     expect(html).toContain('<svg');
     expect(html).toContain('contrast-sa');

@@ -1,0 +1,88 @@
+// Node only: `slimprune run` and `slimprune bench` on slimprune/infer, end to end through the CLI.
+// A pruned, deployed LeNet written with the run folder's metadata (class names, normalisation),
+// PNG and JPEG files written by the test: the classes `run` prints are the ones tfjs gives for
+// the same pixels, normalised the same way; `bench` measures both runtimes; bad input is refused.
+import { execFile } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import * as tf from '@tensorflow/tfjs-core';
+import '@tensorflow/tfjs-backend-cpu';
+import type * as tfl from '@tensorflow/tfjs-layers';
+import {
+  referenceModel, buildGraph, compactModel, fuseBatchNorm, exportModel, writeModelFiles, readImageFile,
+} from 'slimprune/internal';
+import { randomMasks, randomizeWeights } from '../suites/random-models.ts';
+import { testRng } from '../harness.ts';
+import { jpegFile, pngFile, randomPixels } from '../suites/image-files.ts';
+
+const run = promisify(execFile);
+const CLI = join(import.meta.dirname, '..', '..', 'dist', 'cli.js');
+const CLASSES = ['zero', 'one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine'];
+const NORMALIZATION = { mean: [0.13], std: [0.31] };
+
+let folder: string;
+let deployed: tfl.LayersModel;
+const images: string[] = [];
+
+beforeAll(async () => {
+  folder = await mkdtemp(join(tmpdir(), 'slimprune-infer-cli-'));
+  await tf.setBackend('cpu');
+  const lenet = referenceModel('mnist-lenet', { seed: 8 });
+  randomizeWeights(lenet, testRng(81));
+  const graph = buildGraph(lenet);
+  const { model: compact } = await compactModel(lenet, randomMasks(graph, testRng(82), 0.5), { graph });
+  deployed = (await fuseBatchNorm(compact)).model;
+  const metadata = { slimprune: { classNames: CLASSES, normalization: NORMALIZATION, inputShape: [28, 28, 1] } };
+  await writeModelFiles(join(folder, 'model-deployed'), await exportModel(deployed, { metadata }));
+  // A grey PNG at the model's size, an RGB JPEG to be converted and resized.
+  images.push(join(folder, 'digit.png'), join(folder, 'photo.jpg'));
+  await writeFile(images[0]!, pngFile(28, 28, 1, randomPixels(28 * 28, 1)));
+  await writeFile(images[1]!, jpegFile(40, 36, randomPixels(40 * 36 * 3, 2)));
+}, 60_000);
+
+afterAll(async () => {
+  deployed?.dispose();
+  if (folder) await rm(folder, { recursive: true, force: true });
+});
+
+describe('slimprune run / bench (slimprune/infer)', () => {
+  it("run: each file's top classes, named, as tfjs ranks them for the same normalised pixels", async () => {
+    const { stdout } = await run(process.execPath, [CLI, 'run', '--model', join(folder, 'model-deployed/model.json'), '--input', ...images, '--top', '3', '--json']);
+    const printed = JSON.parse(stdout) as { softmaxOfLogits: boolean; results: { file: string; top: { class: string; index: number; probability: number }[] }[] };
+    expect(printed.softmaxOfLogits).toBe(true);
+    for (const [i, file] of images.entries()) {
+      const pixels = await readImageFile(file, { height: 28, width: 28, channels: 1 });
+      const x = tf.tensor4d(Float32Array.from(pixels, (p) => (p / 255 - NORMALIZATION.mean[0]!) / NORMALIZATION.std[0]!), [1, 28, 28, 1]);
+      const probabilities = tf.tidy(() => tf.softmax(deployed.predict(x) as tf.Tensor2D).dataSync());
+      x.dispose();
+      const want = Array.from(probabilities, (p, c) => ({ c, p })).sort((a, b) => b.p - a.p).slice(0, 3);
+      const got = printed.results[i]!;
+      expect(got.file).toBe(file);
+      expect(got.top.map((t) => t.index)).toEqual(want.map((w) => w.c));
+      expect(got.top.map((t) => t.class)).toEqual(want.map((w) => CLASSES[w.c]));
+      got.top.forEach((t, k) => expect(Math.abs(t.probability - want[k]!.p)).toBeLessThan(1e-5));
+    }
+  }, 60_000);
+
+  it('bench: both runtimes at each batch size, in one process', async () => {
+    const { stdout } = await run(process.execPath, [CLI, 'bench', '--model', join(folder, 'model-deployed/model.json'), '--batches', '1,4', '--reps', '3', '--rounds', '1', '--json']);
+    const { rows } = JSON.parse(stdout) as { rows: { batch: number; inferMs: number; tfjsWasmMs: number }[] };
+    expect(rows.map((r) => r.batch)).toEqual([1, 4]);
+    for (const r of rows) {
+      expect(r.inferMs).toBeGreaterThan(0);
+      expect(r.tfjsWasmMs).toBeGreaterThan(0);
+    }
+  }, 60_000);
+
+  it('refuses a file that is not an image, naming it, and a model it cannot run', async () => {
+    const bogus = join(folder, 'notes.png');
+    await writeFile(bogus, 'not an image');
+    await expect(run(process.execPath, [CLI, 'run', '--model', join(folder, 'model-deployed/model.json'), '--input', bogus]))
+      .rejects.toMatchObject({ stderr: expect.stringContaining('notes.png') });
+    await expect(run(process.execPath, [CLI, 'run', '--model', join(folder, 'absent/model.json'), '--input', images[0]!]))
+      .rejects.toMatchObject({ stderr: expect.stringMatching(/absent[\\/]model\.json/) });
+  }, 60_000);
+});
