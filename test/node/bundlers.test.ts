@@ -7,7 +7,14 @@ import { cp, mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { readFile } from 'node:fs/promises';
+import { gzipSync } from 'node:zlib';
 import { build as esbuild, type Metafile } from 'esbuild';
+import * as tf from '@tensorflow/tfjs-core';
+import '@tensorflow/tfjs-backend-cpu';
+import { referenceModel, buildGraph, compactModel, fuseBatchNorm, exportModel, writeModelFiles } from 'slimprune/internal';
+import { randomMasks } from '../suites/random-models.ts';
+import { testRng } from '../harness.ts';
 import { rollup } from 'rollup';
 import { nodeResolve } from '@rollup/plugin-node-resolve';
 import commonjs from '@rollup/plugin-commonjs';
@@ -15,16 +22,19 @@ import { pageResult, runnerHtml, serveFolder } from './chromium-page.ts';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const pagesDir = join(root, 'test/fixtures/bundle-pages');
-const PAGES = ['kernels-page', 'prune-page'] as const;
+const PAGES = ['kernels-page', 'prune-page', 'infer-page'] as const;
 type PageName = (typeof PAGES)[number];
 
 interface KernelsResult { kind: 'kernels'; outputs: number[]; maxDiff: number }
 interface PruneResult { kind: 'prune'; widths: string[]; params: { before: number; after: number }; outputs: number[] }
-type PageRun = KernelsResult | PruneResult;
+interface InferResult { kind: 'infer'; outputs: number[] }
+type PageRun = KernelsResult | PruneResult | InferResult;
 
 let consumer: string;
 let server: Awaited<ReturnType<typeof serveFolder>>;
 const inputs = new Map<string, string[]>();
+const gzipBytes = new Map<string, number>();
+let inferWant: number[] = [];
 
 beforeAll(async () => {
   // A consumer project: its pages, and slimprune and tfjs as installed packages.
@@ -33,6 +43,19 @@ beforeAll(async () => {
   await symlink(root, join(consumer, 'node_modules/slimprune'), 'dir');
   await symlink(join(root, 'node_modules/@tensorflow'), join(consumer, 'node_modules/@tensorflow'), 'dir');
   for (const page of PAGES) await cp(join(pagesDir, `${page}.js`), join(consumer, `${page}.js`));
+  // The infer page's model: a pruned, deployed LeNet, next to the bundles that load it, and what
+  // tfjs computes for the page's input.
+  await tf.setBackend('cpu');
+  const lenet = referenceModel('mnist-lenet', { seed: 6 });
+  const graph = buildGraph(lenet);
+  const { model: compact } = await compactModel(lenet, randomMasks(graph, testRng(61), 0.5), { graph });
+  const deployed = (await fuseBatchNorm(compact)).model;
+  const files = await exportModel(deployed);
+  for (const dir of ['model', 'esbuild/model', 'rollup/infer-page/model']) await writeModelFiles(join(consumer, dir), files);
+  const x = tf.tensor4d(Float32Array.from({ length: 2 * 784 }, (_, i) => Math.sin(i * 0.13)), [2, 28, 28, 1]);
+  inferWant = Array.from(tf.tidy(() => (deployed.predict(x) as tf.Tensor).dataSync()));
+  tf.dispose([x]);
+  [lenet, compact, deployed].forEach((m) => m.dispose());
   server = await serveFolder(consumer);
 }, 30_000);
 
@@ -48,6 +71,7 @@ async function bundleWithEsbuild(page: PageName): Promise<string> {
     bundle: true, format: 'esm', minify: true, metafile: true, logLevel: 'silent',
   });
   inputs.set(out, Object.keys((result.metafile as Metafile).inputs));
+  gzipBytes.set(out, gzipSync(await readFile(join(consumer, out))).length);
   return out;
 }
 
@@ -109,4 +133,16 @@ describe.each([
     inPage.outputs.forEach((y, i) => expect(Math.abs(y - inNode.outputs[i]!)).toBeLessThanOrEqual(1e-5 * scale));
     console.log(`${bundler}: the pruning page keeps ${inPage.widths.join(', ')}`);
   }, 90_000);
+
+  test('the infer page: no tfjs at all, under 150 KB gzip\'d with its .wasm, and the outputs of tfjs', async () => {
+    const script = await bundlePage('infer-page');
+    const modules = inputs.get(script)!;
+    expect(modules.some((m) => m.includes('node:')), 'reaches a node:* module').toBe(false);
+    expect(modules.filter((m) => m.includes('@tensorflow')), 'bundles tfjs').toEqual([]);
+    if (gzipBytes.has(script)) expect(gzipBytes.get(script)!).toBeLessThan(150_000);
+    const inPage = (await runInChromium(script)) as InferResult;
+    const scale = Math.max(...inferWant.map(Math.abs));
+    expect(inPage.outputs).toHaveLength(inferWant.length);
+    inPage.outputs.forEach((y, i) => expect(Math.abs(y - inferWant[i]!)).toBeLessThanOrEqual(1e-5 * scale));
+  }, 60_000);
 });
