@@ -136,7 +136,7 @@ export { imageBitmapDecoding } from './platform/image-bitmap.ts';
 export { reportHtml, methodsTable, fineTuneLabel } from './report/html.ts';
 export type { RunSettings } from './report/run.ts';
 export { sweep, type SweepOptions, type SweepOutcome } from './sweep/sweep.ts';
-export { startQueueWorker, DEFAULT_QUEUE_NAME, type QueueWorkerOptions, type QueueWorkerHandle } from './sweep/queue.ts';
+export { startQueueWorker, DEFAULT_QUEUE_NAME, type QueueWorkerOptions, type QueueWorkerHandle, type CellExecutor } from './sweep/queue.ts';
 export { expandGrid, describeCell, targetText, variantLabel, type SweepGrid, type SweepVariant, type SweepCell, type CellCoordinates } from './sweep/grid.ts';
 export { cellIdentity } from './sweep/cell-identity.ts';
 export { outcomeOf, errorText, type CellResult, type CellOutcome, type CellExecution } from './sweep/cell-result.ts';

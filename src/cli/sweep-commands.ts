@@ -10,6 +10,7 @@ import {
   type PruneMethod, type PruneTarget, type ReferenceTask, type SweepGrid, type SweepProgress,
 } from 'slimprune/internal';
 import { BUDGETS, int, real, targetFlag } from './options.ts';
+import { forkedCellExecutor, registerRunCellCommand } from './cell-process.ts';
 
 const list = <T>(parse: (s: string) => T) => (v: string) => v.split(',').map((s) => parse(s.trim()));
 
@@ -64,6 +65,7 @@ async function readGrid(file: string): Promise<SweepGrid> {
 }
 
 export function registerSweepCommands(program: Command): void {
+  registerRunCellCommand(program);
   program
     .command('sweep')
     .description('prune every cell of a grid (tasks × methods × targets × λ × seeds), here or on a queue of workers; started again, it runs only the cells without a result')
@@ -136,7 +138,7 @@ export function registerSweepCommands(program: Command): void {
       const name = (o.name as string | undefined) ?? `${hostname()}:${process.pid}`;
       const say = (s: string) => process.stderr.write(`${s}\n`);
       const handle = await startQueueWorker({
-        queue: o.queue as string, name,
+        queue: o.queue as string, name, execute: forkedCellExecutor(process.argv[1]!),
         ...(o.queueName !== undefined && { queueName: o.queueName as string }),
         ...(o.store !== undefined && { store: o.store as string }),
         ...(o.cache !== undefined && { cache: o.cache as string }),

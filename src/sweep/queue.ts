@@ -141,6 +141,15 @@ export async function runOnQueue(cells: readonly SweepCell[], options: QueueRunO
   }
 }
 
+/**
+ * Runs one cell for a worker and resolves with its result (written to the folder). The default
+ * runs it in the worker's own thread; the CLI runs each in a child process instead, because a
+ * cell's run blocks its thread for seconds at a time (11 s measuring latency on LeNet here), and
+ * BullMQ renews a job's lock from that thread: a lock that lapses looks like a dead worker, and
+ * the job would be run twice.
+ */
+export type CellExecutor = (cell: SweepCell, options: { folder: string; cache?: string; worker: string; onProgress: (message: string) => void }) => Promise<CellResult>;
+
 export interface QueueWorkerOptions {
   readonly queue: string;
   readonly queueName?: string;
@@ -153,6 +162,7 @@ export interface QueueWorkerOptions {
   /** How long a job's lock lasts without renewal (default 30 s), and how often stalled jobs are looked for (default 15 s). */
   readonly lockDurationMs?: number;
   readonly stalledIntervalMs?: number;
+  readonly execute?: CellExecutor;
   readonly onProgress?: (activity: RunnerActivity) => void;
   readonly onCell?: (result: CellResult) => void;
   readonly onError?: (error: Error) => void;
@@ -170,8 +180,11 @@ export async function startQueueWorker(options: QueueWorkerOptions): Promise<Que
   await assertReachable(options.queue, address);
   const { Worker } = await loadBullmq(address);
   const name = options.name;
-  // Each task's data loaded once per worker process, for all the cells it runs.
+  // In this thread, each task's data is loaded once for all the cells the worker runs.
   const data = new Map<string, TaskData>();
+  const execute: CellExecutor = options.execute ?? ((cell, o) => runCell(cell, {
+    folder: o.folder, worker: o.worker, data, ...(o.cache !== undefined && { cache: o.cache }), onProgress: (p) => o.onProgress(pruneProgressText(p)),
+  }));
   const processor = async (job: Job<CellJob>) => {
     const { cell } = job.data;
     const folder = options.store ?? job.data.folder;
@@ -189,11 +202,8 @@ export async function startQueueWorker(options: QueueWorkerOptions): Promise<Que
       job.updateProgress(activity as unknown as object).catch(() => { /* progress is best effort across a Redis restart */ });
     };
     report('starting', true);
-    const result = await runCell(cell, {
-      folder, worker: name, data,
-      ...((options.cache ?? job.data.cache) !== undefined && { cache: options.cache ?? job.data.cache }),
-      onProgress: (p) => report(pruneProgressText(p)),
-    });
+    const cache = options.cache ?? job.data.cache;
+    const result = await execute(cell, { folder, worker: name, ...(cache !== undefined && { cache }), onProgress: (message) => report(message) });
     options.onCell?.(result);
     return { id: cell.id, status: result.status };
   };
