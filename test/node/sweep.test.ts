@@ -139,6 +139,7 @@ describe('sweep', () => {
       const results = () => readCellResults(folder);
       const before = (await results()).size;
       await waitFor('another cell result', async () => (await results()).size > before);
+      expect((await results()).size, 'cells still to run when Redis restarts').toBeLessThan(cells.length);
       await redis.restart();
       for (const c of cells) {
         const exists = await redisCommand(redis.port, `EXISTS bull:${queueName}:${c.id}`);
