@@ -52,7 +52,7 @@ function nonEmpty<T>(name: string, xs: readonly T[] | undefined, fallback: reado
   return list;
 }
 
-/** The cells of a grid, in a fixed order (task, model, method, target, λ, seed); ids from `identify`. */
+/** The cells of a grid, in a fixed order (seed, task, model, method, target, λ); ids from `identify`. */
 export async function expandGrid(grid: SweepGrid, identify: (config: PruneConfig) => Promise<string>): Promise<SweepCell[]> {
   if (typeof grid !== 'object' || grid === null) throw new TypeError('a sweep grid is an object: { methods, seeds, tasks?, models?, targets?, lambdas?, base? }');
   const tasks = nonEmpty<ReferenceTask>('tasks', grid.tasks, ['mnist-lenet']);
@@ -64,7 +64,9 @@ export async function expandGrid(grid: SweepGrid, identify: (config: PruneConfig
   const lambdas = nonEmpty('lambdas', grid.lambdas, [null]);
   const cells: SweepCell[] = [];
   const seen = new Map<string, string>();
-  for (const task of tasks) for (const model of models) for (const variant of methods) for (const target of targets) for (const lambda of lambdas) for (const seed of seeds) {
+  // Seed outermost: a sweep stopped part way has every method at its first seeds, so its paired
+  // comparisons are usable, and a seed's cells that share networks run one after the other.
+  for (const seed of seeds) for (const task of tasks) for (const model of models) for (const variant of methods) for (const target of targets) for (const lambda of lambdas) {
     const { label: _label, ...fields } = typeof variant === 'string' ? { method: variant } : variant;
     const config: PruneConfig = {
       ...grid.base, ...fields, task, seed,

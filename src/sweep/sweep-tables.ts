@@ -25,6 +25,12 @@ function cellRow(c: CellResult): string {
     `${pct(o.flops, 1)} | ${pct(o.params, 1)} | ${o.widths.join(' / ')} | ${where} |`;
 }
 
+/** Cells by method name, target, λ and seed, so that a method's seeds are rows together. */
+function byPlace(a: CellResult, b: CellResult): number {
+  return (a.cell.method === b.cell.method ? 0 : a.cell.method < b.cell.method ? -1 : 1) ||
+    targetText(a.cell.target).localeCompare(targetText(b.cell.target)) || (a.cell.lambda ?? -Infinity) - (b.cell.lambda ?? -Infinity) || a.cell.seed - b.cell.seed;
+}
+
 function interval(p: PairedInterval): string {
   return `${pts(p.meanDifference)} [${pts(p.low)}, ${pts(p.high)}]`;
 }
@@ -41,7 +47,7 @@ export function sweepMarkdown(summary: SweepSummary): string {
     const mine = <T extends { task: string; model: string | null }>(xs: readonly T[]) => xs.filter((x) => x.task === task && x.model === model);
     out.push(`## ${task}${model === null ? '' : ` · ${model}`}`, '', '### Every cell', '',
       '| method | target | λ | seed | accuracy | after compaction | FLOPs | params | widths | ran on |', '|---|---|---|---|---|---|---|---|---|---|',
-      ...summary.cells.filter((c) => c.cell.task === task && c.cell.model === model).map(cellRow), '',
+      ...summary.cells.filter((c) => c.cell.task === task && c.cell.model === model).sort(byPlace).map(cellRow), '',
       '### Per method, over seeds (mean ± sd)', '', '| method | target | λ | seeds | accuracy | FLOPs | params | failed |', '|---|---|---|---|---|---|---|---|',
       ...mine(summary.methods).map((m) => `| ${m.method} | ${m.target} | ${lambdaText(m.lambda)} | ${m.seeds.length} | ${pm(m.accuracy)} | ${pm(m.flops, 1)} | ${pm(m.params, 1)} | ${m.failed} |`), '');
     const paired = mine(summary.paired);
