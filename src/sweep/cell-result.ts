@@ -28,6 +28,8 @@ export interface CellExecution {
   readonly seconds: number;
   /** Who ran it: 'local', or a queue worker's name. */
   readonly worker: string;
+  /** Networks this run trained itself (the rest came from the shared cache); 0 for a failed run. */
+  readonly networksTrained: number;
   readonly finishedAt: string;
 }
 

@@ -122,7 +122,7 @@ export async function runOnQueue(cells: readonly SweepCell[], options: QueueRunO
           // BullMQ gave up on it (attempts spent, or stalled too often): the cell fails, the sweep goes on.
           const failed: CellResult = {
             id, cell: coordinatesOf(cell), status: 'failed', error: `the queue gave up on this job: ${job.failedReason ?? 'unknown reason'}`,
-            execution: { seconds: 0, worker: 'queue', finishedAt: new Date().toISOString() },
+            execution: { seconds: 0, worker: 'queue', networksTrained: 0, finishedAt: new Date().toISOString() },
           };
           await writeCellResult(folder, failed);
           pending.delete(id);

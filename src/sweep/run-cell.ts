@@ -1,14 +1,15 @@
 /**
- * Running one cell: `prune()` on its config with the sweep's shared network cache, its outcome
+ * Running one cell: `prune()` on its config with the sweep's shared network cache (claimed key by
+ * key, so runners at work at once train a network once: claimed-network-cache.ts), its outcome
  * written to the sweep's folder. A failure becomes the cell's result (its error kept for the
  * table) rather than the sweep's end. Used alike by the local runner and by queue workers, so a
  * cell gives the same result wherever it runs.
  */
-import { folderNetworkCache } from '../pipeline/network-files.ts';
 import { prune, type PruneProgress } from '../pipeline/prune.ts';
 import { resolveConfig } from '../pipeline/config.ts';
 import { loadRunData } from '../pipeline/run-data.ts';
 import type { TaskData } from '../train/index.ts';
+import { claimedNetworkCache } from './claimed-network-cache.ts';
 import { coordinatesOf, errorText, outcomeOf, type CellResult } from './cell-result.ts';
 import type { SweepCell } from './grid.ts';
 import { networksFolder, writeCellResult } from './sweep-folder.ts';
@@ -25,8 +26,10 @@ export interface RunCellOptions {
 
 export async function runCell(cell: SweepCell, options: RunCellOptions): Promise<CellResult> {
   const t0 = performance.now();
-  const execution = () => ({ seconds: (performance.now() - t0) / 1000, worker: options.worker, finishedAt: new Date().toISOString() });
+  const execution = (networksTrained = 0) => ({ seconds: (performance.now() - t0) / 1000, worker: options.worker, networksTrained, finishedAt: new Date().toISOString() });
   let result: CellResult;
+  const cache = claimedNetworkCache(options.cache ?? networksFolder(options.folder), (key, holder) =>
+    options.onProgress?.({ stage: 'train', message: `waiting for network ${key.slice(0, 8)}, which ${holder.host}:${holder.pid} is training` }));
   try {
     const resolved = resolveConfig(cell.config);
     const dataKey = `${cell.task}\u0000${cell.model ?? ''}\u0000${resolved.dataSource ?? ''}`;
@@ -36,16 +39,18 @@ export async function runCell(cell: SweepCell, options: RunCellOptions): Promise
       options.data?.set(dataKey, data);
     }
     const run = await prune(cell.config, {
-      data, cache: folderNetworkCache(options.cache ?? networksFolder(options.folder)),
+      data, cache,
       ...(options.onProgress && { onProgress: options.onProgress }),
     });
     try {
-      result = { id: cell.id, cell: coordinatesOf(cell), status: 'done', outcome: outcomeOf(run), execution: execution() };
+      result = { id: cell.id, cell: coordinatesOf(cell), status: 'done', outcome: outcomeOf(run), execution: execution(run.metrics.networksTrained.filter((n) => !n.cached).length) };
     } finally {
       run.model.dispose();
     }
   } catch (error) {
     result = { id: cell.id, cell: coordinatesOf(cell), status: 'failed', error: errorText(error), execution: execution() };
+  } finally {
+    await cache.release();
   }
   await writeCellResult(options.folder, result);
   return result;

@@ -38,10 +38,10 @@ describe('sweep summary', () => {
   const done = (method: string, seed: number, accuracy: number, flops: number, target: CellCoordinates['target'] = null): CellResult => ({
     id: `${method}-${seed}-${JSON.stringify(target)}`, cell: cell(method, seed, target), status: 'done',
     outcome: { accuracy, compactAccuracy: accuracy, unprunedAccuracy: 0.99, flops, params: flops, flopsCount: 1, paramsCount: 1, widths: [1], fineTuneAccuracy: [accuracy], warnings: [] },
-    execution: { seconds: 1, worker: 'local', finishedAt: '' },
+    execution: { seconds: 1, worker: 'local', networksTrained: 0, finishedAt: '' },
   });
   const failed = (method: string, seed: number): CellResult => ({
-    id: `${method}-${seed}-x`, cell: cell(method, seed), status: 'failed', error: 'out of memory | really', execution: { seconds: 1, worker: 'w1', finishedAt: '' },
+    id: `${method}-${seed}-x`, cell: cell(method, seed), status: 'failed', error: 'out of memory | really', execution: { seconds: 1, worker: 'w1', networksTrained: 0, finishedAt: '' },
   });
 
   it('pairs methods at the seeds both have, keeps failures, and finds the Pareto front per band', () => {

@@ -52,6 +52,9 @@ describe('sweep', () => {
     local = await readCellResults(folder);
     expect(local.size).toBe(6);
     for (const r of local.values()) expect(r.execution.worker).toBe('local');
+    // Each network was trained by one cell, and taken from the cache by the others.
+    const networkFiles = (await readdir(join(folder, 'networks'))).filter((n) => n.endsWith('.json'));
+    expect([...local.values()].reduce((n, r) => n + r.execution.networksTrained, 0)).toBe(networkFiles.length);
     // Every cell has a result file and nothing half-written is left.
     const names = await readdir(join(folder, 'cells'));
     expect(names.filter((n) => n.includes('tmp'))).toEqual([]);
@@ -156,6 +159,11 @@ describe('sweep', () => {
       expect(rerun.status).toBe('done');
       expect(rerun.execution.worker).not.toBe('wA');
       expect(new Set([...queued.values()].map((r) => r.execution.worker)).size).toBeGreaterThanOrEqual(2);
+      // Workers at work at once train a network once: a cell needing one that another is training
+      // waits for it (the killed worker's networks, in the cache or not, were trained by no finished cell).
+      const networkFiles = (await readdir(join(folder, 'networks'))).filter((n) => n.endsWith('.json'));
+      expect([...queued.values()].reduce((n, r) => n + r.execution.networksTrained, 0)).toBeLessThanOrEqual(networkFiles.length);
+      expect((await readdir(join(folder, 'networks'))).filter((n) => n.endsWith('.claim'))).toEqual([]);
       expect(logs.get('wB')! + logs.get('wC')!).toMatch(/taking cells/);
     }, 240_000);
   });
