@@ -132,6 +132,7 @@ export function registerSweepCommands(program: Command): void {
     .option('--name <name>', 'this worker in progress and results (default host:pid)')
     .option('--store <folder>', "the sweep's folder as this machine mounts it, if not at the coordinator's path")
     .option('--cache <folder>', "the network cache as this machine mounts it, if the sweep has one outside its folder")
+    .option('--workers <n>', "pool threads for a cell's trainings on this machine (default: the sweep's --workers); the results do not depend on it", int('--workers'))
     .option('--lock-duration <ms>', "how long a job's lock holds without renewal; a dead worker's job is taken again after it (default 30000)", int('--lock-duration'))
     .option('--stalled-interval <ms>', 'how often to look for stalled jobs (default 15000)', int('--stalled-interval'))
     .action(async (o) => {
@@ -142,6 +143,7 @@ export function registerSweepCommands(program: Command): void {
         ...(o.queueName !== undefined && { queueName: o.queueName as string }),
         ...(o.store !== undefined && { store: o.store as string }),
         ...(o.cache !== undefined && { cache: o.cache as string }),
+        ...(o.workers !== undefined && { trainingWorkers: o.workers as number }),
         ...(o.lockDuration !== undefined && { lockDurationMs: o.lockDuration as number }),
         ...(o.stalledInterval !== undefined && { stalledIntervalMs: o.stalledInterval as number }),
         onProgress: (a) => say(`[worker ${a.worker}] ${a.cell}: ${a.message}`),

@@ -159,6 +159,8 @@ export interface QueueWorkerOptions {
   readonly store?: string;
   /** The network cache's path on this machine, where the sweep has one of its own elsewhere. */
   readonly cache?: string;
+  /** Pool threads for a cell's trainings on this machine (default: the sweep's setting); the result does not depend on it. */
+  readonly trainingWorkers?: number;
   /** How long a job's lock lasts without renewal (default 30 s), and how often stalled jobs are looked for (default 15 s). */
   readonly lockDurationMs?: number;
   readonly stalledIntervalMs?: number;
@@ -186,7 +188,8 @@ export async function startQueueWorker(options: QueueWorkerOptions): Promise<Que
     folder: o.folder, worker: o.worker, data, ...(o.cache !== undefined && { cache: o.cache }), onProgress: (p) => o.onProgress(pruneProgressText(p)),
   }));
   const processor = async (job: Job<CellJob>) => {
-    const { cell } = job.data;
+    const cell: SweepCell = options.trainingWorkers === undefined
+      ? job.data.cell : { ...job.data.cell, config: { ...job.data.cell.config, workers: options.trainingWorkers } };
     const folder = options.store ?? job.data.folder;
     // Another worker finished it (a job taken again after a stall whose first run lived on).
     const done = await readCellResult(folder, cell.id);
