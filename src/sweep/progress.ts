@@ -30,21 +30,22 @@ export class ProgressTracker {
     this.failed = failed;
   }
 
-  activity(a: RunnerActivity): void {
-    this.active.set(a.worker, a);
+  /** What runs under `key` (a runner here, a cell's id on a queue) now. */
+  activity(key: string, a: RunnerActivity): void {
+    this.active.set(key, a);
     this.emit();
   }
 
-  finished(worker: string, status: 'done' | 'failed'): void {
-    this.active.delete(worker);
+  finished(key: string, status: 'done' | 'failed'): void {
+    this.active.delete(key);
     this.finishedHere++;
     if (status === 'done') this.done++;
     else this.failed++;
     this.emit();
   }
 
-  idle(worker: string): void {
-    if (this.active.delete(worker)) this.emit();
+  idle(key: string): void {
+    if (this.active.delete(key)) this.emit();
   }
 
   snapshot(): SweepProgress {

@@ -129,8 +129,7 @@ export async function runOnQueue(cells: readonly SweepCell[], options: QueueRunO
           options.tracker.finished(`cell ${id}`, 'failed');
         } else if (state === 'active' && job.progress && typeof job.progress === 'object') {
           seen.add(id);
-          const p = job.progress as unknown as RunnerActivity;
-          options.tracker.activity({ worker: `cell ${id}`, cell: `${p.worker}: ${p.cell}`, message: p.message });
+          options.tracker.activity(`cell ${id}`, job.progress as unknown as RunnerActivity);
         } else if (seen.has(id)) {
           options.tracker.idle(`cell ${id}`);
         }

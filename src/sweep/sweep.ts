@@ -68,11 +68,11 @@ async function runHere(cells: readonly SweepCell[], options: SweepOptions, track
   const data = new Map<string, TaskData>();
   for (const cell of cells) {
     const name = describeCell(cell);
-    tracker.activity({ worker: 'local', cell: name, message: 'starting' });
+    tracker.activity('local', { worker: 'local', cell: name, message: 'starting' });
     const result = await runCell(cell, {
       folder: options.folder, worker: 'local', data,
       ...(options.cache !== undefined && { cache: options.cache }),
-      onProgress: (p) => tracker.activity({ worker: 'local', cell: name, message: pruneProgressText(p) }),
+      onProgress: (p) => tracker.activity('local', { worker: 'local', cell: name, message: pruneProgressText(p) }),
     });
     tracker.finished('local', result.status);
   }
