@@ -29,6 +29,9 @@ const isDataDependency = (id) =>
   id.startsWith('@noble/hashes/') || id === 'fast-png' || id === 'jpeg-js' || id.startsWith('@jsquash/webp/');
 // protobufjs (the ONNX export's encoder, src/onnx/model-proto.ts): CommonJS, loaded lazily the same way.
 const isExportDependency = (id) => id === 'protobufjs' || id.startsWith('protobufjs/');
+// bullmq (sweeps over a queue, src/sweep/queue.ts): an optional peer dependency, loaded lazily;
+// the browser build never reaches it (queue.browser.ts).
+const isQueueDependency = (id) => id === 'bullmq' || id.startsWith('bullmq/');
 const isComlink = (id) => id === 'comlink' || id.startsWith('comlink/');
 const isNodeBuiltin = (id) => id.startsWith('node:');
 
@@ -54,7 +57,7 @@ const browserOutput = { ...output, dir: 'dist/browser' };
 export default [
   {
     input: Object.fromEntries(LIBRARY_ENTRIES.map((name) => [name, `src/${name}.ts`])),
-    external: (id) => isTfjs(id) || isComlink(id) || isDataDependency(id) || isExportDependency(id) || isNodeBuiltin(id),
+    external: (id) => isTfjs(id) || isComlink(id) || isDataDependency(id) || isExportDependency(id) || isQueueDependency(id) || isNodeBuiltin(id),
     output,
     // Type-checks all of src/, the worker's sources included (noEmitOnError fails the build).
     plugins: [typeChecked(), wasmFiles()],

@@ -18,6 +18,15 @@ export {
   type PruneConfig, type ResolvedConfig, type PruneMethod, type StructureTarget, type Sampling, type ImagesConfig, type PruneTarget,
 } from './pipeline/config.ts';
 export { baselineConfigs, type BaselineOptions } from './pipeline/baselines.ts';
+
+// Grids of runs (seeds × methods × targets), here or over a queue of workers (src/sweep).
+export {
+  sweep, type SweepOptions, type SweepOutcome,
+} from './sweep/sweep.ts';
+export type { SweepGrid, SweepVariant } from './sweep/grid.ts';
+export type { SweepSummary, MethodSummary, PairedComparison, ParetoBand } from './sweep/summary.ts';
+export type { CellResult, CellOutcome } from './sweep/cell-result.ts';
+export type { SweepProgress } from './sweep/progress.ts';
 export { memoryNetworkCache, type NetworkCache, type CachedNetwork } from './pipeline/network-cache.ts';
 export { folderNetworkCache } from './pipeline/network-files.ts';
 

@@ -141,3 +141,19 @@ export { gunzip } from './platform/gunzip.ts';
 export { imageBitmapDecoding } from './platform/image-bitmap.ts';
 export { reportHtml, methodsTable, fineTuneLabel } from './report/html.ts';
 export type { RunSettings } from './report/run.ts';
+export { sweep, type SweepOptions, type SweepOutcome } from './sweep/sweep.ts';
+export { startQueueWorker, DEFAULT_QUEUE_NAME, type QueueWorkerOptions, type QueueWorkerHandle, type CellExecutor } from './sweep/queue.ts';
+export { expandGrid, describeCell, targetText, variantLabel, type SweepGrid, type SweepVariant, type SweepCell, type CellCoordinates } from './sweep/grid.ts';
+export { cellIdentity } from './sweep/cell-identity.ts';
+export { claimedNetworkCache } from './sweep/claimed-network-cache.ts';
+export { outcomeOf, errorText, type CellResult, type CellOutcome, type CellExecution } from './sweep/cell-result.ts';
+export { runCell, type RunCellOptions } from './sweep/run-cell.ts';
+export { readCellResult, readCellResults, writeCellResult, networksFolder, CELLS_FOLDER, NETWORKS_FOLDER } from './sweep/sweep-folder.ts';
+export { summarize, type SweepSummary, type MethodSummary, type PairedComparison, type ParetoBand } from './sweep/summary.ts';
+export { sweepMarkdown } from './sweep/sweep-tables.ts';
+export { sweepReportHtml } from './sweep/sweep-report.ts';
+export { ProgressTracker, progressLine, pruneProgressText, type SweepProgress, type RunnerActivity } from './sweep/progress.ts';
+export {
+  mean, sampleSd, logGamma, regularizedIncompleteBeta, studentTCdf, studentTQuantile, pairedInterval, signTestP, type PairedInterval,
+} from './sweep/statistics.ts';
+export { errorBarScatterSvg, type ErrorBarPoint } from './report/svg.ts';

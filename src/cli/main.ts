@@ -3,6 +3,8 @@
  *   slimprune prune --task mnist-lenet --method contrast-sa --networks 3 --out runs/mnist
  *   slimprune data cifar10
  *   slimprune export --model runs/mnist/model-deployed/model.json --format onnx --out model.onnx
+ *   slimprune sweep --task mnist-lenet --methods contrast-sa,polarization --seeds 1-5 --targets flops=0.3 --out runs/sweep
+ *   slimprune worker --queue redis://host:6379
  * Arguments are parsed by commander (a well-kept, dependency-free parser with generated --help).
  */
 import { Command, InvalidArgumentError, Option } from 'commander';
@@ -12,23 +14,8 @@ import {
 
 import { progressPrinter } from './progress.ts';
 import { addInferCommands } from './infer-commands.ts';
-
-const int = (name: string) => (v: string) => {
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError(`${name} must be a non-negative integer`);
-  return n;
-};
-const real = (name: string) => (v: string) => {
-  const n = Number(v);
-  if (!Number.isFinite(n)) throw new InvalidArgumentError(`${name} must be a number`);
-  return n;
-};
-
-/** Budgets: 'quick' is the README's main job (a few minutes on 2 cores); 'full' the recipe of RESULTS.md. */
-const BUDGETS: Record<string, Partial<PruneConfig>> = {
-  quick: { trainImages: 30_000, epochs: 3, fineTuneEpochs: 1, restarts: 4 },
-  full: {},
-};
+import { BUDGETS, int, real, targetFlag } from './options.ts';
+import { registerSweepCommands } from './sweep-commands.ts';
 
 /** Flags without a default, by the config field each sets: a flag left out leaves its field unset. */
 const OPTIONAL_FLAGS = {
@@ -40,16 +27,6 @@ const OPTIONAL_FLAGS = {
 /** The config fields of the flags given (commander leaves a flag without a default undefined). */
 function given(o: Record<string, unknown>, flags: Readonly<Record<string, keyof PruneConfig>>): Partial<PruneConfig> {
   return Object.fromEntries(Object.entries(flags).filter(([flag]) => o[flag] !== undefined).map(([flag, field]) => [field, o[flag]]));
-}
-
-/** --target flops=0.3 | params=0.3 | latency=5ms (or 5). */
-function targetFlag(v: string): PruneTarget {
-  const m = /^(flops|params|latency)=([0-9.eE+-]+)(ms)?$/.exec(v.trim());
-  const value = m ? Number(m[2]) : NaN;
-  if (!m || !Number.isFinite(value) || (m[3] !== undefined && m[1] !== 'latency')) {
-    throw new InvalidArgumentError('give flops=F or params=F (F the fraction kept, e.g. 0.3) or latency=Nms (batch-1 milliseconds on this runtime)');
-  }
-  return m[1] === 'latency' ? { latencyMs: value } : m[1] === 'flops' ? { flops: value } : { params: value };
 }
 
 /** --normalize data | unit | m1,m2,m3/s1,s2,s3. */
@@ -246,6 +223,8 @@ program
     const inputs = model.inputs.map((t) => `'${t.sourceLayer.name}' [${t.shape.map((d, i) => (i === 0 ? o.batchSize ?? 'N' : d)).join(', ')}]`).join(', ');
     process.stdout.write(`wrote ${o.out} (${bytes.length.toLocaleString('en')} B, ONNX opset ${ONNX_OPSET}); input ${inputs}, NHWC as the tfjs model's\n`);
   });
+
+registerSweepCommands(program);
 
 function methodLabel(m: PruneRun['metrics']): string {
   return m.method === 'contrast-sa' ? `contrast-sa (${m.config.structureFrom})` : m.method;

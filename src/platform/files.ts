@@ -55,6 +55,13 @@ export async function dependencyDir(name: string): Promise<string> {
   }
 }
 
+/** A path made absolute against the working folder (to hand to another process or machine). */
+export async function absolutePath(path: string): Promise<string> {
+  requireFileSystem('resolving a path');
+  const { resolve } = await import('node:path');
+  return resolve(path);
+}
+
 export async function ensureDir(dir: string): Promise<void> {
   requireFileSystem('creating a folder');
   const fs = await import('node:fs/promises');

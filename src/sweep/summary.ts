@@ -1,0 +1,122 @@
+/**
+ * A sweep's results summarised, as plain data: per method (variant), target and λ, the mean ± sd
+ * over seeds; between two methods at the same task, target and λ, the paired differences at the
+ * same seed with a 95% paired t interval and the sign test (statistics.ts); and per FLOPs band
+ * (one per target, one for the methods' own thresholds) the Pareto front of mean accuracy against
+ * mean FLOPs kept, and the method on it with the highest accuracy.
+ */
+import type { CellResult } from './cell-result.ts';
+import { targetText, type CellCoordinates } from './grid.ts';
+import { mean, pairedInterval, sampleSd, type PairedInterval } from './statistics.ts';
+
+export interface Spread {
+  readonly mean: number;
+  readonly sd: number;
+}
+
+export interface MethodSummary {
+  readonly task: string;
+  readonly model: string | null;
+  readonly method: string;
+  readonly target: string;
+  readonly lambda: number | null;
+  readonly seeds: readonly number[];
+  readonly failed: number;
+  readonly accuracy: Spread;
+  readonly flops: Spread;
+  readonly params: Spread;
+}
+
+export interface PairedComparison {
+  readonly task: string;
+  readonly model: string | null;
+  readonly target: string;
+  readonly lambda: number | null;
+  /** a − b at the same seed, in accuracy (fraction) and FLOPs kept (fraction). */
+  readonly a: string;
+  readonly b: string;
+  readonly seeds: readonly number[];
+  readonly accuracy: PairedInterval;
+  readonly flops: PairedInterval;
+}
+
+export interface ParetoBand {
+  readonly task: string;
+  readonly model: string | null;
+  /** The band: a target ('flops=0.3'), or 'own' for the methods' own thresholds. */
+  readonly band: string;
+  readonly lambda: number | null;
+  /** Methods not dominated (no other has mean accuracy ≥ and mean FLOPs ≤, one strictly). */
+  readonly front: readonly string[];
+  /** Of the front, the most accurate. */
+  readonly best: string;
+}
+
+export interface SweepSummary {
+  readonly cells: readonly CellResult[];
+  readonly methods: readonly MethodSummary[];
+  readonly paired: readonly PairedComparison[];
+  readonly pareto: readonly ParetoBand[];
+  readonly counts: { readonly total: number; readonly done: number; readonly failed: number };
+}
+
+const setting = (c: CellCoordinates) => JSON.stringify([c.task, c.model, targetText(c.target), c.lambda]);
+const spread = (xs: readonly number[]): Spread => ({ mean: mean(xs), sd: sampleSd(xs) });
+
+function groupBy<T>(xs: readonly T[], key: (x: T) => string): Map<string, T[]> {
+  const groups = new Map<string, T[]>();
+  for (const x of xs) {
+    const k = key(x);
+    const list = groups.get(k);
+    if (list) list.push(x);
+    else groups.set(k, [x]);
+  }
+  return groups;
+}
+
+export function summarize(cells: readonly CellResult[]): SweepSummary {
+  const done = cells.filter((c) => c.status === 'done' && c.outcome);
+  const methods: MethodSummary[] = [];
+  for (const group of groupBy(cells, (c) => JSON.stringify([setting(c.cell), c.cell.method])).values()) {
+    const ok = group.filter((c) => c.status === 'done' && c.outcome).sort((x, y) => x.cell.seed - y.cell.seed);
+    const first = group[0]!.cell;
+    methods.push({
+      task: first.task, model: first.model, method: first.method, target: targetText(first.target), lambda: first.lambda,
+      seeds: ok.map((c) => c.cell.seed), failed: group.length - ok.length,
+      accuracy: spread(ok.map((c) => c.outcome!.accuracy)),
+      flops: spread(ok.map((c) => c.outcome!.flops)),
+      params: spread(ok.map((c) => c.outcome!.params)),
+    });
+  }
+
+  const paired: PairedComparison[] = [];
+  for (const group of groupBy(done, (c) => setting(c.cell)).values()) {
+    const byMethod = groupBy(group, (c) => c.cell.method);
+    const names = [...byMethod.keys()];
+    for (let i = 0; i < names.length; i++) for (let j = i + 1; j < names.length; j++) {
+      const a = new Map(byMethod.get(names[i]!)!.map((c) => [c.cell.seed, c.outcome!]));
+      const b = new Map(byMethod.get(names[j]!)!.map((c) => [c.cell.seed, c.outcome!]));
+      const seeds = [...a.keys()].filter((s) => b.has(s)).sort((x, y) => x - y);
+      if (seeds.length === 0) continue;
+      const first = group[0]!.cell;
+      paired.push({
+        task: first.task, model: first.model, target: targetText(first.target), lambda: first.lambda, a: names[i]!, b: names[j]!, seeds,
+        accuracy: pairedInterval(seeds.map((s) => a.get(s)!.accuracy - b.get(s)!.accuracy)),
+        flops: pairedInterval(seeds.map((s) => a.get(s)!.flops - b.get(s)!.flops)),
+      });
+    }
+  }
+
+  const pareto: ParetoBand[] = [];
+  for (const band of groupBy(methods.filter((m) => m.seeds.length > 0), (m) => JSON.stringify([m.task, m.model, m.target, m.lambda])).values()) {
+    const dominated = (m: MethodSummary) => band.some((o) => o !== m &&
+      o.accuracy.mean >= m.accuracy.mean && o.flops.mean <= m.flops.mean && (o.accuracy.mean > m.accuracy.mean || o.flops.mean < m.flops.mean));
+    const front = band.filter((m) => !dominated(m)).sort((x, y) => y.accuracy.mean - x.accuracy.mean || x.flops.mean - y.flops.mean);
+    const first = band[0]!;
+    pareto.push({ task: first.task, model: first.model, band: first.target, lambda: first.lambda, front: front.map((m) => m.method), best: front[0]!.method });
+  }
+  return {
+    cells, methods, paired, pareto,
+    counts: { total: cells.length, done: done.length, failed: cells.filter((c) => c.status === 'failed').length },
+  };
+}

@@ -1,0 +1,79 @@
+/**
+ * `sweep()`: every cell of a grid run once, on this machine (default) or as jobs on a queue that
+ * `slimprune worker` processes take (queue.ts); results in the sweep's folder, one file per cell,
+ * so a sweep started again runs only the cells it has no result for; then the tables
+ * (table.md, table.json) and report.html of all the grid's cells.
+ */
+import type { TaskData } from '../train/index.ts';
+import { cellIdentity } from './cell-identity.ts';
+import type { CellResult } from './cell-result.ts';
+import { describeCell, expandGrid, type SweepCell, type SweepGrid } from './grid.ts';
+import { ProgressTracker, pruneProgressText, type SweepProgress } from './progress.ts';
+import { runCell } from './run-cell.ts';
+import { readCellResults, writeSweepFile } from './sweep-folder.ts';
+import { sweepReportHtml } from './sweep-report.ts';
+import { sweepMarkdown } from './sweep-tables.ts';
+import { summarize, type SweepSummary } from './summary.ts';
+
+export interface SweepOptions {
+  /** The sweep's folder: results, the shared network cache (networks/), tables and report. */
+  readonly folder: string;
+  /** Another network cache folder instead of the sweep's networks/ (every runner must reach it). */
+  readonly cache?: string;
+  /** A Redis URL (redis://host:port): cells become jobs that `slimprune worker` processes take. */
+  readonly queue?: string;
+  /** The queue's name (default 'slimprune-sweep'). */
+  readonly queueName?: string;
+  /** Run the cells that failed before again (default: keep their errors). */
+  readonly retryFailed?: boolean;
+  readonly onProgress?: (progress: SweepProgress) => void;
+}
+
+export interface SweepOutcome {
+  readonly summary: SweepSummary;
+  /** Cells run by this call (the rest had results already). */
+  readonly ran: number;
+}
+
+export async function sweep(grid: SweepGrid, options: SweepOptions): Promise<SweepOutcome> {
+  const cells = await expandGrid(grid, cellIdentity);
+  await writeSweepFile(options.folder, 'grid.json', JSON.stringify(grid, null, 1) + '\n');
+  const before = await readCellResults(options.folder);
+  const settled = (c: SweepCell) => {
+    const r = before.get(c.id);
+    return r !== undefined && (r.status === 'done' || !options.retryFailed);
+  };
+  const todo = cells.filter((c) => !settled(c));
+  const counted = cells.filter(settled).map((c) => before.get(c.id)!);
+  const tracker = new ProgressTracker(cells.length, counted.filter((r) => r.status === 'done').length, counted.filter((r) => r.status === 'failed').length, options.onProgress);
+  if (options.queue !== undefined) {
+    const { runOnQueue } = await import('./queue.ts');
+    await runOnQueue(todo, { ...options, queue: options.queue, tracker });
+  } else {
+    await runHere(todo, options, tracker);
+  }
+  const after = await readCellResults(options.folder);
+  const results: CellResult[] = cells.map((c) => after.get(c.id)).filter((r): r is CellResult => r !== undefined);
+  const missing = cells.filter((c) => !after.has(c.id));
+  if (missing.length > 0) throw new Error(`the sweep ended without results for ${missing.length} cells (first: ${describeCell(missing[0]!)}); start it again to run them`);
+  const summary = summarize(results);
+  await writeSweepFile(options.folder, 'table.json', JSON.stringify(summary, null, 1) + '\n');
+  await writeSweepFile(options.folder, 'table.md', sweepMarkdown(summary));
+  await writeSweepFile(options.folder, 'report.html', sweepReportHtml(summary));
+  return { summary, ran: todo.length };
+}
+
+/** One cell after another in this process: each loads its task's data once, and shares the network cache. */
+async function runHere(cells: readonly SweepCell[], options: SweepOptions, tracker: ProgressTracker): Promise<void> {
+  const data = new Map<string, TaskData>();
+  for (const cell of cells) {
+    const name = describeCell(cell);
+    tracker.activity('local', { worker: 'local', cell: name, message: 'starting' });
+    const result = await runCell(cell, {
+      folder: options.folder, worker: 'local', data,
+      ...(options.cache !== undefined && { cache: options.cache }),
+      onProgress: (p) => tracker.activity('local', { worker: 'local', cell: name, message: pruneProgressText(p) }),
+    });
+    tracker.finished('local', result.status);
+  }
+}
