@@ -176,6 +176,36 @@ export const checks = [
     },
   },
   {
+    name: 'slimprune/infer runs a pruned model with no tfjs installed, as tfjs computes it',
+    consumer: 'kernels',
+    async run({ root, dir, run }) {
+      // The model and tfjs's outputs come from the repository's own build (this consumer has no tfjs).
+      run(process.execPath, ['--input-type=module', '-e', `
+import * as tf from '@tensorflow/tfjs-core';
+import '@tensorflow/tfjs-backend-cpu';
+import { writeFileSync } from 'node:fs';
+import { referenceModel, createPruner, fuseBatchNorm, exportModel, writeModelFiles } from ${JSON.stringify(pathToFileURL(join(root, 'dist/index.js')).href)};
+await tf.setBackend('cpu');
+const { model } = await createPruner(referenceModel('mnist-lenet', { seed: 4 }), { method: 'slimming', ratio: 0.5 }).apply();
+const deployed = (await fuseBatchNorm(model)).model;
+await writeModelFiles(${JSON.stringify(join(dir, 'model-deployed'))}, await exportModel(deployed));
+const data = Array.from({ length: 2 * 784 }, (_, i) => Math.cos(i));
+writeFileSync(${JSON.stringify(join(dir, 'infer-expected.json'))}, JSON.stringify({ data, want: Array.from(deployed.predict(tf.tensor(data, [2, 28, 28, 1])).dataSync()) }));
+`], { cwd: root });
+      put(dir, 'infer.mjs', `import { loadInferenceModel } from 'slimprune/infer';
+import { readFileSync } from 'node:fs';
+const { data, want } = JSON.parse(readFileSync('infer-expected.json', 'utf8'));
+const model = await loadInferenceModel('model-deployed/model.json');
+const got = model.predict(Float32Array.from(data), 2);
+const scale = Math.max(...want.map(Math.abs));
+const worst = Math.max(...want.map((w, i) => Math.abs(w - got[i])));
+if (!(worst <= 1e-5 * scale)) throw new Error('slimprune/infer differs from tfjs by ' + worst);
+console.log('infer agrees: ' + worst);
+`);
+      expectOutput(run(process.execPath, ['infer.mjs'], { cwd: dir }).stdout, /infer agrees/, 'node infer.mjs');
+    },
+  },
+  {
     name: 'the CLI without tfjs says which packages to install',
     consumer: 'kernels',
     async run({ dir, run }) {
