@@ -29,9 +29,9 @@ const isDataDependency = (id) =>
   id.startsWith('@noble/hashes/') || id === 'fast-png' || id === 'jpeg-js' || id.startsWith('@jsquash/webp/');
 // protobufjs (the ONNX export's encoder, src/onnx/model-proto.ts): CommonJS, loaded lazily the same way.
 const isExportDependency = (id) => id === 'protobufjs' || id.startsWith('protobufjs/');
-// bullmq (sweeps over a queue, src/sweep/queue.ts): an optional peer dependency, loaded lazily;
+// bullmq and ioredis (sweeps over a queue, src/sweep/queue.ts): optional peer dependencies, loaded lazily;
 // the browser build never reaches it (queue.browser.ts).
-const isQueueDependency = (id) => id === 'bullmq' || id.startsWith('bullmq/');
+const isQueueDependency = (id) => id === 'bullmq' || id.startsWith('bullmq/') || id === 'ioredis';
 const isComlink = (id) => id === 'comlink' || id.startsWith('comlink/');
 const isNodeBuiltin = (id) => id.startsWith('node:');
 

@@ -17,11 +17,12 @@
  * coordinator reconnect by themselves. A cell whose run fails is a result with its error, not a
  * failed job; a job BullMQ gives up on (its attempts spent) becomes such a result too.
  *
- * bullmq is an optional peer dependency, loaded here on first use.
+ * bullmq and ioredis (its Redis driver, which it loads itself) are optional peer dependencies,
+ * loaded here on first use.
  */
 import type { Job, Queue as QueueType, Worker as WorkerType } from 'bullmq';
 import { absolutePath } from '../platform/files.ts';
-import { parseRedisUrl, RespRedisClient, type RedisAddress } from '../platform/redis-client.ts';
+import { parseRedisUrl, type RedisAddress } from './redis-url.ts';
 import type { TaskData } from '../train/index.ts';
 import { coordinatesOf, type CellResult } from './cell-result.ts';
 import { describeCell, type SweepCell } from './grid.ts';
@@ -40,31 +41,31 @@ interface CellJob {
 
 type Bullmq = typeof import('bullmq');
 
-async function loadBullmq(address: RedisAddress): Promise<Bullmq> {
-  let bullmq: Bullmq;
+const MISSING = 'a sweep over a queue (--queue) needs BullMQ and its Redis driver ioredis, optional peer dependencies of slimprune: npm install bullmq ioredis';
+
+async function loadBullmq(): Promise<Bullmq> {
   try {
-    bullmq = await import('bullmq');
+    await import('ioredis');
+    return await import('bullmq');
   } catch (error) {
-    throw new Error('a sweep over a queue (--queue) needs BullMQ, an optional peer dependency of slimprune: npm install bullmq', { cause: error });
+    throw new Error(MISSING, { cause: error });
   }
-  // Every connection BullMQ opens (the queue's, a worker's blocking one) is our client.
-  bullmq.RedisConnection.clientFactory = (opts) => new RespRedisClient({
-    ...address, host: opts.host ?? address.host, port: opts.port ?? address.port,
-    ...(typeof opts.connectionName === 'string' && { connectionName: opts.connectionName }),
-  }) as unknown as ReturnType<NonNullable<typeof bullmq.RedisConnection.clientFactory>>;
-  return bullmq;
 }
 
 /** Fails fast, with what to do, when nothing answers at the URL (BullMQ itself would retry forever). */
 async function assertReachable(url: string, address: RedisAddress, timeoutMs = 5000): Promise<void> {
-  const client = new RespRedisClient(address);
-  let lastError: Error | undefined;
-  client.on('error', (e: Error) => { lastError = e; });
+  let Redis: typeof import('ioredis').default;
   try {
-    await Promise.race([
-      client.connect().then(() => client.send(['PING'])),
-      new Promise((_, reject) => setTimeout(() => reject(lastError ?? new Error(`no answer in ${timeoutMs / 1000} s`)), timeoutMs)),
-    ]);
+    Redis = (await import('ioredis')).default;
+  } catch (error) {
+    throw new Error(MISSING, { cause: error });
+  }
+  // One attempt, no retries: this answers "is anything there", not "wait until it is".
+  const client = new Redis({ ...address, lazyConnect: true, connectTimeout: timeoutMs, maxRetriesPerRequest: 0, retryStrategy: () => null, enableOfflineQueue: false });
+  client.on('error', () => { /* reported by the rejection below */ });
+  try {
+    await client.connect();
+    await client.ping();
   } catch (error) {
     throw new Error(
       `Redis at ${url} is unreachable (${(error as Error).message}): start a Redis server there (e.g. redis-server --port ${address.port} --appendonly yes, ` +
@@ -90,10 +91,10 @@ export interface QueueRunOptions {
 export async function runOnQueue(cells: readonly SweepCell[], options: QueueRunOptions): Promise<void> {
   const address = parseRedisUrl(options.queue);
   await assertReachable(options.queue, address);
-  const { Queue } = await loadBullmq(address);
+  const { Queue } = await loadBullmq();
   const folder = await absolutePath(options.folder);
   const cache = options.cache === undefined ? undefined : await absolutePath(options.cache);
-  const queue: QueueType = new Queue(options.queueName ?? DEFAULT_QUEUE_NAME, { connection: { host: address.host, port: address.port } });
+  const queue: QueueType = new Queue(options.queueName ?? DEFAULT_QUEUE_NAME, { connection: { ...address } });
   queue.on('error', () => { /* a lost connection: the client reconnects, the loop below retries */ });
   try {
     for (const cell of cells) {
@@ -179,7 +180,7 @@ export interface QueueWorkerHandle {
 export async function startQueueWorker(options: QueueWorkerOptions): Promise<QueueWorkerHandle> {
   const address = parseRedisUrl(options.queue);
   await assertReachable(options.queue, address);
-  const { Worker } = await loadBullmq(address);
+  const { Worker } = await loadBullmq();
   const name = options.name;
   // In this thread, each task's data is loaded once for all the cells the worker runs.
   const data = new Map<string, TaskData>();
@@ -210,7 +211,7 @@ export async function startQueueWorker(options: QueueWorkerOptions): Promise<Que
     return { id: cell.id, status: result.status };
   };
   const worker: WorkerType<CellJob> = new Worker<CellJob>(options.queueName ?? DEFAULT_QUEUE_NAME, processor, {
-    connection: { host: address.host, port: address.port },
+    connection: { ...address },
     concurrency: 1,
     lockDuration: options.lockDurationMs ?? 30_000,
     stalledInterval: options.stalledIntervalMs ?? 15_000,
