@@ -134,4 +134,7 @@ export { readBytes } from './platform/read-bytes.ts';
 export { gunzip } from './platform/gunzip.ts';
 export { imageBitmapDecoding } from './platform/image-bitmap.ts';
 export { reportHtml, methodsTable, fineTuneLabel } from './report/html.ts';
+export { annealingSvg, gammaHistogramSvg, lineChartSvg, widthsSvg, type AnnealingCurve } from './report/svg.ts';
+export type { PruneEvent, EventGroup } from './pipeline/events.ts';
+export type { DecisionHooks } from './select/method-rules.ts';
 export type { RunSettings } from './report/run.ts';
