@@ -33,9 +33,13 @@ export type PruneEvent =
   /** contrast-sa: one annealing restart has ended (`restart` of `restarts`, 0-based). */
   | { readonly type: 'anneal-restart'; readonly restart: number; readonly restarts: number; readonly summary: RestartSummary }
   /**
-   * The method's structure: the pruned network, its threshold per group and (contrast-sa) every
-   * network's candidate thresholds per group.
+   * The method's structure: the network whose thresholds were chosen (contrast-sa: k*), its
+   * threshold per group, (contrast-sa) every network's candidate thresholds per group, and the
+   * network that is cut — another one when structureFrom is 'full' (k*'s widths on the whole-set network).
    */
-  | { readonly type: 'structure'; readonly network: number; readonly thresholds: readonly number[]; readonly candidates?: readonly (readonly (readonly number[])[])[] }
+  | {
+    readonly type: 'structure'; readonly network: number; readonly thresholds: readonly number[];
+    readonly candidates?: readonly (readonly (readonly number[])[])[]; readonly pruned: number;
+  }
   /** The cut: each group's width before and after compaction. */
   | { readonly type: 'widths'; readonly groups: readonly (EventGroup & { readonly kept: number })[] };

@@ -129,6 +129,7 @@ async function pruneWith(config: PruneConfig, options: PruneOptions, trained: Tr
   const collapsed = lambdaSearch ? undefined : collapsedNetwork(c, jobs, trained);
   if (collapsed && !size) throw new Error(collapsed);
   const tests = testBatcher(data);
+  say('train', `testing the ${trained.length} trained network${trained.length === 1 ? '' : 's'}`);
   const evaluations: Evaluation[] = [];
   for (const t of trained) evaluations.push(await evaluate(t.model, tests));
   const accuracies = evaluations.map((e) => e.accuracy);
@@ -172,7 +173,7 @@ async function pruneWith(config: PruneConfig, options: PruneOptions, trained: Tr
   }));
   const masks = reached?.masks ?? methodMasks;
   emit({
-    type: 'structure', network: pruned, thresholds: decision.thresholds,
+    type: 'structure', network: decision.network, pruned, thresholds: decision.thresholds,
     ...(decision.candidates && { candidates: decision.candidates.map((row) => row.map((set) => [...set.thresholds])) }),
   });
 

@@ -42,7 +42,8 @@ describe('prune() events', () => {
 
     const structure = events.find((e) => e.type === 'structure');
     if (structure?.type !== 'structure') throw new Error('no structure event');
-    expect(structure.network).toBe(run.metrics.network);
+    expect(structure.network).toBe(run.decision.network);
+    expect(structure.pruned).toBe(run.metrics.network);
     expect(structure.thresholds).toEqual(run.metrics.groups.map((g) => g.threshold));
     expect(structure.candidates).toEqual(run.decision.candidates!.map((row) => row.map((c) => [...c.thresholds])));
 
