@@ -101,13 +101,18 @@ async function request(): Promise<RunRequest> {
 
 form.addEventListener('submit', async (e) => {
   e.preventDefault();
-  if (active) return;
+  if (active || runButton.disabled) return;
   showError(undefined);
+  // Busy from the click on: reading the form can take a moment (storing the user's model files).
+  setRunning(true);
+  cancelButton.disabled = true;
+  status.textContent = 'preparing';
   let req: RunRequest;
   try {
     req = await request();
   } catch (error) {
     showError((error as Error).message);
+    finish('not started (see the message)');
     return;
   }
   plots.replaceChildren();
@@ -117,7 +122,7 @@ form.addEventListener('submit', async (e) => {
   // What prune() is given besides the model and data: enough to repeat the run elsewhere.
   $('settings').textContent = JSON.stringify({ methods: req.methods, ...req.settings }, null, 2);
   $('settings-box').hidden = false;
-  setRunning(true);
+  cancelButton.disabled = false;
   status.textContent = 'starting';
   send(req);
 });

@@ -13,6 +13,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import * as ort from 'onnxruntime-node';
 import { evaluate, exportModel, loadTaskData, prune, testBatcher, useTrainingBackend, type PruneConfig, type TaskData } from 'slimprune/internal';
+import { ownModel } from '../suites/own-data-fixtures.ts';
 // @ts-expect-error: the app's server is a plain .mjs script without declarations.
 import { serveApp } from '../../app/serve.mjs';
 
@@ -170,6 +171,45 @@ describe('the browser app', () => {
     await page.screenshot({ path: resolve(OUT, 'app-390-full.png'), fullPage: true });
     await page.setViewportSize({ width: 1280, height: 800 });
     expect(problems).toEqual([]);
+  }, 100_000);
+
+  it("prunes the user's own model on a folder of their images, and refuses a folder with a bad image with the library's message", async () => {
+    const dir = resolve(OUT, 'own-model');
+    await mkdir(dir, { recursive: true });
+    const own = ownModel();
+    for (const f of (await exportModel(own)).files) await writeFile(resolve(dir, f.name), f.bytes);
+    own.dispose();
+    await page.check('input[name=model][value=files]');
+    await page.setInputFiles('#model-input', [resolve(dir, 'model.json'), resolve(dir, 'weights.bin')]);
+    await page.selectOption('#data-select', 'folder');
+    for (const m of ['contrast-sa', 'polarization']) await page.uncheck(`input[name=method][value=${m}]`);
+    await page.check('input[name=method][value=slimming]');
+    try {
+      // A class folder holding a file that is not an image: refused before any training.
+      const broken = resolve(OUT, 'broken-folder');
+      await mkdir(resolve(broken, 'cats'), { recursive: true });
+      await mkdir(resolve(broken, 'dogs'), { recursive: true });
+      await writeFile(resolve(broken, 'cats/001.png'), 'not a png');
+      await writeFile(resolve(broken, 'dogs/001.png'), 'not a png either');
+      await page.setInputFiles('#folder-input', broken);
+      await page.click('#run');
+      const refused = (await watch(page, (s) => s.state === 'idle' && s.error !== '', 30_000)).at(-1)!;
+      // The DataError of imageFolderFromFiles, listing each file with what is wrong.
+      expect(refused.error).toMatch(/2 files cannot be used:\s+broken-folder\/cats\/001\.png: is not a PNG, JPEG or WebP image/);
+
+      await page.setInputFiles('#folder-input', resolve(ROOT, 'test/fixtures/own-images'));
+      await page.click('#run');
+      const last = (await watch(page, (s) => s.state === 'idle', 60_000)).at(-1)!;
+      expect(last.error).toBe('');
+      expect(last.status).toMatch(/^done/);
+      expect(last.samples.widths).toBeGreaterThan(0);
+      expect(await page.textContent('#results')).toMatch(/slimming/);
+    } finally {
+      await page.check('input[name=model][value=reference]');
+      await page.selectOption('#data-select', 'mnist-lenet');
+      await page.uncheck('input[name=method][value=slimming]');
+      await page.check('input[name=method][value=contrast-sa]');
+    }
   }, 100_000);
 
   it('gives a model that stock tfjs loads, with the accuracy the page reported, and the same ONNX outputs', async () => {
