@@ -134,7 +134,7 @@ async function pruneWith(config: PruneConfig, options: PruneOptions, trained: Tr
   for (const t of trained) evaluations.push(await evaluate(t.model, tests));
   const accuracies = evaluations.map((e) => e.accuracy);
   const eventGroups = graph.groups.map((g) => ({ layers: [...g.producers], width: g.width }));
-  emit({ type: 'networks', groups: eventGroups, importance: trained.map((t) => bnScaleImportance.scores(t.model, graph)), accuracy: accuracies });
+  if (options.onEvent) emit({ type: 'networks', groups: eventGroups, importance: trained.map((t) => bnScaleImportance.scores(t.model, graph)), accuracy: accuracies });
 
   const joint = c.method === 'contrast-sa' && c.structureFrom === 'joint';
   // 'joint': the full-set network is annealed with the K and its own θ* is applied to it.
