@@ -115,6 +115,9 @@ form.addEventListener('submit', async (e) => {
     finish('not started (see the message)');
     return;
   }
+  // The last finished run stays aside until this one finishes: a cancel or a failure puts it back.
+  const settingsText = $('settings').textContent ?? '';
+  previous ??= { parts: [plots, results, downloads].map((p) => [...p.childNodes]), settings: settingsText };
   plots.replaceChildren();
   results.replaceChildren();
   downloads.replaceChildren();
@@ -154,14 +157,15 @@ worker.addEventListener('message', (e: MessageEvent<WorkerMessage>) => {
       break;
     case 'done':
       addDownload('report.html', new Blob([m.reportHtml], { type: 'text/html' }), 'report.html (every method side by side)');
+      forgetPrevious();
       finish(`done in ${((performance.now() - active.started) / 1000).toFixed(1)} s`);
       break;
     case 'cancelled':
-      finish('cancelled: nothing was kept of that run; the page is ready for another');
+      finish(`cancelled: nothing was kept of that run${restorePrevious() ? '; the previous run is shown again' : ''}; the page is ready for another`);
       break;
     case 'failed':
       showError(m.message);
-      finish('failed (see the message)');
+      finish(`failed (see the message)${restorePrevious() ? '; the previous run is shown again' : ''}`);
       break;
   }
 });
@@ -170,6 +174,25 @@ worker.addEventListener('error', (e) => {
   showError(`the run worker failed to start: ${e.message}`);
   finish('failed');
 });
+
+/** The last finished run's plots, results and downloads (their blob URLs still valid), while another runs. */
+let previous: { parts: ChildNode[][]; settings: string } | undefined;
+
+/** Puts the previous run back; false when there was none to show. */
+function restorePrevious(): boolean {
+  const kept = previous;
+  previous = undefined;
+  if (!kept || kept.parts.every((p) => p.length === 0)) return false;
+  [plots, results, downloads].forEach((p, i) => p.replaceChildren(...kept.parts[i]!));
+  $('settings').textContent = kept.settings;
+  return true;
+}
+
+/** A new run finished: the previous one's downloads are released. */
+function forgetPrevious(): void {
+  for (const a of (previous?.parts[2] ?? []).flatMap((li) => [...(li as Element).querySelectorAll?.('a') ?? []])) URL.revokeObjectURL(a.href);
+  previous = undefined;
+}
 
 function finish(message: string): void {
   status.textContent = message;

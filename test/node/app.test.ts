@@ -114,21 +114,6 @@ describe('the browser app', () => {
     expect(last!.state).toBe('idle');
   }, 40_000);
 
-  it('cancels a run mid-training: back to idle with a message, nothing left running', async () => {
-    await page.fill('#train-images', '8000');
-    await page.click('#run');
-    await watch(page, (s) => (s.samples['training-loss'] ?? 0) >= 2, 30_000);
-    const clicked = Date.now();
-    await page.click('#cancel');
-    const [last] = (await watch(page, (s) => s.state === 'idle', 10_000)).slice(-1);
-    expect(Date.now() - clicked).toBeLessThan(5_000);
-    expect(last!.status).toMatch(/^cancelled/);
-    expect(last!.error).toBe('');
-    expect(last!.samples.widths).toBeUndefined();
-    expect(await page.isDisabled('#run')).toBe(false);
-    await page.fill('#train-images', '2000');
-  }, 40_000);
-
   let pageWidths: number[];
   let pageAccuracy: number;
   let settings: Record<string, unknown>;
@@ -173,6 +158,26 @@ describe('the browser app', () => {
     expect(problems).toEqual([]);
   }, 100_000);
 
+  it('cancels a second run mid-training: back to idle with a message, the first run shown again', async () => {
+    await page.fill('#train-images', '8000');
+    await page.click('#run');
+    await watch(page, (s) => (s.samples['training-loss'] ?? 0) >= 2, 30_000);
+    const clicked = Date.now();
+    await page.click('#cancel');
+    const [last] = (await watch(page, (s) => s.state === 'idle', 10_000)).slice(-1);
+    expect(Date.now() - clicked).toBeLessThan(5_000);
+    expect(last!.status).toMatch(/^cancelled/);
+    expect(last!.error).toBe('');
+    expect(last!.status).toMatch(/the previous run is shown again/);
+    // The finished run's results and downloads are back, not the cancelled run's partial plots.
+    expect(await page.locator('#downloads a').count()).toBe(4);
+    expect(await page.getAttribute('tr[data-method=contrast-sa] td.widths', 'data-value')).toBe(pageWidths.join(','));
+    expect(last!.samples.widths).toBe(3);
+    expect(await page.isDisabled('#run')).toBe(false);
+    await page.fill('#train-images', '2000');
+  }, 40_000);
+
+  // After the cancel: a run still works.
   it("prunes the user's own model on a folder of their images, and refuses a folder with a bad image with the library's message", async () => {
     const dir = resolve(OUT, 'own-model');
     await mkdir(dir, { recursive: true });
