@@ -20,7 +20,7 @@ const plots = $('plots');
 const results = $('results');
 const downloads = $('downloads');
 
-const worker = new Worker(new URL('./run-worker.js', import.meta.url), { type: 'module' });
+let worker = startRunWorker();
 let runId = 0;
 let active: { id: number; plots: Map<string, MethodPlots>; results: MethodResult[]; started: number } | undefined;
 let modelFiles: File[] = [];
@@ -141,8 +141,20 @@ function send(message: PageMessage): void {
   worker.postMessage(message);
 }
 
-worker.addEventListener('message', (e: MessageEvent<WorkerMessage>) => {
-  const m = e.data;
+/** The run worker; one that died (failed to load, ran out of memory) is replaced, so the page can run again. */
+function startRunWorker(): Worker {
+  const w = new Worker(new URL('./run-worker.js', import.meta.url), { type: 'module' });
+  w.addEventListener('message', (e: MessageEvent<WorkerMessage>) => onWorkerMessage(e.data));
+  w.addEventListener('error', (e) => {
+    showError(`the run worker stopped: ${e.message || 'it failed to load or ran out of memory'}; a new one is ready`);
+    if (active) finish(`failed${restorePrevious() ? '; the previous run is shown again' : ''}`);
+    w.terminate();
+    worker = startRunWorker();
+  });
+  return w;
+}
+
+function onWorkerMessage(m: WorkerMessage): void {
   if (!active || m.id !== active.id) return;
   switch (m.type) {
     case 'status':
@@ -168,12 +180,7 @@ worker.addEventListener('message', (e: MessageEvent<WorkerMessage>) => {
       finish(`failed (see the message)${restorePrevious() ? '; the previous run is shown again' : ''}`);
       break;
   }
-});
-
-worker.addEventListener('error', (e) => {
-  showError(`the run worker failed to start: ${e.message}`);
-  finish('failed');
-});
+}
 
 /** The last finished run's plots, results and downloads (their blob URLs still valid), while another runs. */
 let previous: { parts: ChildNode[][]; settings: string } | undefined;
