@@ -11,7 +11,7 @@ export { env, type RuntimeName } from './env.ts';
 
 // The whole run and its settings (src/pipeline).
 export {
-  prune, type PruneRun, type PruneMetrics, type PruneOptions, type PruneProgress, type Stage,
+  prune, type PruneRun, type PruneMetrics, type PruneOptions, type PruneProgress, type PruneEvent, type Stage,
 } from './pipeline/prune.ts';
 export {
   resolveConfig, PRUNE_METHODS, STRUCTURE_TARGETS,

@@ -41,6 +41,8 @@ export interface FineTuneInput {
   readonly masks: GroupMasks;
   readonly tests: BatchSource;
   readonly say: (stage: Stage, message: string, extra?: { readonly training?: TrainProgress }) => void;
+  /** Cancels the fine-tuning between batches. */
+  readonly signal?: AbortSignal;
 }
 
 export interface FineTuned {
@@ -66,6 +68,7 @@ export async function fineTune(input: FineTuneInput): Promise<FineTuned> {
       // The teacher is the trained network before compaction, whatever the method.
       ...(c.distill && { distill: { teacher: chosen, ...c.distill } }),
       ...(fader && { onStepEnd: () => fader.afterStep() }),
+      ...(input.signal && { signal: input.signal }),
       onProgress: (p) => say('fine-tune', fade ? 'fine-tuning while the pruned channels fade out' : 'fine-tuning the compact model', { training: p }),
       // Test accuracy after every epoch: the fine-tuning budget is judged by this curve (METHOD.md §8).
       evaluation: tests,

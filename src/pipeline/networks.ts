@@ -150,6 +150,8 @@ export interface TrainNetworksOptions {
   readonly workers?: number;
   /** Networks trained before with the same inputs are taken from here; new ones are added. */
   readonly cache?: NetworkCache;
+  /** Cancels the trainings: in this thread between batches, on the pool by terminating the workers. */
+  readonly signal?: AbortSignal;
 }
 
 /**
@@ -192,7 +194,7 @@ interface TrainMissingOptions extends TrainNetworksOptions {
 
 async function trainHere(data: TaskData, jobs: readonly NetworkJob[], slots: readonly number[], options: TrainMissingOptions): Promise<void> {
   for (let j = 0; j < jobs.length; j++) {
-    const result = await trainNetwork(jobs[j]!, data, (p) => options.onProgress?.(slots[j]!, p));
+    const result = await trainNetwork(jobs[j]!, data, (p) => options.onProgress?.(slots[j]!, p), options.signal);
     await options.done(slots[j]!, result);
   }
 }
@@ -211,7 +213,9 @@ async function trainOnPool(_data: TaskData, jobs: readonly NetworkJob[], slots: 
   const order = jobs.map((_, i) => i).sort((a, b) => cost(jobs[b]!) - cost(jobs[a]!) || a - b);
   try {
     await Promise.all(order.map(async (i) => {
-      const result = await pool.run({ type: 'train' as const, ...jobs[i]! }, { onProgress: (p) => options.onProgress?.(slots[i]!, p) });
+      const result = await pool.run({ type: 'train' as const, ...jobs[i]! }, {
+        onProgress: (p) => options.onProgress?.(slots[i]!, p), ...(options.signal && { signal: options.signal }),
+      });
       await options.done(slots[i]!, result);
     }));
   } finally {

@@ -11,9 +11,10 @@ import { compactModel, historyFromMasks, masksFromThresholds, topWidthMasks } fr
 import { modelFigures } from '../report/figures.ts';
 import type { PruneMetrics as Metrics, PruneRun as Run, Stage } from '../report/run.ts';
 import { bnScaleImportance } from '../select/importance.ts';
-import { decideStructure } from '../select/method-rules.ts';
+import { decideStructure, type DecisionHooks } from '../select/method-rules.ts';
 import { assertReachable } from '../select/target.ts';
-import { evaluate, testBatcher, useTrainingBackend, type Evaluation, type TaskData, type TrainProgress } from '../train/index.ts';
+import { evaluate, testBatcher, useTrainingBackend, type Evaluation, type TaskData } from '../train/index.ts';
+import type { PruneEvent, PruneProgress } from './events.ts';
 import { resolveConfig, type PruneConfig, type ResolvedConfig } from './config.ts';
 import { loadDataFor } from './run-data.ts';
 import { keptFraction, meetTarget, polarizationAtTarget, searchAlpha, targetValue } from './target.ts';
@@ -27,16 +28,18 @@ export type { Stage };
 export type PruneMetrics = Metrics<ResolvedConfig>;
 export type PruneRun = Run<ResolvedConfig>;
 
-export interface PruneProgress {
-  readonly stage: Stage;
-  readonly message: string;
-  /** Training stages: which network, and the trainer's progress. */
-  readonly network?: number;
-  readonly training?: TrainProgress;
-}
+export type { PruneProgress, PruneEvent };
 
 export interface PruneOptions {
   readonly onProgress?: (progress: PruneProgress) => void;
+  /** The run as it goes, as plain data (events.ts): progress, γ per network, each annealing restart, the structure, the widths. */
+  readonly onEvent?: (event: PruneEvent) => void;
+  /**
+   * Cancels the run: it rejects with the signal's reason as soon as the running step sees it
+   * (between training batches, between stages; a training on the pool's workers ends at once,
+   * its worker terminated). Nothing the run made outlives it.
+   */
+  readonly signal?: AbortSignal;
   /** Data already loaded (e.g. to run several methods on one load). */
   readonly data?: TaskData;
   /** Sparsity-trained networks to reuse, and to add the ones this run trains to. */
@@ -55,10 +58,18 @@ export async function prune(config: PruneConfig, options: PruneOptions = {}): Pr
 
 async function pruneWith(config: PruneConfig, options: PruneOptions, trained: TrainedNetwork[]): Promise<PruneRun> {
   const c = resolveConfig(config);
-  const say = (stage: Stage, message: string, extra: Partial<PruneProgress> = {}) =>
-    options.onProgress?.({ stage, message, ...extra });
+  const { signal } = options;
+  const emit = (event: PruneEvent) => options.onEvent?.(event);
+  const say = (stage: Stage, message: string, extra: Partial<PruneProgress> = {}) => {
+    const progress = { stage, message, ...extra };
+    options.onProgress?.(progress);
+    emit({ type: 'progress', progress });
+  };
+  signal?.throwIfAborted();
   const seconds: Partial<Record<Stage, number>> = {};
   const timed = async <T>(stage: Stage, body: () => Promise<T>): Promise<T> => {
+    // Every stage starts by checking: a cancel between stages takes effect before the next one.
+    signal?.throwIfAborted();
     const t0 = performance.now();
     try {
       return await body();
@@ -99,7 +110,7 @@ async function pruneWith(config: PruneConfig, options: PruneOptions, trained: Tr
   let lambdaSearch: Awaited<ReturnType<typeof polarizationAtTarget>> | undefined;
   if (size && c.method === 'polarization') {
     lambdaSearch = await timed('train', () => polarizationAtTarget({
-      config: c, data, graph, target: size, ...(options.cache && { cache: options.cache }),
+      config: c, data, graph, target: size, ...(options.cache && { cache: options.cache }), ...(signal && { signal }),
       onProgress: (message, training) => say('train', message, { network: 0, ...(training && { training }) }),
     }));
     trained.push(lambdaSearch.network);
@@ -108,6 +119,7 @@ async function pruneWith(config: PruneConfig, options: PruneOptions, trained: Tr
       trainNetworks(data, jobs, {
         workers: c.workers,
         ...(options.cache && { cache: options.cache }),
+        ...(signal && { signal }),
         onProgress: (k, p) => say('train', k < c.networks ? `network ${k + 1}/${c.networks}` : 'network trained on the whole set', { network: k, training: p }),
       })));
   }
@@ -117,15 +129,20 @@ async function pruneWith(config: PruneConfig, options: PruneOptions, trained: Tr
   const collapsed = lambdaSearch ? undefined : collapsedNetwork(c, jobs, trained);
   if (collapsed && !size) throw new Error(collapsed);
   const tests = testBatcher(data);
+  say('train', `testing the ${trained.length} trained network${trained.length === 1 ? '' : 's'}`);
   const evaluations: Evaluation[] = [];
   for (const t of trained) evaluations.push(await evaluate(t.model, tests));
   const accuracies = evaluations.map((e) => e.accuracy);
+  const eventGroups = graph.groups.map((g) => ({ layers: [...g.producers], width: g.width }));
+  if (options.onEvent) emit({ type: 'networks', groups: eventGroups, importance: trained.map((t) => bnScaleImportance.scores(t.model, graph)), accuracy: accuracies });
 
   const joint = c.method === 'contrast-sa' && c.structureFrom === 'joint';
   // 'joint': the full-set network is annealed with the K and its own θ* is applied to it.
+  const hooks = { onRestart: (summary: Parameters<NonNullable<DecisionHooks['onRestart']>>[0], restart: number, restarts: number) =>
+    emit({ type: 'anneal-restart', restart, restarts, summary }) };
   const decide = (settings: ResolvedConfig) => joint
-    ? decideStructure(settings, graph, trained.map((t) => t.model), c.networks)
-    : decideStructure(settings, graph, trained.slice(0, c.networks).map((t) => t.model));
+    ? decideStructure(settings, graph, trained.map((t) => t.model), c.networks, bnScaleImportance, hooks)
+    : decideStructure(settings, graph, trained.slice(0, c.networks).map((t) => t.model), undefined, bnScaleImportance, hooks);
   let alphaSearch: Awaited<ReturnType<typeof searchAlpha>> | undefined;
   const decision = await timed('select', async () => {
     say('select', c.method === 'contrast-sa' ? `annealing over ${c.networks} networks, ${c.restarts} restarts` : `${c.method} thresholds`);
@@ -155,6 +172,10 @@ async function pruneWith(config: PruneConfig, options: PruneOptions, trained: Tr
     say: (message) => say('select', message),
   }));
   const masks = reached?.masks ?? methodMasks;
+  emit({
+    type: 'structure', network: decision.network, pruned, thresholds: decision.thresholds,
+    ...(decision.candidates && { candidates: decision.candidates.map((row) => row.map((set) => [...set.thresholds])) }),
+  });
 
   const cut = await timed('compact', async () => {
     say('compact', fromFull
@@ -162,9 +183,13 @@ async function pruneWith(config: PruneConfig, options: PruneOptions, trained: Tr
       : joint ? `removing pruned channels of network ${pruned + 1} (the network trained on the whole set)` : `removing pruned channels of network ${pruned + 1}`);
     return compactModel(chosen, masks, { graph });
   });
+  emit({ type: 'widths', groups: eventGroups.map((g, l) => ({ ...g, kept: cut.widths[l]! })) });
   const compactAccuracy = (await evaluate(cut.model, tests)).accuracy;
 
-  const { compact, fineTuneAccuracy, faded } = await timed('fine-tune', () => fineTune({ config: c, data, pool, graph, chosen, cut, masks, tests, say }));
+  const { compact, fineTuneAccuracy, faded } = await timed('fine-tune', () => fineTune({
+    config: c, data, pool, graph, chosen, cut, masks, tests, say, ...(signal && { signal }),
+  }));
+  signal?.throwIfAborted();
 
   const measured = await timed('measure', async () => {
     say('measure', 'accuracy, storage and latency');

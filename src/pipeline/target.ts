@@ -116,6 +116,8 @@ export async function polarizationAtTarget(args: {
   readonly cache?: NetworkCache;
   readonly maxTrials?: number;
   readonly onProgress?: (message: string, training?: TrainProgress) => void;
+  /** Cancels the search: each trial's training sees it between batches. */
+  readonly signal?: AbortSignal;
 }): Promise<{ network: TrainedNetwork; trials: LambdaTargetTrial[]; reason: string }> {
   const { config, data, graph, target } = args;
   const jobFor = (lambda: number, t: number) => networkJobs({ ...config, lambda, t }, data)[0]!;
@@ -139,6 +141,7 @@ export async function polarizationAtTarget(args: {
       trainAndMeasure: async (lambda, t) => {
         const [network] = await trainNetworks(data, [jobFor(lambda, t)], {
           ...(args.cache && { cache: args.cache }),
+          ...(args.signal && { signal: args.signal }),
           onProgress: (_, p) => args.onProgress?.(`λ search: λ = ${lambda.toPrecision(3)}, t = ${t.toFixed(2)}`, p),
         });
         trained.push(network!);

@@ -4,7 +4,7 @@
  * threshold, the annealing energy over temperature steps, widths per layer before and after.
  */
 import type { PruneMetrics, PruneRun, RunSettings } from './run.ts';
-import { esc, gammaHistogramSvg, lineChartSvg, widthsSvg } from './svg.ts';
+import { annealingSvg, esc, gammaHistogramSvg, widthsSvg } from './svg.ts';
 
 const pct = (x: number) => `${(100 * x).toFixed(2)}%`;
 const int = (x: number) => Math.round(x).toLocaleString('en-US');
@@ -65,7 +65,7 @@ export function reportHtml(run: PruneRun, others: readonly PruneRun[] = []): str
     ))
     .join('\n');
   const annealing = d.selection
-    ? lineChartSvg('annealing energy', d.selection.restarts.map((r, i) => ({ label: `restart ${i + 1} (seed ${r.seed})`, values: r.trace })), 'temperature step', 'energy E(θ)')
+    ? annealingSvg('annealing energy', d.selection.restarts.map((r, i) => ({ label: `restart ${i + 1} (seed ${r.seed})`, ...r })))
     : '<p>No annealing: this method thresholds each network directly.</p>';
   const widths = widthsSvg('widths per group', m.groups.map((g) => ({ name: g.layers.join('+'), before: g.width, after: g.kept })));
   const warned = [run, ...others].flatMap((r) => r.metrics.warnings.map((w) => (others.length === 0 ? w : `${methodLabel(r)}: ${w}`)));

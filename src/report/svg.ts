@@ -67,7 +67,71 @@ export function lineChartSvg(title: string, series: readonly { label: string; va
       return `<polyline fill="none" stroke="${colors[j % colors.length]}" stroke-width="1.2" points="${pts.join(' ')}"><title>${esc(s.label)}</title></polyline>`;
     })
     .join('');
-  return frame(title, paths + ticks, xLabel, yLabel);
+  // A key in the series' colours, right-aligned along the top edge.
+  const key = series.length < 2 ? '' : series
+    .map((s, j) => `<text x="${W - M.right - 4}" y="${M.top + 12 + 12 * j}" text-anchor="end" font-size="10" fill="${colors[j % colors.length]}">${esc(s.label)}</text>`)
+    .join('');
+  return frame(title, paths + ticks + key, xLabel, yLabel);
+}
+
+/** What the annealing plot reads of one restart (select/structure.ts's RestartSummary has it). */
+export interface AnnealingCurve {
+  readonly label: string;
+  /** Initial temperature and geometric cooling factor: step i ran at t0 · cooling^i. */
+  readonly t0: number;
+  readonly cooling: number;
+  readonly startEnergy: number;
+  /** Energy at the end of each temperature step. */
+  readonly trace: ArrayLike<number>;
+}
+
+/** Step indices to draw of n: every one up to `most`, else evenly spaced ones, always the last. */
+function sampledSteps(n: number, most: number): number[] {
+  const step = Math.max(1, Math.ceil(n / most));
+  const steps: number[] = [];
+  for (let i = 0; i < n; i += step) steps.push(i);
+  if (n > 0 && steps.at(-1) !== n - 1) steps.push(n - 1);
+  return steps;
+}
+
+/**
+ * The annealing: per restart, the best energy so far (solid, non-increasing) and the energy at
+ * the end of each temperature step (light), against the temperature on a log axis, falling from
+ * left to right as the run cools. The raw energies of several restarts overlap into a band that
+ * cannot be read; the best-so-far curves show which restart found what, and when.
+ */
+export function annealingSvg(title: string, curves: readonly AnnealingCurve[]): string {
+  const logT = (c: AnnealingCurve, i: number) => Math.log10(c.t0) + i * Math.log10(c.cooling);
+  const drawn = curves.filter((c) => c.trace.length > 0 && c.t0 > 0);
+  if (drawn.length === 0) return frame(title, `<text x="${W / 2}" y="${H / 2}" text-anchor="middle" font-size="11">no temperature steps</text>`, 'temperature (log)', 'energy E(θ)');
+  const hiT = Math.max(...drawn.map((c) => logT(c, 0)));
+  const loT = Math.min(...drawn.map((c) => logT(c, c.trace.length - 1)));
+  const energies = drawn.flatMap((c) => [c.startEnergy, ...Array.from(c.trace)]);
+  const lo = Math.min(...energies);
+  const hi = Math.max(...energies);
+  const { sy, ticks } = axes(0, 1, lo, hi === lo ? lo + 1 : hi);
+  // High temperature on the left: the x axis reads as time.
+  const sx = (lt: number) => M.left + ((hiT - lt) / (hiT - loT || 1)) * (W - M.left - M.right);
+  const yTicks = ticks.split('</text>').filter((t) => t.includes('text-anchor="end"')).map((t) => t + '</text>').join('');
+  const decades: string[] = [];
+  for (let d = Math.ceil(loT); d <= Math.floor(hiT); d++) {
+    decades.push(`<text x="${sx(d).toFixed(1)}" y="${H - M.bottom + 12}" text-anchor="middle" font-size="9">1e${d}</text>`);
+  }
+  const colors = ['#1f77b4', '#ff7f0e', '#2ca02c', '#d62728', '#9467bd', '#8c564b', '#e377c2', '#7f7f7f'];
+  const paths = drawn.map((c, j) => {
+    const color = colors[j % colors.length]!;
+    const steps = sampledSteps(c.trace.length, 400);
+    let best = c.startEnergy;
+    const bestSoFar = new Float64Array(c.trace.length);
+    for (let i = 0; i < c.trace.length; i++) bestSoFar[i] = best = Math.min(best, c.trace[i]!);
+    const point = (i: number, e: number) => `${sx(logT(c, i)).toFixed(1)},${sy(e).toFixed(1)}`;
+    const accepted = steps.map((i) => point(i, c.trace[i]!)).join(' ');
+    const bestPath = steps.map((i, n) => `${n === 0 ? 'M' : 'L'}${point(i, bestSoFar[i]!)}`).join(' ');
+    return `<polyline class="accepted" fill="none" stroke="${color}" stroke-opacity="0.3" stroke-width="0.8" points="${accepted}"/>` +
+      `<path class="best-so-far" data-restart="${j}" fill="none" stroke="${color}" stroke-width="1.6" d="${bestPath}"><title>${esc(c.label)}: best ${num(bestSoFar[c.trace.length - 1]!)}</title></path>`;
+  }).join('');
+  const key = `<text x="${W - M.right - 4}" y="${M.top + 12}" text-anchor="end" font-size="10">solid: best so far · light: energy at each step's end</text>`;
+  return frame(title, paths + yTicks + decades.join('') + key, 'temperature (log scale, cooling →)', 'energy E(θ)');
 }
 
 /** Grouped bars: widths per layer before (grey) and after (blue). */

@@ -12,7 +12,7 @@ import { annealGroups, flopsModel, type PruningGraph } from '../model/index.ts';
 import type { AnnealGroup, ContrastMode, FlopsModel } from '../kernels/spec/anneal.ts';
 import { candidateThresholds, searchThreshold, type CandidateOptions, type CandidateSet } from './candidates.ts';
 import { bnScaleImportance, type Importance } from './importance.ts';
-import { selectStructure, type Selection } from './structure.ts';
+import { selectStructure, type RestartSummary, type Selection } from './structure.ts';
 
 export const PRUNE_METHODS = ['contrast-sa', 'polarization', 'slimming'] as const;
 export type PruneMethod = (typeof PRUNE_METHODS)[number];
@@ -52,6 +52,12 @@ export function slimmingThreshold(importance: readonly Float32Array[], ratio: nu
 /** What contrast-sa's rule reads of a run's settings. */
 export type ContrastSettings = Pick<MethodSettings, 'seed' | 'candidates' | 'alpha' | 'contrast' | 'restarts' | 'cooling' | 'movesPerTemperature'>;
 
+/** What a caller can watch while a method decides (prune()'s event stream). */
+export interface DecisionHooks {
+  /** contrast-sa: as each annealing restart ends. */
+  readonly onRestart?: (summary: RestartSummary, restart: number, restarts: number) => void;
+}
+
 export interface ContrastSelection {
   /** Candidates per network and group. */
   readonly candidates: CandidateSet[][];
@@ -70,6 +76,7 @@ export async function contrastSelection(
   importance: readonly (readonly Float32Array[])[],
   groups: readonly AnnealGroup[],
   flops: FlopsModel,
+  hooks: DecisionHooks = {},
 ): Promise<ContrastSelection> {
   const candidates = importance.map((row) => row.map((g) => candidateThresholds(g, config.candidates)));
   const selection = await selectStructure(
@@ -78,6 +85,7 @@ export async function contrastSelection(
       seed: config.seed, restarts: config.restarts,
       ...(config.cooling === undefined ? {} : { cooling: config.cooling }),
       ...(config.movesPerTemperature === undefined ? {} : { movesPerTemperature: config.movesPerTemperature }),
+      ...(hooks.onRestart && { onRestart: hooks.onRestart }),
     },
   );
   return { candidates, selection };
@@ -90,6 +98,7 @@ export async function decideStructure(
   /** contrast-sa: prune this network at its θ* instead of network k*. */
   keep?: number,
   importanceOf: Importance = bnScaleImportance,
+  hooks: DecisionHooks = {},
 ): Promise<StructureDecision> {
   const importance = models.map((m) => importanceOf.scores(m, graph));
   if (config.method === 'polarization') {
@@ -101,7 +110,7 @@ export async function decideStructure(
     const thresholds = importance[0]!.map(() => t);
     return { network: 0, thresholds, importance };
   }
-  const { candidates, selection } = await contrastSelection(config, importance, annealGroups(graph, 'flops'), flopsModel(graph));
+  const { candidates, selection } = await contrastSelection(config, importance, annealGroups(graph, 'flops'), flopsModel(graph), hooks);
   const k = keep ?? selection.kStar;
   const thresholds = selection.thresholds[k]!;
   return { network: k, thresholds, candidates, selection, importance };

@@ -4,7 +4,7 @@
  * plus α × their mean kept-FLOPs fraction; keep the network k* whose structure differs least
  * from the others at the best θ*.
  */
-import type { AnnealGroup, AnnealProblem, AnnealResult, ContrastMode, FlopsModel } from '../kernels/spec/anneal.ts';
+import { ANNEAL_DEFAULTS, type AnnealGroup, type AnnealProblem, type AnnealResult, type ContrastMode, type FlopsModel } from '../kernels/spec/anneal.ts';
 import { anneal, annealEnergy } from '../kernels/wasm/anneal.ts';
 import { thresholdMask, maskPopcount, maskHamming } from '../kernels/wasm/bitset.ts';
 import { bitsFromFlags } from '../kernels/channels.ts';
@@ -40,6 +40,8 @@ export interface SelectionOptions extends AnnealSchedule {
   readonly restarts?: number;
   /** Runs one restart, e.g. on a worker pool; default: in this thread. */
   readonly runRestart?: RestartRunner;
+  /** Called as each restart ends (in the order they end), e.g. to plot the annealing while it runs. */
+  readonly onRestart?: (summary: RestartSummary, restart: number, restarts: number) => void;
 }
 
 export interface RestartSummary {
@@ -50,6 +52,9 @@ export interface RestartSummary {
   readonly accepted: number;
   readonly moves: number;
   readonly t0: number;
+  /** The geometric cooling factor: temperature step i ran at t0 · cooling^i. */
+  readonly cooling: number;
+  /** Energy at the end of each temperature step (the state then, not the best so far). */
   readonly trace: Float64Array;
 }
 
@@ -151,13 +156,15 @@ export async function selectStructure(input: SelectionInput, options: SelectionO
     const randomEnergy = annealEnergy(problem, random);
     const fromBaseline = baselineEnergy <= randomEnergy;
     const start = fromBaseline ? baseline : random;
-    return runRestart(problem, { seed, start, ...schedule }).then((result): [RestartSummary, AnnealResult] => [
-      {
+    return runRestart(problem, { seed, start, ...schedule }).then((result): [RestartSummary, AnnealResult] => {
+      const summary: RestartSummary = {
         seed, startEnergy: fromBaseline ? baselineEnergy : randomEnergy, startFrom: fromBaseline ? 'baseline' : 'random',
-        energy: result.energy, accepted: result.accepted, moves: result.moves, t0: result.t0, trace: result.trace,
-      },
-      result,
-    ]);
+        energy: result.energy, accepted: result.accepted, moves: result.moves, t0: result.t0,
+        cooling: options.cooling ?? ANNEAL_DEFAULTS.cooling, trace: result.trace,
+      };
+      options.onRestart?.(summary, r, restarts);
+      return [summary, result];
+    });
   });
   const done = await Promise.all(jobs);
   let best = done[0]!;

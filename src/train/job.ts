@@ -46,12 +46,14 @@ export async function trainNetwork(
   job: Omit<TrainJob, 'type'>,
   data: TaskData,
   onProgress?: (p: TrainProgress) => void,
+  signal?: AbortSignal,
 ): Promise<Omit<TrainJobResult, 'type'>> {
   const started = performance.now();
   const model = await startingModel(job.start);
   try {
     const result = await train(model, trainBatcher(data, job.indices, job.batchSize, job.batchSeed), job.recipe, {
       ...(onProgress && { onProgress }),
+      ...(signal && { signal }),
     });
     return { network: job.network, weights: plainWeights(model), polarization: result.polarization, seconds: (performance.now() - started) / 1000 };
   } finally {

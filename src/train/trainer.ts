@@ -243,6 +243,7 @@ export class SparsityTrainer {
     const started = now();
     let batchesDone = 0;
     let imagesDone = 0;
+    let lastYield = started;
 
     while (this.completed < until) {
       const epoch = this.completed;
@@ -255,7 +256,16 @@ export class SparsityTrainer {
       let images = 0;
       let batch = 0;
       for await (const b of source.epoch(epoch)) {
-        if (options.signal?.aborted) throw options.signal.reason ?? new Error('training aborted');
+        if (options.signal) {
+          // A batch's awaits settle as microtasks, so a fit would never let the event loop run
+          // and the abort (a worker's message, a timer, a click) could never arrive: with a
+          // signal, hand the loop a turn every YIELD_EVERY_MS. Timing only; the bits are the same.
+          if (now() - lastYield > YIELD_EVERY_MS) {
+            await yieldToEventLoop();
+            lastYield = now();
+          }
+          if (options.signal.aborted) throw options.signal.reason ?? new Error('training aborted');
+        }
         const outcome = await this.step(b);
         options.onStepEnd?.();
         batch++;
@@ -388,4 +398,11 @@ export async function train(model: LayersModel, source: BatchSource, recipe: Tra
 
 function now(): number {
   return performance.now();
+}
+
+/** How often a fit with an AbortSignal lets other tasks run (a 0 ms timeout costs ~1 ms at most). */
+const YIELD_EVERY_MS = 100;
+
+function yieldToEventLoop(): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, 0));
 }
