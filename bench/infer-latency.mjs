@@ -16,32 +16,14 @@ import {
   referenceModel, compactModel, buildGraph, graphFlops, keepBitsetFromIndices, latencyMs, useTrainingBackend, fuseBatchNorm,
   exportModel, loadInferenceModel, Xoshiro128,
 } from '../dist/internal.js';
-import { medianMs, table } from './util.mjs';
+import { LATENCY_OPTIONS, halfMasks, median, medianMs, table } from './util.mjs';
 
-const { values: args } = parseArgs({
-  options: {
-    tasks: { type: 'string', default: 'mnist-lenet,cifar-vgg,cifar-resnet' },
-    reps: { type: 'string', default: '15' }, rounds: { type: 'string', default: '3' }, seed: { type: 'string', default: '1' },
-  },
-});
+const { values: args } = parseArgs({ options: LATENCY_OPTIONS });
 const reps = Number(args.reps);
 const rounds = Number(args.rounds);
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 await useTrainingBackend('wasm');
 
-/** A random half (at least one) of each group's channels, seeded. */
-function halfMasks(graph, seed) {
-  const rng = new Xoshiro128(seed);
-  return graph.groups.map((g) => {
-    const order = Array.from({ length: g.width }, (_, i) => i);
-    for (let i = order.length - 1; i > 0; i--) {
-      const j = rng.below(i + 1);
-      [order[i], order[j]] = [order[j], order[i]];
-    }
-    return keepBitsetFromIndices(g.width, order.slice(0, Math.max(1, Math.round(g.width / 2))).sort((a, b) => a - b));
-  });
-}
 
 async function timeBoth(deployed, batch) {
   const exported = await exportModel(deployed);
@@ -62,7 +44,7 @@ const rows = [];
 for (const task of args.tasks.split(',')) {
   const whole = referenceModel(task, { seed: Number(args.seed) });
   const graph = buildGraph(whole);
-  const { model: pruned, widths } = await compactModel(whole, halfMasks(graph, Number(args.seed)), { graph });
+  const { model: pruned, widths } = await compactModel(whole, halfMasks(graph, Number(args.seed), { keepBitsetFromIndices, Xoshiro128 }), { graph });
   const deployedWhole = (await fuseBatchNorm(whole)).model;
   const deployed = (await fuseBatchNorm(pruned)).model;
   const flops = graphFlops(graph, widths) / graphFlops(graph);

@@ -33,3 +33,28 @@ export function seededArray(n, seed) {
 }
 
 export const fmt = (x, digits = 1) => x.toFixed(digits);
+
+/**
+ * The latency benchmarks' pruning: a random half (at least one) of each group's channels, seeded
+ * (`keepBitsetFromIndices` and `Xoshiro128` from dist/internal.js, passed in so this file
+ * imports nothing of the build).
+ */
+export function halfMasks(graph, seed, { keepBitsetFromIndices, Xoshiro128 }) {
+  const rng = new Xoshiro128(seed);
+  return graph.groups.map((g) => {
+    const order = Array.from({ length: g.width }, (_, i) => i);
+    for (let i = order.length - 1; i > 0; i--) {
+      const j = rng.below(i + 1);
+      [order[i], order[j]] = [order[j], order[i]];
+    }
+    return keepBitsetFromIndices(g.width, order.slice(0, Math.max(1, Math.round(g.width / 2))).sort((a, b) => a - b));
+  });
+}
+
+/** The latency benchmarks' flags: --tasks, --reps, --rounds, --seed. */
+export const LATENCY_OPTIONS = {
+  tasks: { type: 'string', default: 'mnist-lenet,cifar-vgg,cifar-resnet' },
+  reps: { type: 'string', default: '15' }, rounds: { type: 'string', default: '3' }, seed: { type: 'string', default: '1' },
+};
+
+export const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
