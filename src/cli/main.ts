@@ -14,7 +14,7 @@ import {
 
 import { progressPrinter } from './progress.ts';
 import { addInferCommands } from './infer-commands.ts';
-import { BUDGETS, int, real, targetFlag } from './options.ts';
+import { BUDGETS, given, int, real, targetFlag } from './options.ts';
 import { registerSweepCommands } from './sweep-commands.ts';
 
 /** Flags without a default, by the config field each sets: a flag left out leaves its field unset. */
@@ -24,10 +24,6 @@ const OPTIONAL_FLAGS = {
   wholeSetLambda: 'wholeSetLambda', t: 't', slimmingRatio: 'slimmingRatio', restarts: 'restarts', alpha: 'alpha', contrast: 'contrast',
 } as const satisfies Record<string, keyof PruneConfig>;
 
-/** The config fields of the flags given (commander leaves a flag without a default undefined). */
-function given(o: Record<string, unknown>, flags: Readonly<Record<string, keyof PruneConfig>>): Partial<PruneConfig> {
-  return Object.fromEntries(Object.entries(flags).filter(([flag]) => o[flag] !== undefined).map(([flag, field]) => [field, o[flag]]));
-}
 
 /** --normalize data | unit | m1,m2,m3/s1,s2,s3. */
 function normalizeFlag(v: string): NonNullable<ImagesConfig['normalization']> {

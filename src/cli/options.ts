@@ -29,3 +29,7 @@ export function targetFlag(v: string): PruneTarget {
   return m[1] === 'latency' ? { latencyMs: value } : m[1] === 'flops' ? { flops: value } : { params: value };
 }
 
+/** The config fields of the flags given (commander leaves a flag without a default undefined). */
+export function given(o: Record<string, unknown>, flags: Readonly<Record<string, keyof PruneConfig>>): Partial<PruneConfig> {
+  return Object.fromEntries(Object.entries(flags).filter(([flag]) => o[flag] !== undefined).map(([flag, field]) => [field, o[flag]]));
+}

@@ -5,11 +5,12 @@
 import { readFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { Command, InvalidArgumentError, Option } from 'commander';
+import type { PruneConfig } from 'slimprune/internal';
 import {
   sweep, startQueueWorker, progressLine, PRUNE_METHODS, REFERENCE_TASKS,
   type PruneMethod, type PruneTarget, type ReferenceTask, type SweepGrid, type SweepProgress,
 } from 'slimprune/internal';
-import { BUDGETS, int, real, targetFlag } from './options.ts';
+import { BUDGETS, given, int, real, targetFlag } from './options.ts';
 import { forkedCellExecutor, registerRunCellCommand } from './cell-process.ts';
 
 const list = <T>(parse: (s: string) => T) => (v: string) => v.split(',').map((s) => parse(s.trim()));
@@ -64,6 +65,11 @@ async function readGrid(file: string): Promise<SweepGrid> {
   }
 }
 
+/** The flags that set every cell's base config, by the config field each sets. */
+const BASE_FLAGS = {
+  networks: 'networks', trainImages: 'trainImages', epochs: 'epochs', fineTuneEpochs: 'fineTuneEpochs', restarts: 'restarts', workers: 'workers',
+} as const satisfies Record<string, keyof PruneConfig>;
+
 export function registerSweepCommands(program: Command): void {
   registerRunCellCommand(program);
   program
@@ -94,12 +100,7 @@ export function registerSweepCommands(program: Command): void {
       const base = {
         ...file?.base,
         ...(o.budget !== undefined && BUDGETS[o.budget as string]),
-        ...(o.networks !== undefined && { networks: o.networks as number }),
-        ...(o.trainImages !== undefined && { trainImages: o.trainImages as number }),
-        ...(o.epochs !== undefined && { epochs: o.epochs as number }),
-        ...(o.fineTuneEpochs !== undefined && { fineTuneEpochs: o.fineTuneEpochs as number }),
-        ...(o.restarts !== undefined && { restarts: o.restarts as number }),
-        ...(o.workers !== undefined && { workers: o.workers as number }),
+        ...given(o, BASE_FLAGS),
       };
       const methods = o.methods ?? file?.methods;
       const seeds = o.seeds ?? file?.seeds;
