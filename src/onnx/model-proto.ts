@@ -1,16 +1,10 @@
 /**
  * An ONNX model as plain data (nodes, initializers, typed inputs and outputs) and its encoding as
- * the bytes of an ONNX ModelProto.
- *
- * The encoding is protobufjs's, from the descriptor in schema.ts: protobufjs is the usual
- * protobuf library of JavaScript (onnxruntime-web itself depends on it), runtime-neutral (Node,
- * Deno, browsers, workers) and needs no code-generation step. Its light build (descriptor in, no
- * .proto parser) is loaded on first use, like the data stage's decoders, so importing slimprune
- * costs nothing for those who never export. protobufjs builds its encoders with `new Function`,
- * so a page whose Content-Security-Policy forbids 'unsafe-eval' cannot export (run it in a worker
- * or on a server there).
+ * the bytes of an ONNX ModelProto, by protobufjs from the descriptor both the exporter and the
+ * runtime's loader share (src/formats/: why protobufjs, and its light build loaded on first use).
  */
-import { ONNX_FLOAT, ONNX_INT64, ONNX_SCHEMA } from './schema.ts';
+import { onnxModelProto } from '../formats/onnx-proto.ts';
+import { ONNX_ATTRIBUTE, ONNX_FLOAT, ONNX_INT64 } from '../formats/onnx-schema.ts';
 
 export type OnnxAttribute =
   | { readonly int: number }
@@ -54,29 +48,12 @@ export interface OnnxModel {
   readonly metadata: Readonly<Record<string, string>>;
 }
 
-type ProtobufLight = typeof import('protobufjs/light.js');
-type MessageType = ReturnType<InstanceType<ProtobufLight['Root']>['lookupType']>;
-
-let modelProto: Promise<MessageType> | undefined;
-
-/** The ModelProto message type, built from the descriptor once per process. */
-function modelProtoType(): Promise<MessageType> {
-  modelProto ??= import('protobufjs/light.js').then((module) => {
-    // protobufjs is CommonJS: Node and bundlers hand it over as the default export.
-    const protobuf = ((module as { default?: ProtobufLight }).default ?? module) as ProtobufLight;
-    return protobuf.Root.fromJSON(ONNX_SCHEMA).lookupType('onnx.ModelProto');
-  });
-  return modelProto;
-}
-
-const ATTRIBUTE_TYPE = { FLOAT: 1, INT: 2, STRING: 3, FLOATS: 6, INTS: 7 } as const;
-
 function attributeProto(name: string, a: OnnxAttribute): Record<string, unknown> {
-  if ('int' in a) return { name, type: ATTRIBUTE_TYPE.INT, i: a.int };
-  if ('ints' in a) return { name, type: ATTRIBUTE_TYPE.INTS, ints: [...a.ints] };
-  if ('float' in a) return { name, type: ATTRIBUTE_TYPE.FLOAT, f: a.float };
-  if ('floats' in a) return { name, type: ATTRIBUTE_TYPE.FLOATS, floats: [...a.floats] };
-  return { name, type: ATTRIBUTE_TYPE.STRING, s: new TextEncoder().encode(a.string) };
+  if ('int' in a) return { name, type: ONNX_ATTRIBUTE.INT, i: a.int };
+  if ('ints' in a) return { name, type: ONNX_ATTRIBUTE.INTS, ints: [...a.ints] };
+  if ('float' in a) return { name, type: ONNX_ATTRIBUTE.FLOAT, f: a.float };
+  if ('floats' in a) return { name, type: ONNX_ATTRIBUTE.FLOATS, floats: [...a.floats] };
+  return { name, type: ONNX_ATTRIBUTE.STRING, s: new TextEncoder().encode(a.string) };
 }
 
 /** Little-endian bytes whatever the host's byte order (TensorProto.raw_data is little-endian). */
@@ -109,7 +86,7 @@ export async function encodeOnnxModel(model: OnnxModel): Promise<Uint8Array> {
   if (weightBytes > MAX_MESSAGE_BYTES) {
     throw new RangeError(`exportOnnx: the weights take ${weightBytes} bytes, past protobuf's 2 GiB limit on one ONNX file; exportOnnx does not write ONNX's external-data files`);
   }
-  const type = await modelProtoType();
+  const type = await onnxModelProto();
   const message = {
     ir_version: model.irVersion,
     opset_import: [{ domain: '', version: model.opset }],

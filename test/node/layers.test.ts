@@ -14,7 +14,7 @@ const SRC = fileURLToPath(new URL('../../src', import.meta.url));
 
 /** Lowest first. The entries (src/*.ts but env.ts) sit on top of everything and nothing imports them. */
 export const LAYERS = [
-  'env', 'platform', 'wasm', 'kernels', 'infer', 'tfjs', 'data', 'model', 'train', 'select', 'prune', 'pruner', 'onnx', 'report', 'pool', 'pipeline', 'sweep', 'cli',
+  'env', 'platform', 'wasm', 'kernels', 'formats', 'infer', 'tfjs', 'data', 'model', 'train', 'select', 'prune', 'pruner', 'onnx', 'report', 'pool', 'pipeline', 'sweep', 'cli',
 ] as const;
 const ENTRY_RANK = LAYERS.length;
 

@@ -1,11 +1,14 @@
 /**
- * The subset of ONNX's protobuf schema that the exporter writes, as a protobufjs JSON descriptor
- * (`Root.fromJSON`), so no .proto parser runs at run time. Message, field and enum names and
- * numbers are those of onnx/onnx.proto (https://github.com/onnx/onnx/blob/main/onnx/onnx.proto,
- * read at commit f7546912001bc31e92a238b17068a21b373d882e; Apache-2.0, Copyright (c) ONNX Project
- * Contributors); fields the exporter never sets are left out, which a reader of the full schema
- * handles as absent. onnx.proto is proto2: repeated scalars not marked `[packed = true]` there are
- * written unpacked here too (`packed: false`), as protoc would write them.
+ * The subset of ONNX's protobuf schema that slimprune writes (src/onnx, the exporter) and reads
+ * (src/infer/onnx, the runtime's loader), as a protobufjs JSON descriptor (`Root.fromJSON`), so no
+ * .proto parser runs at run time. Message, field and enum names and numbers are those of
+ * onnx/onnx.proto (https://github.com/onnx/onnx/blob/main/onnx/onnx.proto, read at commit
+ * f7546912001bc31e92a238b17068a21b373d882e; Apache-2.0, Copyright (c) ONNX Project Contributors).
+ * Fields neither side uses are left out: a decoder skips them, an encoder never sets them. The
+ * reader needs a few the exporter never writes (a tensor's typed float_data / int64_data, which
+ * other exporters use instead of raw_data, and its data_location, to refuse external weights).
+ * onnx.proto is proto2: repeated scalars not marked `[packed = true]` there are written unpacked
+ * here too (`packed: false`), as protoc would write them; the ones it marks packed are left packed.
  */
 const unpacked = { packed: false } as const;
 
@@ -86,6 +89,10 @@ export const ONNX_SCHEMA = {
             name: { type: 'string', id: 8 },
             doc_string: { type: 'string', id: 12 },
             raw_data: { type: 'bytes', id: 9 },
+            float_data: { rule: 'repeated', type: 'float', id: 4 },
+            int32_data: { rule: 'repeated', type: 'int32', id: 5 },
+            int64_data: { rule: 'repeated', type: 'int64', id: 7 },
+            data_location: { type: 'int32', id: 14 },
           },
           nested: {
             DataType: { values: { UNDEFINED: 0, FLOAT: 1, INT32: 6, INT64: 7 } },
@@ -132,6 +139,13 @@ export const ONNX_SCHEMA = {
   },
 };
 
-/** TensorProto.DataType values the exporter writes. */
+/** TensorProto.DataType values slimprune writes and reads. */
 export const ONNX_FLOAT = 1;
+export const ONNX_INT32 = 6;
 export const ONNX_INT64 = 7;
+
+/** AttributeProto.AttributeType values slimprune writes and reads. */
+export const ONNX_ATTRIBUTE = { FLOAT: 1, INT: 2, STRING: 3, TENSOR: 4, FLOATS: 6, INTS: 7 } as const;
+
+/** TensorProto.DataLocation: EXTERNAL means the values sit in another file. */
+export const ONNX_EXTERNAL_DATA = 1;
