@@ -5,19 +5,14 @@
  * no tensor and packs no filter. ReLU is the kernel's epilogue;
  * other activations run over the output after it. Dense is the 1×1 convolution of rows × units.
  */
-import { conv2dGeometry, depthwiseConv2dGeometry, conv2dMacs, type Conv2DGeometry, type Padding } from '../kernels/geometry.ts';
+import { conv2dGeometry, depthwiseConv2dGeometry, conv2dMacs, type Conv2DGeometry } from '../kernels/geometry.ts';
 import { putGeometry } from '../kernels/wasm/call.ts';
 import { runRows } from '../wasm/threads.ts';
 import { activationOf, applyActivation } from './activation.ts';
-import { configPair, requireChannelsLast, size, view, type OpBuilder, type Placement } from './op.ts';
+import { configPair, requireChannelsLast, size, view, windowPadding, type OpBuilder, type Placement } from './op.ts';
 
 const FLAG_BIAS = 1;
 const FLAG_RELU = 2;
-
-function padding(value: unknown, layer: string): Padding {
-  if (value === 'same' || value === 'valid') return value;
-  throw new Error(`slimprune/infer: layer ${layer} has padding ${JSON.stringify(value)}; 'same' or 'valid' is supported`);
-}
 
 /** The igemm convolution step: y = act(conv(x, filter) + bias). */
 function convolutionStep(p: Placement, g: Conv2DGeometry, filter: Float32Array, bias: Float32Array | undefined, relu: boolean) {
@@ -47,7 +42,7 @@ export const conv2dOp: OpBuilder = (layer, [inShape], weights) => {
   const activation = activationOf(layer.config['activation'], layer.name);
   const options = {
     strides: configPair(layer.config['strides'], 1),
-    padding: padding(layer.config['padding'] ?? 'valid', layer.name),
+    padding: windowPadding(layer.config['padding'] ?? 'valid', layer.name),
     dilations: configPair(layer.config['dilation_rate'], 1),
   };
   const sample = conv2dGeometry([1, ...inShape!], kernel.shape, options);
@@ -104,7 +99,7 @@ export const depthwiseConv2dOp: OpBuilder = (layer, [inShape], weights) => {
     // runtime from disagreeing with model.predict.
     throw new Error(`slimprune/infer: layer ${layer.name} is a dilated DepthwiseConv2D, which tfjs itself runs undilated; not supported`);
   }
-  const options = { strides: configPair(layer.config['strides'], 1), padding: padding(layer.config['padding'] ?? 'valid', layer.name) };
+  const options = { strides: configPair(layer.config['strides'], 1), padding: windowPadding(layer.config['padding'] ?? 'valid', layer.name) };
   const sample = depthwiseConv2dGeometry([1, ...inShape!], kernel.shape, options);
   const outShape = [sample.outH, sample.outW, sample.outC];
   return {

@@ -1,7 +1,6 @@
 /**
  * The layers that combine or rescale channels without a product: Add, Multiply, Concatenate
- * (NHWC, last axis), inference-mode BatchNormalization, the activation layers, and the layers that
- * only rename their input (Flatten: NHWC row-major is already tfjs's flatten order; Dropout).
+ * (NHWC, last axis), inference-mode BatchNormalization and the activation layers.
  */
 import { activationOf, applyActivation } from './activation.ts';
 import { size, view, type OpBuilder } from './op.ts';
@@ -117,6 +116,8 @@ export const batchNormalizationOp: OpBuilder = (layer, [inShape], weights) => {
 function activationLayer(activation: (config: Readonly<Record<string, unknown>>, name: string) => ReturnType<typeof activationOf>): OpBuilder {
   return (layer, [inShape]) => {
     const which = activation(layer.config, layer.name);
+    // A linear activation is its input, unchanged: another name for the same buffer.
+    if (which === 'linear') return { outShape: inShape!, alias: true, place: () => () => undefined };
     return {
       outShape: inShape!,
       place(p) {
@@ -140,6 +141,3 @@ export const reluOp = activationLayer((config, name) => {
   return max === 6 ? 'relu6' : 'relu';
 });
 export const softmaxOp = activationLayer(() => 'softmax');
-
-export const flattenOp: OpBuilder = (_layer, [inShape]) => ({ outShape: [size(inShape!)], alias: true, place: () => () => undefined });
-export const dropoutOp: OpBuilder = (_layer, [inShape]) => ({ outShape: inShape!, alias: true, place: () => () => undefined });

@@ -1,10 +1,9 @@
 /** The layer classes slimprune/infer runs, by their Keras class name. */
 import { conv2dOp, denseOp, depthwiseConv2dOp } from './convolution.ts';
-import {
-  activationOp, addOp, batchNormalizationOp, concatenateOp, dropoutOp, flattenOp, multiplyOp, reluOp, softmaxOp,
-} from './elementwise.ts';
+import { activationOp, addOp, batchNormalizationOp, concatenateOp, multiplyOp, reluOp, softmaxOp } from './elementwise.ts';
 import type { OpBuilder } from './op.ts';
 import { averagePoolingOp, globalAveragePoolingOp, globalMaxPoolingOp, maxPoolingOp } from './pooling.ts';
+import { dropoutOp, flattenOp, permuteOp, reshapeOp } from './reshape.ts';
 
 /** The class a ReLU takes once its Add does its work (plan.ts): its output is the Add's. */
 export const FUSED_AWAY = '__slimprune_fused_away';
@@ -26,5 +25,7 @@ export const LAYER_OPS: Readonly<Record<string, OpBuilder>> = {
   ReLU: reluOp,
   Softmax: softmaxOp,
   Flatten: flattenOp,
+  Reshape: reshapeOp,
+  Permute: permuteOp,
   Dropout: dropoutOp,
 };

@@ -2,6 +2,7 @@
  * What one layer becomes in an inference plan: its output's shape (one sample, NHWC) and, once the
  * plan has placed every buffer in the kernels' memory for a batch size, the step that computes it.
  */
+import type { Padding } from '../kernels/geometry.ts';
 import type { KernelInstance } from '../wasm/loader.ts';
 import type { TopologyLayer } from './model-json.ts';
 import type { Weight } from './weights.ts';
@@ -54,4 +55,15 @@ export function requireChannelsLast(layer: TopologyLayer): void {
   if (format !== undefined && format !== null && format !== 'channels_last') {
     throw new Error(`slimprune/infer: layer ${layer.name} is ${String(format)}; slimprune/infer runs channels_last (NHWC) models`);
   }
+}
+
+/**
+ * A window's padding: tfjs's 'same' or 'valid', or explicit [[top, bottom], [left, right]] (what
+ * an ONNX model's pads become; a tfjs model.json never has them).
+ */
+export function windowPadding(value: unknown, layer: string): Padding {
+  if (value === 'same' || value === 'valid') return value;
+  const sides = Array.isArray(value) && value.length === 2 && value.every((p) => Array.isArray(p) && p.length === 2 && p.every((v) => Number.isInteger(v) && v >= 0));
+  if (sides) return value as [[number, number], [number, number]];
+  throw new Error(`slimprune/infer: layer ${layer} has padding ${JSON.stringify(value)}; 'same', 'valid' or [[top, bottom], [left, right]] is supported`);
 }

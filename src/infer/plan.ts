@@ -5,14 +5,15 @@
  * or tfjs op per layer while it runs), so a forward pass is the steps in order.
  */
 import type { KernelInstance } from '../wasm/loader.ts';
-import { FUSED_RELU } from './elementwise.ts';
+import { fuseLayers } from './fusion.ts';
 import { FUSED_AWAY, LAYER_OPS } from './layers.ts';
-import type { Topology } from './model-json.ts';
+import type { Topology, TopologyLayer } from './model-json.ts';
 import { size, type LayerOp } from './op.ts';
 import type { Weight } from './weights.ts';
 
 export interface PlannedLayer {
   readonly name: string;
+  readonly className: string;
   readonly inputs: readonly string[];
   readonly op: LayerOp;
 }
@@ -25,37 +26,23 @@ export interface ModelPlan {
   readonly layers: readonly PlannedLayer[];
 }
 
-/**
- * A plain ReLU whose only input is an Add read by nothing else becomes part of that Add's pass
- * (one read and write of the tensor instead of two): the Add is told so (FUSED_RELU), the ReLU
- * keeps its name as an alias of the Add's output.
- */
-function fuseResidualRelus(topology: Topology): Topology {
-  const readers = new Map<string, number>();
-  for (const l of topology.layers) for (const i of l.inputs) readers.set(i, (readers.get(i) ?? 0) + 1);
-  const byName = new Map(topology.layers.map((l) => [l.name, l]));
-  const fusedAdds = new Set<string>();
-  const fusedRelus = new Set<string>();
-  for (const l of topology.layers) {
-    const plainRelu = (l.className === 'ReLU' && (l.config['max_value'] ?? null) === null) || (l.className === 'Activation' && l.config['activation'] === 'relu');
-    const source = l.inputs.length === 1 ? byName.get(l.inputs[0]!) : undefined;
-    if (plainRelu && source?.className === 'Add' && readers.get(source.name) === 1 && source.name !== topology.output) {
-      fusedAdds.add(source.name);
-      fusedRelus.add(l.name);
-    }
-  }
-  if (fusedAdds.size === 0) return topology;
-  return {
-    ...topology,
-    layers: topology.layers.map((l) =>
-      fusedAdds.has(l.name) ? { ...l, config: { ...l.config, [FUSED_RELU]: true } }
-      : fusedRelus.has(l.name) ? { ...l, className: FUSED_AWAY, config: {} }
-      : l),
-  };
+/** What a layer of `topology` becomes, given its inputs' shapes and the model's weights. */
+export function planLayer(layer: TopologyLayer, inShapes: readonly (readonly number[])[], weights: ReadonlyMap<string, Weight>): LayerOp {
+  const builder = LAYER_OPS[layer.className];
+  if (!builder) throw new Error(`slimprune/infer: layer ${layer.name} is a ${layer.className}, which it does not run`);
+  const roles = (role: string) => weights.get(`${layer.name}/${role}`);
+  return builder(layer, inShapes, {
+    need(role) {
+      const w = roles(role);
+      if (!w) throw new Error(`slimprune/infer: layer ${layer.name} (${layer.className}) has no weight '${layer.name}/${role}' in the weights manifest`);
+      return w;
+    },
+    has: (role) => roles(role) !== undefined,
+  });
 }
 
 export function planModel(given: Topology, weights: ReadonlyMap<string, Weight>): ModelPlan {
-  const topology = fuseResidualRelus(given);
+  const topology = fuseLayers(given);
   const unknown = topology.layers.filter((l) => !(l.className in LAYER_OPS));
   if (unknown.length > 0) {
     throw new Error(
@@ -65,17 +52,9 @@ export function planModel(given: Topology, weights: ReadonlyMap<string, Weight>)
   }
   const shapes = new Map<string, readonly number[]>([[topology.input, topology.inputShape]]);
   const layers = topology.layers.map((layer) => {
-    const roles = (role: string) => weights.get(`${layer.name}/${role}`);
-    const op = LAYER_OPS[layer.className]!(layer, layer.inputs.map((i) => shapes.get(i)!), {
-      need(role) {
-        const w = roles(role);
-        if (!w) throw new Error(`slimprune/infer: layer ${layer.name} (${layer.className}) has no weight '${layer.name}/${role}' in the weights manifest`);
-        return w;
-      },
-      has: (role) => roles(role) !== undefined,
-    });
+    const op = planLayer(layer, layer.inputs.map((i) => shapes.get(i)!), weights);
     shapes.set(layer.name, op.outShape);
-    return { name: layer.name, inputs: layer.inputs, op };
+    return { name: layer.name, className: layer.className, inputs: layer.inputs, op };
   });
   return { input: topology.input, inputShape: topology.inputShape, output: topology.output, outputShape: shapes.get(topology.output)!, layers };
 }

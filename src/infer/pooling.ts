@@ -3,9 +3,9 @@
  * 'valid' windows, the extra padded pixel at the bottom and right, an average counting only the
  * pixels inside the image), and the global poolings as loops over NHWC.
  */
-import { conv2dGeometry, type Padding } from '../kernels/geometry.ts';
+import { conv2dGeometry } from '../kernels/geometry.ts';
 import { putGeometry } from '../kernels/wasm/call.ts';
-import { configPair, requireChannelsLast, view, type OpBuilder } from './op.ts';
+import { configPair, requireChannelsLast, view, windowPadding, type OpBuilder } from './op.ts';
 
 function pool(kind: 'max' | 'average'): OpBuilder {
   return (layer, [inShape]) => {
@@ -13,7 +13,7 @@ function pool(kind: 'max' | 'average'): OpBuilder {
     const [h, w, c] = inShape as [number, number, number];
     const window = configPair(layer.config['pool_size'], 2);
     const strides = configPair(layer.config['strides'] ?? layer.config['pool_size'], 2);
-    const padding = (layer.config['padding'] ?? 'valid') as Padding;
+    const padding = windowPadding(layer.config['padding'] ?? 'valid', layer.name);
     // The window geometry is a convolution's with the window as its filter.
     const sample = conv2dGeometry([1, h, w, c], [window[0], window[1], c, c], { strides, padding });
     return {

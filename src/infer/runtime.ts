@@ -58,6 +58,14 @@ export class InferenceModel {
   }
 
   /**
+   * The layers that compute, in order, with their classes: those that only give a buffer another
+   * name (Flatten, Reshape, Dropout, an activation fused into the layer before it) left out.
+   */
+  get steps(): readonly { readonly name: string; readonly className: string }[] {
+    return this.plan.layers.filter((l) => !l.op.alias).map(({ name, className }) => ({ name, className }));
+  }
+
+  /**
    * The outputs for `batch` samples of `x` (NHWC, float32, batch × inputShape values); `out`, if
    * given, receives them. Call `await initKernels()` (or use loadInferenceModel) first.
    */

@@ -2,68 +2,20 @@
 // tfjs's model.predict (within 1e-5 of the largest output) on random chain, residual, concat and
 // depthwise models and on the reference networks, compact (with BatchNorm) and deployed
 // (BatchNorm folded), pruned or not, at batch 1 and larger; it refuses what it cannot run, naming
-// the layer, and a model.json whose weights do not fit.
+// the layer, and a model.json whose weights do not fit. (ONNX files: infer-onnx.suite.ts.)
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { suite, assert, assertAllClose, assertEqual, assertRejects, assertThrows, testRng } from '../harness.ts';
 import { useTfjsBackend } from '../tfjs.ts';
 import { loadInferenceModel, exportModel, fuseBatchNorm, referenceModel, buildGraph, compactModel } from 'slimprune/internal';
-import { RANDOM_KINDS, input, predict, randomMasks, randomModel, randomizeWeights } from './random-models.ts';
+import { RANDOM_KINDS, input, randomMasks, randomModel, randomizeWeights } from './random-models.ts';
 import { ownModel } from './own-data-fixtures.ts';
+import { layerZoo, runtimeAgreement } from './infer-models.ts';
 
-/** model.predict and slimprune/infer on the same batch: the largest difference relative to the largest output. */
+/** model.predict and slimprune/infer (from model.json) on the same batch: the largest difference relative to the largest output. */
 async function agreement(model: tfl.LayersModel, batch: number, seed: number): Promise<number> {
   const exported = await exportModel(model);
-  const runtime = await loadInferenceModel({ modelJson: exported.modelJson, weights: exported.weights });
-  const x = input(model, batch, seed);
-  const want = predict(model, x);
-  const got = runtime.predict(x.dataSync() as Float32Array, batch);
-  tf.dispose(x);
-  runtime.dispose();
-  assertEqual(got.length, want.length, 'output size');
-  const scale = want.reduce((m, v) => Math.max(m, Math.abs(v)), 0);
-  let worst = 0;
-  for (let i = 0; i < want.length; i++) worst = Math.max(worst, Math.abs(got[i]! - want[i]!));
-  return worst / scale;
-}
-
-/**
- * One model of every layer and option slimprune/infer runs, on odd sizes: 'same' convolutions,
- * poolings and a depthwise convolution at stride 2 (TF pads the extra pixel at the bottom/right;
- * an average counts only pixels inside), a dilated convolution, BatchNorm without γ and β, the
- * merges, each activation, Dense on an image (over its channels) and the global poolings.
- */
-function layerZoo(seed: number): tfl.LayersModel {
-  let s = seed;
-  const init = () => tfl.initializers.glorotUniform({ seed: s++ });
-  const bias = () => tfl.initializers.randomUniform({ minval: -0.3, maxval: 0.3, seed: s++ });
-  const apply = (layer: tfl.layers.Layer, x: tfl.SymbolicTensor | tfl.SymbolicTensor[]) => layer.apply(x) as tfl.SymbolicTensor;
-  const image = tfl.input({ shape: [15, 17, 3], name: 'image' });
-  let x = apply(tfl.layers.conv2d({ name: 'stride2', filters: 8, kernelSize: 3, strides: 2, padding: 'same', activation: 'relu6', kernelInitializer: init(), biasInitializer: bias() }), image);
-  x = apply(tfl.layers.conv2d({ name: 'dilated', filters: 6, kernelSize: 3, dilationRate: 2, padding: 'same', activation: 'elu', kernelInitializer: init(), biasInitializer: bias() }), x);
-  x = apply(tfl.layers.depthwiseConv2d({ name: 'depthwise', kernelSize: 3, depthMultiplier: 2, strides: 2, padding: 'same', activation: 'selu', depthwiseInitializer: init(), biasInitializer: bias() }), x);
-  x = apply(tfl.layers.batchNormalization({ name: 'bn_plain', center: false, scale: false, epsilon: 0.01 }), x);
-  const avg = apply(tfl.layers.averagePooling2d({ name: 'avg_pool', poolSize: 3, strides: 2, padding: 'same' }), x);
-  const max = apply(tfl.layers.maxPooling2d({ name: 'max_pool', poolSize: 3, strides: 2, padding: 'same' }), x);
-  const merged = apply(tfl.layers.concatenate({ name: 'merged' }), [
-    apply(tfl.layers.add({ name: 'sum' }), [avg, max]),
-    apply(tfl.layers.multiply({ name: 'product' }), [avg, max]),
-  ]);
-  const activations = ['sigmoid', 'tanh', 'softplus', 'softmax', 'relu'] as const;
-  const branches = activations.map((activation) => apply(tfl.layers.activation({ name: `act_${activation}`, activation }), merged));
-  let y = apply(tfl.layers.add({ name: 'branches' }), branches);
-  y = apply(tfl.layers.reLU({ name: 'capped', maxValue: 6 }), y);
-  y = apply(tfl.layers.softmax({ name: 'over_channels', axis: -1 }), y);
-  const perPixel = apply(tfl.layers.dense({ name: 'per_pixel', units: 5, activation: 'tanh', kernelInitializer: init(), biasInitializer: bias() }), y);
-  const pooled = apply(tfl.layers.concatenate({ name: 'pooled' }), [
-    apply(tfl.layers.globalMaxPooling2d({ name: 'gmp' }), perPixel),
-    apply(tfl.layers.globalAveragePooling2d({ name: 'gap' }), y),
-  ]);
-  const flat = apply(tfl.layers.flatten({ name: 'flat' }), perPixel);
-  const both = apply(tfl.layers.concatenate({ name: 'both' }), [pooled, flat]);
-  const dropped = apply(tfl.layers.dropout({ name: 'dropped', rate: 0.5 }), both);
-  const out = apply(tfl.layers.dense({ name: 'probabilities', units: 7, useBias: false, activation: 'softmax', kernelInitializer: init() }), dropped);
-  return tfl.model({ name: 'layer_zoo', inputs: image, outputs: out });
+  return runtimeAgreement(model, await loadInferenceModel({ modelJson: exported.modelJson, weights: exported.weights }), batch, seed);
 }
 
 export const inferSuite = suite('slimprune/infer', (test) => {
@@ -118,6 +70,32 @@ export const inferSuite = suite('slimprune/infer', (test) => {
       }
       [model, compact, deployed].forEach((m) => m.dispose());
     }
+  });
+
+  test('Reshape and Permute layers ≡ model.predict; an activation layer after a convolution or dense layer runs as its epilogue', async () => {
+    await useTfjsBackend('cpu');
+    const image = tfl.input({ shape: [6, 7, 3] });
+    const apply = (layer: tfl.layers.Layer, x: tfl.SymbolicTensor) => layer.apply(x) as tfl.SymbolicTensor;
+    let x = apply(tfl.layers.conv2d({ name: 'conv', filters: 4, kernelSize: 3, padding: 'same' }), image);
+    x = apply(tfl.layers.reLU({ name: 'conv_relu' }), x);
+    x = apply(tfl.layers.reshape({ name: 'regrid', targetShape: [7, 6, 4] }), x);
+    x = apply(tfl.layers.permute({ name: 'swap', dims: [2, 1, 3] }), x);
+    x = apply(tfl.layers.conv2d({ name: 'conv2', filters: 3, kernelSize: 2 }), x);
+    x = apply(tfl.layers.reshape({ name: 'rows', targetShape: [90] }), x);
+    x = apply(tfl.layers.dense({ name: 'dense', units: 5 }), x);
+    x = apply(tfl.layers.activation({ name: 'probabilities', activation: 'softmax' }), x);
+    const model = tfl.model({ inputs: image, outputs: x });
+    randomizeWeights(model, testRng(404));
+    for (const batch of [1, 3]) {
+      const error = await agreement(model, batch, batch);
+      assert(error <= 1e-5, `batch ${batch}: off by ${error} of the largest output`);
+    }
+    const files = await exportModel(model);
+    const runtime = await loadInferenceModel({ modelJson: files.modelJson, weights: files.weights });
+    // The ReLU and the softmax are their layers' epilogues; the Reshapes only rename buffers.
+    assertEqual(runtime.steps.map((s) => s.className).join(', '), 'Conv2D, Permute, Conv2D, Dense', 'steps');
+    runtime.dispose();
+    model.dispose();
   });
 
   test('one model, several batch sizes in turn: each placement gives the same per-sample outputs', async () => {
