@@ -149,3 +149,9 @@ export const ONNX_ATTRIBUTE = { FLOAT: 1, INT: 2, STRING: 3, TENSOR: 4, FLOATS: 
 
 /** TensorProto.DataLocation: EXTERNAL means the values sit in another file. */
 export const ONNX_EXTERNAL_DATA = 1;
+
+/**
+ * slimprune's own metadata_props key: a run's description of its model (class names, the
+ * pixels' normalisation) as JSON, the object model.json keeps in userDefinedMetadata.slimprune.
+ */
+export const ONNX_DESCRIPTION_KEY = 'slimprune';

@@ -1,41 +1,52 @@
 /**
  * slimprune/infer: a saved model (model.json and its weights, e.g. the BatchNorm-folded
- * model-deployed/ a prune run writes) run on slimprune's WebAssembly kernels with no tfjs at all.
+ * model-deployed/ a prune run writes, or an ONNX file such as its model-deployed.onnx) run on
+ * slimprune's WebAssembly kernels with no tfjs at all.
  *
  *   const model = await loadInferenceModel('runs/x/model-deployed/model.json');
  *   const scores = model.predict(pixels, batch); // NHWC float32 in, the model's output out
+ *
+ * An ONNX model becomes the same topology and weights a model.json gives (src/infer/onnx/), so
+ * both run the same layers and kernels; its translation is imported only when one is loaded.
  *
  * The model is placed in the kernels' memory for a batch size on first use and re-placed when the
  * batch size changes; nothing else is allocated per call.
  */
 import { initKernels, kernels, type KernelInstance } from '../wasm/loader.ts';
 import { readBytes } from '../platform/read-bytes.ts';
+import { readDescription, type ModelDescription } from './description.ts';
 import { readTopology, type ModelJsonFile } from './model-json.ts';
 import { planModel, placeModel, type ModelPlan, type PlacedModel } from './plan.ts';
 import { size, view } from './op.ts';
 import { decodeWeights } from './weights.ts';
 
+export type { ModelDescription };
+
+/**
+ * What loadInferenceModel reads:
+ * - a path or URL of a model.json (its weight files next to it), or of an ONNX file: a name
+ *   ending in `.onnx` (before any `?query` or `#fragment`) is read as ONNX;
+ * - `{ modelJson, weights }`: a parsed model.json and the concatenation of its weight files;
+ * - `{ onnx }`: the bytes of an ONNX model (what exportOnnx returns, or any file of the ops
+ *   slimprune/infer runs, with one float32 input whose dimensions but the batch are fixed).
+ */
 export type InferenceSource =
   | string
   | URL
-  | { readonly modelJson: ModelJsonFile; readonly weights: ArrayBuffer | ArrayBufferView };
+  | { readonly modelJson: ModelJsonFile; readonly weights: ArrayBuffer | ArrayBufferView }
+  | { readonly onnx: ArrayBuffer | ArrayBufferView };
 
-/** What a run's model file says of its inputs and classes (model.json's userDefinedMetadata.slimprune). */
-export interface ModelDescription {
-  readonly classNames?: readonly string[];
-  /** x = (pixel/255 − mean[c]) / std[c]. */
-  readonly normalization?: { readonly mean: readonly number[]; readonly std: readonly number[] };
+const describe = (file: ModelJsonFile): ModelDescription =>
+  readDescription((file as { userDefinedMetadata?: { slimprune?: unknown } }).userDefinedMetadata?.slimprune);
+
+/** Whether a path or URL names an ONNX file (by its extension, before any query or fragment). */
+function isOnnxLocation(source: string | URL): boolean {
+  const path = source instanceof URL ? source.pathname : source.replace(/[?#].*$/, '');
+  return /\.onnx$/i.test(path);
 }
 
-function describe(file: ModelJsonFile): ModelDescription {
-  const own = (file as { userDefinedMetadata?: { slimprune?: ModelDescription } }).userDefinedMetadata?.slimprune;
-  if (!own || typeof own !== 'object') return {};
-  const names = Array.isArray(own.classNames) && own.classNames.every((n) => typeof n === 'string') ? own.classNames : undefined;
-  const n = own.normalization;
-  const numbers = (xs: unknown) => Array.isArray(xs) && xs.every((x) => Number.isFinite(x));
-  const normalization = n && numbers(n.mean) && numbers(n.std) && n.mean.length === n.std.length ? n : undefined;
-  return { ...(names && { classNames: names }), ...(normalization && { normalization }) };
-}
+const bytesOf = (b: ArrayBuffer | ArrayBufferView): Uint8Array =>
+  b instanceof ArrayBuffer ? new Uint8Array(b) : new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
 
 export class InferenceModel {
   private placed: PlacedModel | undefined;
@@ -60,6 +71,7 @@ export class InferenceModel {
   /**
    * The layers that compute, in order, with their classes: those that only give a buffer another
    * name (Flatten, Reshape, Dropout, an activation fused into the layer before it) left out.
+   * A model.json and its ONNX export run the same steps.
    */
   get steps(): readonly { readonly name: string; readonly className: string }[] {
     return this.plan.layers.filter((l) => !l.op.alias).map(({ name, className }) => ({ name, className }));
@@ -127,8 +139,26 @@ function concatenate(parts: readonly Uint8Array[]): Uint8Array {
   return all;
 }
 
-/** Reads, checks and plans a model, and loads the kernels. */
+/** An ONNX model planned: its translation is loaded here, on first use, not with the runtime. */
+async function planOnnx(bytes: Uint8Array): Promise<InferenceModel> {
+  const { loadOnnx } = await import('./onnx/load.ts');
+  const { topology, weights, description } = await loadOnnx(bytes);
+  const plan = planModel(topology, weights);
+  await initKernels();
+  return new InferenceModel(plan, description);
+}
+
+/** Reads, checks and plans a model (see InferenceSource), and loads the kernels. */
 export async function loadInferenceModel(source: InferenceSource): Promise<InferenceModel> {
+  if (source === null || typeof source !== 'object' && typeof source !== 'string') {
+    throw new TypeError(`slimprune/infer: loadInferenceModel takes a path or URL, { modelJson, weights } or { onnx }, got ${String(source)}`);
+  }
+  if ((typeof source === 'string' || source instanceof URL) && isOnnxLocation(source)) return planOnnx(await readBytes(source));
+  if (typeof source === 'object' && 'onnx' in source) {
+    const bytes = source.onnx;
+    if (!(bytes instanceof ArrayBuffer) && !ArrayBuffer.isView(bytes)) throw new TypeError('slimprune/infer: { onnx } takes the bytes of an ONNX model, an ArrayBuffer or a typed array');
+    return planOnnx(bytesOf(bytes));
+  }
   let modelJson: ModelJsonFile;
   let weights: Uint8Array;
   if (typeof source === 'string' || source instanceof URL) {
@@ -138,8 +168,7 @@ export async function loadInferenceModel(source: InferenceSource): Promise<Infer
     weights = concatenate(await Promise.all(paths.map((path) => readBytes(weightLocation(source, path)))));
   } else {
     modelJson = source.modelJson;
-    const w = source.weights;
-    weights = w instanceof ArrayBuffer ? new Uint8Array(w) : new Uint8Array(w.buffer, w.byteOffset, w.byteLength);
+    weights = bytesOf(source.weights);
   }
   const plan = planModel(readTopology(modelJson), decodeWeights(modelJson, weights));
   await initKernels();
