@@ -30,6 +30,7 @@ export {
 export { spawnWorker, type SpawnedWorker } from './platform/spawn-worker.ts';
 
 export { loadInferenceModel, InferenceModel, type InferenceSource, type ModelDescription } from './infer/runtime.ts';
+export { readDescription } from './infer/description.ts';
 export { pool2d, type PoolMode } from './kernels/wasm/pool.ts';
 export { pool2dReference } from './kernels/reference/pool.ts';
 export { readTopology, type ModelJsonFile, type Topology } from './infer/model-json.ts';

@@ -9,7 +9,7 @@
  */
 import { Command, InvalidArgumentError, Option } from 'commander';
 import {
-  env, prune, baselineConfigs, pathExists, loadTaskData, prepareCifar10, prepareMnist, readModelFiles, evaluateModel, useTrainingBackend, folderNetworkCache, defaultCacheDir, networkJobs, trainNetworks, resolveConfig, writeRunFolder, loadRunData, exportOnnx, writeNewFile, ONNX_OPSET, type ImagesConfig, type PruneTarget, hardwareConcurrency, PRUNE_METHODS, STRUCTURE_TARGETS, REFERENCE_TASKS, type PruneConfig, type PruneRun, type ReferenceTask,
+  env, readBytes, readDescription, prune, baselineConfigs, pathExists, loadTaskData, prepareCifar10, prepareMnist, readModelFiles, evaluateModel, useTrainingBackend, folderNetworkCache, defaultCacheDir, networkJobs, trainNetworks, resolveConfig, writeRunFolder, loadRunData, exportOnnx, writeNewFile, ONNX_OPSET, type ImagesConfig, type PruneTarget, hardwareConcurrency, PRUNE_METHODS, STRUCTURE_TARGETS, REFERENCE_TASKS, type PruneConfig, type PruneRun, type ReferenceTask,
 } from 'slimprune/internal';
 
 import { progressPrinter } from './progress.ts';
@@ -214,7 +214,10 @@ program
     if (await pathExists(o.out)) throw new Error(`${o.out} exists already; choose another --out or remove it`);
     await useTrainingBackend('cpu');
     const model = await readModelFiles(o.model);
-    const bytes = await exportOnnx(model, { ...(o.batchSize !== undefined && { batchSize: o.batchSize }) });
+    // A run's model.json says what its inputs and classes are; the ONNX file carries it along.
+    const saved = JSON.parse(new TextDecoder().decode(await readBytes(o.model))) as { userDefinedMetadata?: { slimprune?: unknown } };
+    const description = readDescription(saved.userDefinedMetadata?.slimprune);
+    const bytes = await exportOnnx(model, { ...(o.batchSize !== undefined && { batchSize: o.batchSize }), description });
     await writeNewFile(o.out, bytes, 'ONNX file');
     const inputs = model.inputs.map((t) => `'${t.sourceLayer.name}' [${t.shape.map((d, i) => (i === 0 ? o.batchSize ?? 'N' : d)).join(', ')}]`).join(', ');
     process.stdout.write(`wrote ${o.out} (${bytes.length.toLocaleString('en')} B, ONNX opset ${ONNX_OPSET}); input ${inputs}, NHWC as the tfjs model's\n`);

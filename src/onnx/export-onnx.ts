@@ -13,6 +13,8 @@
  * (native and web), TensorRT, OpenVINO and the mobile runtimes all read it.
  */
 import type * as tfl from '@tensorflow/tfjs-layers';
+import { ONNX_DESCRIPTION_KEY } from '../formats/onnx-schema.ts';
+import type { ModelDescription } from '../infer/description.ts';
 import { ConvertContext, OnnxConversionError } from './converter.ts';
 import { ONNX_CONVERTERS, ONNX_LAYER_CLASSES } from './converters.ts';
 import { OnnxGraphBuilder, type OnnxValue } from './graph-builder.ts';
@@ -29,6 +31,12 @@ export interface OnnxExportOptions {
   readonly batchSize?: number;
   /** The ONNX graph's name (default: the tfjs model's name). */
   readonly graphName?: string;
+  /**
+   * What the model's inputs and outputs mean (class names, the pixels' normalisation), written as
+   * JSON under the metadata_props key 'slimprune', where slimprune/infer reads it (a prune run's
+   * model.json keeps the same object in userDefinedMetadata.slimprune).
+   */
+  readonly description?: ModelDescription;
 }
 
 type Symbolic = tfl.SymbolicTensor;
@@ -134,6 +142,10 @@ export async function exportOnnx(model: tfl.LayersModel, options: OnnxExportOpti
     irVersion: IR_VERSION,
     producerName: 'slimprune',
     docString: `The tfjs model '${model.name}', exported by slimprune's exportOnnx. Inputs are NHWC, as the tfjs model's.`,
-    metadata: { input_layout: 'NHWC', source_format: 'tfjs-layers' },
+    metadata: {
+      input_layout: 'NHWC',
+      source_format: 'tfjs-layers',
+      ...(options.description && { [ONNX_DESCRIPTION_KEY]: JSON.stringify(options.description) }),
+    },
   });
 }

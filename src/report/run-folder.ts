@@ -1,9 +1,9 @@
 /**
  * A run's folder: model/ (tfjs format; the compact model, trainable further), model-deployed/
  * (the same with BatchNorm folded and ReLU fused, for inference), model-deployed.onnx (that
- * deployed model as ONNX, NHWC input), history.json, metrics.json and report.html, written as one
- * unit (writeFolderAtomic: a temporary folder renamed when complete; an existing target is
- * refused). Node and Deno only (a browser takes the same pieces from the PruneRun).
+ * deployed model as ONNX, NHWC input, with the same class names and normalisation),
+ * history.json, metrics.json and report.html, written as one unit (writeFolderAtomic: a
+ * temporary folder renamed when complete; an existing target is refused). Node and Deno only (a browser takes the same pieces from the PruneRun).
  *
  * The ONNX file is a convenience: a model that exportOnnx cannot write (a layer it has no
  * converter for, kept by `unsupported: 'keep'`) still gets its folder, without the file, and the
@@ -43,7 +43,8 @@ export async function writeRunFolder(out: string, run: PruneRun, others: readonl
   try {
     deployedFiles = filesOf('model-deployed', await exportModel(deployed, { metadata }));
     try {
-      deployedFiles.push({ path: DEPLOYED_ONNX_FILE, bytes: await exportOnnx(deployed) });
+      const { classNames, normalization } = run.metrics.data;
+      deployedFiles.push({ path: DEPLOYED_ONNX_FILE, bytes: await exportOnnx(deployed, { description: { classNames, normalization } }) });
     } catch (error) {
       warnings.push(`${DEPLOYED_ONNX_FILE} not written: ${error instanceof Error ? error.message : String(error)}`);
     }

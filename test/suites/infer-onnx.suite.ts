@@ -9,7 +9,7 @@
 // would take memory or time without bound.
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
-import { suite, assert, assertDeepEqual, assertRejects, randomArray, testRng } from '../harness.ts';
+import { suite, assert, assertDeepEqual, assertEqual, assertRejects, randomArray, testRng } from '../harness.ts';
 import { useTfjsBackend } from '../tfjs.ts';
 import {
   loadInferenceModel, exportModel, exportOnnx, encodeOnnxModel, fuseBatchNorm, referenceModel, buildGraph, compactModel,
@@ -263,5 +263,18 @@ export const inferOnnxSuite = suite('slimprune/infer ONNX', (test) => {
     ];
     for (const [what, model, pattern] of huge) await assertRejects(async () => loadInferenceModel({ onnx: await encodeOnnxModel(model) }), pattern, what);
     assert(Date.now() - started < 10_000, `the refusals took ${Date.now() - started} ms`);
+  });
+
+  test('reads the description a run writes into the file, and the metadata-less file as having none', async () => {
+    await useTfjsBackend('cpu');
+    const model = referenceModel('mnist-lenet', { seed: 8 });
+    const description = { classNames: ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h', 'i', 'j'], normalization: { mean: [0.1], std: [0.3] } };
+    const described = await loadInferenceModel({ onnx: await exportOnnx(model, { description }) });
+    assertDeepEqual(described.description, description, 'description');
+    const plain = await loadInferenceModel({ onnx: (await exportOnnx(model)).slice().buffer });
+    assertDeepEqual(plain.description, {}, 'no description');
+    assertEqual(plain.outputShape.join(','), '10', 'output shape');
+    [described, plain].forEach((m) => m.dispose());
+    model.dispose();
   });
 });
