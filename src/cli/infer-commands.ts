@@ -1,7 +1,8 @@
 /**
  * `slimprune run` (a saved model's top classes for image files) and `slimprune bench` (its latency
- * in slimprune/infer against tfjs-backend-wasm with slimprune's kernels, in the same process),
- * both on slimprune/infer: the model runs on the WebAssembly kernels, without tfjs.
+ * in slimprune/infer against a named peer in the same process: tfjs-backend-wasm with slimprune's
+ * kernels for a model.json, onnxruntime-node for an .onnx file), both on slimprune/infer: the
+ * model runs on the WebAssembly kernels, without tfjs.
  */
 import { Command, InvalidArgumentError } from 'commander';
 import {
@@ -25,12 +26,12 @@ const positiveInt = (name: string) => (v: string) => {
   return n;
 };
 
-/** The model's normalisation: the flag's, else what its model.json says, else pixels/255 (and a note). */
-function normalizationOf(model: InferenceModel, flag: Normalization | 'unit' | undefined, channels: number): Normalization {
+/** The model's normalisation: the flag's, else what its model file says, else pixels/255 (and a note). */
+function normalizationOf(model: InferenceModel, file: string, flag: Normalization | 'unit' | undefined, channels: number): Normalization {
   const unit = { mean: new Array<number>(channels).fill(0), std: new Array<number>(channels).fill(1) };
   const chosen = flag === 'unit' ? unit : flag ?? model.description.normalization;
   if (!chosen) {
-    process.stderr.write('slimprune: model.json says nothing of its input normalisation; using pixels/255 (pass --normalize)\n');
+    process.stderr.write(`slimprune: ${file} says nothing of its input normalisation; using pixels/255 (pass --normalize)\n`);
     return unit;
   }
   if (chosen.mean.length !== channels) throw new Error(`the normalisation has ${chosen.mean.length} channels, the model takes ${channels}`);
@@ -64,11 +65,60 @@ function probabilities(scores: Float32Array, classes: number): { values: Float32
 
 const median = (xs: readonly number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
+const MODEL_OPTION = ['--model <file>', 'the model: a model.json (e.g. the model-deployed/model.json of a prune run) or an .onnx file (e.g. its model-deployed.onnx)'] as const;
+const isOnnxFile = (path: string) => /\.onnx$/i.test(path);
+
+/** What slimprune/infer is measured against: one forward pass of `batch` samples, in ms (the median of `reps`). */
+interface Peer {
+  readonly name: string;
+  /** The JSON field of its figures. */
+  readonly key: 'tfjsWasmMs' | 'onnxruntimeMs';
+  latencyMs(x: Float32Array, batch: number, reps: number): Promise<number>;
+}
+
+/** For a model.json: the same model in tfjs, on tfjs-backend-wasm with slimprune's kernels. */
+async function tfjsPeer(path: string): Promise<Peer> {
+  await useTrainingBackend('wasm');
+  const tfjs = await readModelFiles(path);
+  return { name: 'tfjs-wasm + slimprune kernels', key: 'tfjsWasmMs', latencyMs: (_x, batch, reps) => latencyMs(tfjs, batch, { reps, warmup: 3 }) };
+}
+
+/**
+ * For an ONNX file: onnxruntime-node on one thread (slimprune/infer runs on one), when it is
+ * installed; it is not a dependency of slimprune, so without it the figures are slimprune/infer's alone.
+ */
+async function onnxruntimePeer(path: string, inputShape: readonly number[]): Promise<Peer | undefined> {
+  let ort: typeof import('onnxruntime-node');
+  try {
+    ort = await import('onnxruntime-node');
+  } catch {
+    process.stderr.write('slimprune: onnxruntime-node is not installed, so slimprune/infer is measured alone (npm install onnxruntime-node to compare)\n');
+    return undefined;
+  }
+  const session = await ort.InferenceSession.create(path, { intraOpNumThreads: 1, interOpNumThreads: 1, executionMode: 'sequential' });
+  const input = session.inputNames[0]!;
+  return {
+    name: 'onnxruntime-node (1 thread)',
+    key: 'onnxruntimeMs',
+    async latencyMs(x, batch, reps) {
+      const feeds = { [input]: new ort.Tensor('float32', x, [batch, ...inputShape]) };
+      for (let i = 0; i < 3; i++) await session.run(feeds);
+      const times: number[] = [];
+      for (let i = 0; i < reps; i++) {
+        const t0 = performance.now();
+        await session.run(feeds);
+        times.push(performance.now() - t0);
+      }
+      return median(times);
+    },
+  };
+}
+
 export function addInferCommands(program: Command): void {
   program
     .command('run')
     .description('the top classes of image files under a saved model, run on slimprune/infer (WebAssembly, no tfjs)')
-    .requiredOption('--model <model.json>', 'the model (e.g. the model-deployed/model.json of a prune run)')
+    .requiredOption(...MODEL_OPTION)
     .requiredOption('--input <images...>', 'PNG, JPEG or WebP files, resized to the model input')
     .option('--top <k>', 'classes to show per image', positiveInt('--top'), 5)
     .option('--normalize <how>', "override the model's input normalisation: 'unit' (pixels/255) or m1,m2,m3/s1,s2,s3 (0..1 scale)", meanStd)
@@ -80,7 +130,7 @@ export function addInferCommands(program: Command): void {
         throw new Error(`the model takes inputs of shape [${shape.join(', ')}]; \`slimprune run\` feeds images, [height, width, 1 or 3]`);
       }
       const [height, width, channels] = shape as [number, number, 1 | 3];
-      const { mean, std } = normalizationOf(model, o.normalize, channels);
+      const { mean, std } = normalizationOf(model, o.model, o.normalize, channels);
       const perImage = height * width * channels;
       const x = new Float32Array(o.input.length * perImage);
       for (let i = 0; i < o.input.length; i++) {
@@ -105,24 +155,23 @@ export function addInferCommands(program: Command): void {
 
   program
     .command('bench')
-    .description('latency of a saved model in slimprune/infer against tfjs-backend-wasm with slimprune kernels, in this process')
-    .requiredOption('--model <model.json>', 'the model (e.g. the model-deployed/model.json of a prune run)')
+    .description('latency of a saved model in slimprune/infer against a peer in this process: tfjs-backend-wasm with slimprune kernels (model.json) or onnxruntime-node (.onnx)')
+    .requiredOption(...MODEL_OPTION)
     .option('--batches <list>', 'batch sizes', (v: string) => v.split(',').map(positiveInt('--batches')), [1, 64])
     .option('--reps <n>', 'passes per round (the median is taken)', positiveInt('--reps'), 15)
     .option('--rounds <n>', 'rounds, alternating the two (the median of the rounds is reported)', positiveInt('--rounds'), 3)
     .option('--json', 'print the figures as JSON', false)
     .action(async (o: { model: string; batches: number[]; reps: number; rounds: number; json: boolean }) => {
       const ours = await loadInferenceModel(o.model);
-      await useTrainingBackend('wasm');
-      const tfjs = await readModelFiles(o.model);
+      const peer = isOnnxFile(o.model) ? await onnxruntimePeer(o.model, ours.inputShape) : await tfjsPeer(o.model);
       const rows = [];
       for (const batch of o.batches) {
         const x = new Float32Array(batch * ours.inputShape.reduce((a, b) => a * b, 1)).map((_, i) => Math.sin(i));
         const out = new Float32Array(batch * ours.outputShape.reduce((a, b) => a * b, 1));
         const inferTimes: number[] = [];
-        const tfjsTimes: number[] = [];
+        const peerTimes: number[] = [];
         for (let r = 0; r < o.rounds; r++) {
-          tfjsTimes.push(await latencyMs(tfjs, batch, { reps: o.reps, warmup: 3 }));
+          if (peer) peerTimes.push(await peer.latencyMs(x, batch, o.reps));
           for (let i = 0; i < 3; i++) ours.predict(x, batch, out);
           const times: number[] = [];
           for (let i = 0; i < o.reps; i++) {
@@ -132,17 +181,16 @@ export function addInferCommands(program: Command): void {
           }
           inferTimes.push(median(times));
         }
-        rows.push({ batch, inferMs: median(inferTimes), tfjsWasmMs: median(tfjsTimes) });
+        rows.push({ batch, inferMs: median(inferTimes), ...(peer && { [peer.key]: median(peerTimes) }) });
       }
       if (o.json) {
-        process.stdout.write(JSON.stringify({ model: o.model, runtime: env.runtime, rows }, null, 1) + '\n');
+        process.stdout.write(JSON.stringify({ model: o.model, runtime: env.runtime, ...(peer && { peer: peer.name }), rows }, null, 1) + '\n');
         return;
       }
       for (const r of rows) {
-        process.stdout.write(
-          `batch ${r.batch}: slimprune/infer ${r.inferMs.toFixed(3)} ms, tfjs-wasm + slimprune kernels ${r.tfjsWasmMs.toFixed(3)} ms ` +
-            `(${(r.tfjsWasmMs / r.inferMs).toFixed(2)}× faster)\n`,
-        );
+        const peerMs = peer ? (r as Record<string, number>)[peer.key]! : undefined;
+        const against = peer && peerMs !== undefined ? `, ${peer.name} ${peerMs.toFixed(3)} ms (${(peerMs / r.inferMs).toFixed(2)}× faster)` : '';
+        process.stdout.write(`batch ${r.batch}: slimprune/infer ${r.inferMs.toFixed(3)} ms${against}\n`);
       }
     });
 }

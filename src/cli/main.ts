@@ -217,7 +217,7 @@ program
     // A run's model.json says what its inputs and classes are; the ONNX file carries it along.
     const saved = JSON.parse(new TextDecoder().decode(await readBytes(o.model))) as { userDefinedMetadata?: { slimprune?: unknown } };
     const description = readDescription(saved.userDefinedMetadata?.slimprune);
-    const bytes = await exportOnnx(model, { ...(o.batchSize !== undefined && { batchSize: o.batchSize }), description });
+    const bytes = await exportOnnx(model, { ...(o.batchSize !== undefined && { batchSize: o.batchSize }), ...(Object.keys(description).length > 0 && { description }) });
     await writeNewFile(o.out, bytes, 'ONNX file');
     const inputs = model.inputs.map((t) => `'${t.sourceLayer.name}' [${t.shape.map((d, i) => (i === 0 ? o.batchSize ?? 'N' : d)).join(', ')}]`).join(', ');
     process.stdout.write(`wrote ${o.out} (${bytes.length.toLocaleString('en')} B, ONNX opset ${ONNX_OPSET}); input ${inputs}, NHWC as the tfjs model's\n`);

@@ -1,7 +1,9 @@
 // Node only: `slimprune run` and `slimprune bench` on slimprune/infer, end to end through the CLI.
 // A pruned, deployed LeNet written with the run folder's metadata (class names, normalisation),
 // PNG and JPEG files written by the test: the classes `run` prints are the ones tfjs gives for
-// the same pixels, normalised the same way; `bench` measures both runtimes; bad input is refused.
+// the same pixels, normalised the same way; `bench` measures both runtimes; the same model as
+// an .onnx file (written by `slimprune export`, its metadata carried along) gives the same
+// classes, and `bench` measures it against onnxruntime-node; bad input is refused.
 import { execFile } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -77,6 +79,29 @@ describe('slimprune run / bench (slimprune/infer)', () => {
     }
   }, 60_000);
 
+  it('run and bench on the same model as an .onnx file: the classes and probabilities of its model.json, onnxruntime-node as the peer', async () => {
+    const onnx = join(folder, 'model-deployed.onnx');
+    await run(process.execPath, [CLI, 'export', '--model', join(folder, 'model-deployed/model.json'), '--out', onnx]);
+    type Printed = { results: { file: string; top: { class: string; index: number; probability: number }[] }[] };
+    const args = ['--input', ...images, '--top', '3', '--json'];
+    const fromJson = JSON.parse((await run(process.execPath, [CLI, 'run', '--model', join(folder, 'model-deployed/model.json'), ...args])).stdout) as Printed;
+    const fromOnnx = await run(process.execPath, [CLI, 'run', '--model', onnx, ...args]);
+    // The class names and the normalisation came along in the file: no fallback to pixels/255.
+    expect(fromOnnx.stderr).not.toContain('normalisation');
+    const printed = JSON.parse(fromOnnx.stdout) as Printed;
+    expect(printed.results.map((r) => r.top.map((t) => t.class))).toEqual(fromJson.results.map((r) => r.top.map((t) => t.class)));
+    printed.results.forEach((r, i) => r.top.forEach((t, k) => expect(Math.abs(t.probability - fromJson.results[i]!.top[k]!.probability)).toBeLessThan(1e-5)));
+
+    const { stdout } = await run(process.execPath, [CLI, 'bench', '--model', onnx, '--batches', '1,3', '--reps', '3', '--rounds', '1', '--json']);
+    const bench = JSON.parse(stdout) as { peer: string; rows: { batch: number; inferMs: number; onnxruntimeMs: number }[] };
+    expect(bench.peer).toBe('onnxruntime-node (1 thread)');
+    expect(bench.rows.map((r) => r.batch)).toEqual([1, 3]);
+    for (const r of bench.rows) {
+      expect(r.inferMs).toBeGreaterThan(0);
+      expect(r.onnxruntimeMs).toBeGreaterThan(0);
+    }
+  }, 90_000);
+
   it('refuses a file that is not an image, naming it, and a model it cannot run', async () => {
     const bogus = join(folder, 'notes.png');
     await writeFile(bogus, 'not an image');
@@ -84,5 +109,9 @@ describe('slimprune run / bench (slimprune/infer)', () => {
       .rejects.toMatchObject({ stderr: expect.stringContaining('notes.png') });
     await expect(run(process.execPath, [CLI, 'run', '--model', join(folder, 'absent/model.json'), '--input', images[0]!]))
       .rejects.toMatchObject({ stderr: expect.stringMatching(/absent[\\/]model\.json/) });
+    const notOnnx = join(folder, 'notes.onnx');
+    await writeFile(notOnnx, 'not a model');
+    await expect(run(process.execPath, [CLI, 'run', '--model', notOnnx, '--input', images[0]!]))
+      .rejects.toMatchObject({ stderr: expect.stringContaining('slimprune/infer: the ONNX model cannot be decoded') });
   }, 60_000);
 });
