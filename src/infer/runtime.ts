@@ -141,7 +141,7 @@ function concatenate(parts: readonly Uint8Array[]): Uint8Array {
 
 /** An ONNX model planned: its translation is loaded here, on first use, not with the runtime. */
 async function planOnnx(bytes: Uint8Array): Promise<InferenceModel> {
-  const { loadOnnx } = await import('./onnx/load.ts');
+  const { loadOnnx } = await import('./onnx/load-onnx.ts');
   const { topology, weights, description } = await loadOnnx(bytes);
   const plan = planModel(topology, weights);
   await initKernels();

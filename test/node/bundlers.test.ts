@@ -12,7 +12,7 @@ import { gzipSync } from 'node:zlib';
 import { build as esbuild, type Metafile } from 'esbuild';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
-import { referenceModel, buildGraph, compactModel, fuseBatchNorm, exportModel, writeModelFiles } from 'slimprune/internal';
+import { referenceModel, buildGraph, compactModel, fuseBatchNorm, exportModel, exportOnnx, writeModelFiles } from 'slimprune/internal';
 import { randomMasks } from '../suites/random-models.ts';
 import { testRng } from '../harness.ts';
 import { rollup } from 'rollup';
@@ -27,13 +27,15 @@ type PageName = (typeof PAGES)[number];
 
 interface KernelsResult { kind: 'kernels'; outputs: number[]; maxDiff: number }
 interface PruneResult { kind: 'prune'; widths: string[]; params: { before: number; after: number }; outputs: number[] }
-interface InferResult { kind: 'infer'; outputs: number[] }
+interface InferResult { kind: 'infer'; outputs: number[]; onnxOutputs: number[] }
 type PageRun = KernelsResult | PruneResult | InferResult;
 
 let consumer: string;
 let server: Awaited<ReturnType<typeof serveFolder>>;
 const inputs = new Map<string, string[]>();
 const gzipBytes = new Map<string, number>();
+/** Per bundle: the modules of the chunks the entry loads by static imports, and their bytes gzip'd. */
+const staticPart = new Map<string, { modules: string[]; gzipBytes: number }>();
 let inferWant: number[] = [];
 
 beforeAll(async () => {
@@ -51,7 +53,11 @@ beforeAll(async () => {
   const { model: compact } = await compactModel(lenet, randomMasks(graph, testRng(61), 0.5), { graph });
   const deployed = (await fuseBatchNorm(compact)).model;
   const files = await exportModel(deployed);
-  for (const dir of ['model', 'esbuild/model', 'rollup/infer-page/model']) await writeModelFiles(join(consumer, dir), files);
+  const onnx = await exportOnnx(deployed);
+  for (const dir of ['model', 'esbuild/model', 'rollup/infer-page/model']) {
+    await writeModelFiles(join(consumer, dir), files);
+    await writeFile(join(consumer, dir, 'model.onnx'), onnx);
+  }
   const x = tf.tensor4d(Float32Array.from({ length: 2 * 784 }, (_, i) => Math.sin(i * 0.13)), [2, 28, 28, 1]);
   inferWant = Array.from(tf.tidy(() => (deployed.predict(x) as tf.Tensor).dataSync()));
   tf.dispose([x]);
@@ -64,6 +70,14 @@ afterAll(async () => {
   if (consumer) await rm(consumer, { recursive: true, force: true });
 });
 
+/** The chunks `entry` loads before it runs (its static imports, transitively), from `imports`. */
+function staticChunks(entry: string, imports: (chunk: string) => readonly string[]): string[] {
+  const seen = new Set<string>([entry]);
+  const stack = [entry];
+  while (stack.length > 0) for (const next of imports(stack.pop()!)) if (!seen.has(next)) seen.add(next), stack.push(next);
+  return [...seen];
+}
+
 async function bundleWithEsbuild(page: PageName): Promise<string> {
   const out = `esbuild/${page}.js`;
   const result = await esbuild({
@@ -72,6 +86,17 @@ async function bundleWithEsbuild(page: PageName): Promise<string> {
   });
   inputs.set(out, Object.keys((result.metafile as Metafile).inputs));
   gzipBytes.set(out, gzipSync(await readFile(join(consumer, out))).length);
+  // The same page with code splitting, as bundlers that split by default (rollup, Vite, webpack) make it.
+  const split = await esbuild({
+    entryPoints: [join(consumer, `${page}.js`)], outdir: join(consumer, 'esbuild-split'), absWorkingDir: consumer,
+    bundle: true, format: 'esm', minify: true, splitting: true, metafile: true, logLevel: 'silent',
+  });
+  const outputs = (split.metafile as Metafile).outputs;
+  const chunks = staticChunks(`esbuild-split/${page}.js`, (c) => outputs[c]!.imports.filter((i) => i.kind === 'import-statement').map((i) => i.path));
+  staticPart.set(out, {
+    modules: chunks.flatMap((c) => Object.keys(outputs[c]!.inputs)),
+    gzipBytes: (await Promise.all(chunks.map(async (c) => gzipSync(await readFile(join(consumer, c))).length))).reduce((a, b) => a + b, 0),
+  });
   return out;
 }
 
@@ -84,6 +109,12 @@ async function bundleWithRollup(page: PageName): Promise<string> {
   try {
     const { output } = await bundle.write({ dir: join(consumer, 'rollup', page), format: 'es' });
     inputs.set(`rollup/${page}/${page}.js`, output.flatMap((chunk) => ('modules' in chunk ? Object.keys(chunk.modules) : [])));
+    const byName = new Map(output.flatMap((chunk) => ('modules' in chunk ? [[chunk.fileName, chunk] as const] : [])));
+    const chunks = staticChunks(`${page}.js`, (c) => byName.get(c)?.imports ?? []).map((c) => byName.get(c)!);
+    staticPart.set(`rollup/${page}/${page}.js`, {
+      modules: chunks.flatMap((c) => Object.keys(c.modules)),
+      gzipBytes: chunks.reduce((n, c) => n + gzipSync(c.code).length, 0),
+    });
   } finally {
     await bundle.close();
   }
@@ -134,15 +165,24 @@ describe.each([
     console.log(`${bundler}: the pruning page keeps ${inPage.widths.join(', ')}`);
   }, 90_000);
 
-  test('the infer page: no tfjs at all, under 150 KB gzip\'d with its .wasm, and the outputs of tfjs', async () => {
+  test('the infer page: no tfjs at all, under 150 KB gzip\'d with its .wasm, the ONNX decoder split off, and the outputs of tfjs from model.json and .onnx', async () => {
     const script = await bundlePage('infer-page');
     const modules = inputs.get(script)!;
     expect(modules.some((m) => m.includes('node:')), 'reaches a node:* module').toBe(false);
     expect(modules.filter((m) => m.includes('@tensorflow')), 'bundles tfjs').toEqual([]);
     if (gzipBytes.has(script)) expect(gzipBytes.get(script)!).toBeLessThan(150_000);
+    // Loading an ONNX model imports its decoder (protobufjs) and translation on first use: a
+    // bundler that splits leaves them out of what a page of model.json files loads.
+    const loaded = staticPart.get(script)!;
+    expect(loaded.modules.filter((m) => /protobufjs|onnx-proto|load-onnx/.test(m)), 'the ONNX decoder in the chunks loaded up front').toEqual([]);
+    const whole = gzipBytes.has(script) ? `${gzipBytes.get(script)!} B gzip'd in one file, ` : '';
+    console.log(`${bundler}: the infer page is ${whole}${loaded.gzipBytes} B gzip'd in the chunks it loads up front (split)`);
     const inPage = (await runInChromium(script)) as InferResult;
     const scale = Math.max(...inferWant.map(Math.abs));
     expect(inPage.outputs).toHaveLength(inferWant.length);
     inPage.outputs.forEach((y, i) => expect(Math.abs(y - inferWant[i]!)).toBeLessThanOrEqual(1e-5 * scale));
+    // The same model from its ONNX file, its decoder's chunks fetched when the page asks for them.
+    expect(inPage.onnxOutputs).toHaveLength(inferWant.length);
+    inPage.onnxOutputs.forEach((y, i) => expect(Math.abs(y - inferWant[i]!)).toBeLessThanOrEqual(1e-5 * scale));
   }, 60_000);
 });
