@@ -33,6 +33,8 @@ export { loadInferenceModel, InferenceModel, type InferenceSource, type ModelDes
 export { readDescription } from './infer/description.ts';
 export { pool2d, type PoolMode } from './kernels/wasm/pool.ts';
 export { pool2dReference } from './kernels/reference/pool.ts';
+export { add, relu } from './kernels/wasm/elementwise.ts';
+export { addReference, reluReference } from './kernels/reference/elementwise.ts';
 export { readTopology, type ModelJsonFile, type Topology } from './infer/model-json.ts';
 export { LAYER_OPS } from './infer/layers.ts';
 export type { WorkerApi } from './pool/worker-api.ts';

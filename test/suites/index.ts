@@ -32,6 +32,7 @@ import { pipelineSuite } from './pipeline.suite.ts';
 import { inferSuite } from './infer.suite.ts';
 import { inferOnnxSuite } from './infer-onnx.suite.ts';
 import { poolingSuite } from './pooling.suite.ts';
+import { elementwiseSuite } from './elementwise.suite.ts';
 import { onnxExportSuite } from './onnx-export.suite.ts';
 
-export const suites: readonly TestSuite[] = [loaderSuite, conv2dSuite, tfjsBackendsSuite, workerSuite, poolSuite, channelMaskSuite, depthwiseConv2dSuite, annealSuite, tileSuite, reduceSuite, batchNormSuite, batchNormTrainingSuite, momentumSuite, kernelThreadsSuite, maxPoolSuite, poolingSuite, selectSuite, tfjsTrainingSuite, dataReadersSuite, dataBatchesSuite, imageFolderSuite, modelGraphSuite, pruneSuite, prunerSuite, fuseBatchNormSuite, onnxExportSuite, inferSuite, inferOnnxSuite, sparsityRegularizersSuite, sparsityTrainingSuite, distillationSuite, pipelineSuite];
+export const suites: readonly TestSuite[] = [loaderSuite, conv2dSuite, tfjsBackendsSuite, workerSuite, poolSuite, channelMaskSuite, depthwiseConv2dSuite, annealSuite, tileSuite, reduceSuite, batchNormSuite, batchNormTrainingSuite, momentumSuite, kernelThreadsSuite, maxPoolSuite, poolingSuite, elementwiseSuite, selectSuite, tfjsTrainingSuite, dataReadersSuite, dataBatchesSuite, imageFolderSuite, modelGraphSuite, pruneSuite, prunerSuite, fuseBatchNormSuite, onnxExportSuite, inferSuite, inferOnnxSuite, sparsityRegularizersSuite, sparsityTrainingSuite, distillationSuite, pipelineSuite];
