@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as ort from 'onnxruntime-node';
 import * as tfl from '@tensorflow/tfjs-layers';
 import {
-  prune, resolveConfig, baselineConfigs, networkJobs, writeRunFolder, loadTaskData, memoryNetworkCache, folderNetworkCache, type PruneConfig, type PruneRun, type TaskData,
+  prune, resolveConfig, baselineConfigs, networkJobs, writeRunFolder, loadTaskData, memoryNetworkCache, folderNetworkCache, loadInferenceModel, type PruneConfig, type PruneRun, type TaskData,
 } from 'slimprune/internal';
 
 const TINY = { task: 'mnist-lenet' as const, trainImages: 900, epochs: 1, fineTuneEpochs: 1, restarts: 2, cooling: 0.9, movesPerTemperature: 50 };
@@ -124,6 +124,10 @@ describe('prune pipeline', () => {
     // The ONNX file is the deployed model: onnxruntime reads it, with the tfjs model's NHWC input.
     const session = await ort.InferenceSession.create(await readFile(join(out, 'model-deployed.onnx')));
     expect(session.inputNames).toEqual([run.model.inputs[0]!.sourceLayer.name]);
+    // And it says, as model.json does, what the classes are and how pixels become inputs.
+    const onnx = await loadInferenceModel(join(out, 'model-deployed.onnx'));
+    expect(onnx.description).toEqual({ classNames: run.metrics.data.classNames, normalization: run.metrics.data.normalization });
+    onnx.dispose();
     expect((await readdir(out + '/model-deployed')).sort()).toEqual(['model.json', 'weights.bin']);
     expect((await readdir(out + '/model')).sort()).toEqual(['model.json', 'weights.bin']);
     // Both model files say how their inputs are made and what the classes are called.
