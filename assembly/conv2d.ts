@@ -38,6 +38,10 @@ const FLAG_RELU: i32 = 2;
 const FLAG_ACCUMULATE: i32 = 4; // igemm only: add into the existing output
 
 import { threadScratch } from "./thread_scratch";
+import {
+  THIN_KIND_OFFSET, conv2d_thin_chosen, conv2d_thin_scratch_bytes, conv2d_thin_prepare_f32,
+  conv2d_thin_refresh_input_f32, conv2d_thin_rows_f32,
+} from "./conv2d_thin";
 
 @inline function align16(x: usize): usize {
   return (x + 15) & ~(<usize>15);
@@ -247,6 +251,7 @@ export function igemm_f32(
   store<u32>(args, <u32>ind, 16); store<u32>(args, <u32>w, 20); store<u32>(args, <u32>skip, 24);
   store<u32>(args, <u32>bias, 28); store<u32>(args, <u32>out, 32); store<i32>(args, ldOut, 36);
   store<i32>(args, flags, 40);
+  store<i32>(args, 0, THIN_KIND_OFFSET);
 }
 
 /**
@@ -256,6 +261,11 @@ export function igemm_f32(
  * keep the tiles of the whole call.
  */
 export function igemm_rows_f32(args: usize, r0: i32, r1: i32): void {
+  // A forward convolution prepared for the thin-layer path (conv2d_thin.ts) runs there.
+  if (load<i32>(args, THIN_KIND_OFFSET) != 0) {
+    conv2d_thin_rows_f32(args, r0, r1);
+    return;
+  }
   const ks = load<i32>(args, 8), ldOut = load<i32>(args, 36);
   igemm_f32(
     r1 - r0, load<i32>(args, 4), ks, load<i32>(args, 12),
@@ -451,6 +461,7 @@ function forward_layout_raw(g: usize, scratch: usize): usize {
 
 /** Bytes of scratch that conv2d_prepare_f32 needs for geometry g. */
 export function conv2d_scratch_bytes(g: usize): usize {
+  if (conv2d_thin_chosen(g)) return conv2d_thin_scratch_bytes(g);
   return forward_layout_raw(g, 0);
 }
 
@@ -461,10 +472,15 @@ export function conv2d_scratch_bytes(g: usize): usize {
  * flags bit 0 is set); y: f32 NHWC [batch, outH, outW, outC];
  * scratch: conv2d_scratch_bytes(g) bytes, 16-byte aligned.
  *
- * This prepares the GEMM and writes its arguments at `args` (64 bytes); igemm_rows_f32 over rows
- * [0, load<i32>(args)) then computes y.
+ * This prepares the GEMM (or, for thin layers, conv2d_thin.ts's planar path) and writes its
+ * arguments at `args` (64 bytes); igemm_rows_f32 over rows [0, load<i32>(args)) then computes y.
+ * Geometry flags 8 / 16 force the GEMM / the thin path (tests and benchmarks).
  */
 export function conv2d_prepare_f32(g: usize, x: usize, f: usize, bias: usize, y: usize, scratch: usize, args: usize): void {
+  if (conv2d_thin_chosen(g)) {
+    conv2d_thin_prepare_f32(g, x, f, bias, y, scratch, args);
+    return;
+  }
   forward_layout_raw(g, scratch);
   const packed = layout_get(0), zero = layout_get(1), ind = layout_get(2), padded = layout_get(3);
   const inC = field(g, 3), outC = field(g, 6), kh = field(g, 7), kw = field(g, 8);
@@ -490,6 +506,10 @@ export function conv2d_prepare_f32(g: usize, x: usize, f: usize, bias: usize, y:
  * that copy where the geometry has one, and nothing else; igemm_rows_f32 then computes y.
  */
 export function conv2d_refresh_input_f32(g: usize, x: usize, scratch: usize): void {
+  if (conv2d_thin_chosen(g)) {
+    conv2d_thin_refresh_input_f32(g, x, scratch);
+    return;
+  }
   if (!needs_width_padding(g)) return;
   forward_layout_raw(g, scratch);
   copy_width_padded(g, x, layout_get(3));
