@@ -30,6 +30,8 @@ const FLAG_FORCE_THIN: i32 = 16;
 export const THIN_KIND_OFFSET: i32 = 44;
 const KIND_THIN: i32 = 1;
 const KIND_RELU: i32 = 2;
+const KIND_RESIDUAL: i32 = 4;
+const RESIDUAL_OFFSET: i32 = 20;
 
 /**
  * The shape rule, from bench/conv-forward.mjs's per-shape table: this path wins where the GEMM's
@@ -111,37 +113,61 @@ function pack_thin_filter(g: usize, f: usize, packed: usize): void {
   }
 }
 
-/** x NHWC → the planar copy's interior (its padding stays as prepare zeroed it). */
+/** Stores 4 pixels × 4 channels read as 4 channel vectors, one per pixel, as 4 pixel vectors. */
+@inline function transpose_store4(r0: v128, r1: v128, r2: v128, r3: v128, dst: usize, planeBytes: usize): void {
+  const t0 = i32x4.shuffle(r0, r1, 0, 4, 1, 5), t1 = i32x4.shuffle(r2, r3, 0, 4, 1, 5);
+  const t2 = i32x4.shuffle(r0, r1, 2, 6, 3, 7), t3 = i32x4.shuffle(r2, r3, 2, 6, 3, 7);
+  v128.store(dst, i32x4.shuffle(t0, t1, 0, 1, 4, 5));
+  v128.store(dst + planeBytes, i32x4.shuffle(t0, t1, 2, 3, 6, 7));
+  v128.store(dst + 2 * planeBytes, i32x4.shuffle(t2, t3, 0, 1, 4, 5));
+  v128.store(dst + 3 * planeBytes, i32x4.shuffle(t2, t3, 2, 3, 6, 7));
+}
+
+/**
+ * x NHWC → the planar copy's interior (its padding stays as prepare zeroed it): 4 pixels × 4
+ * channels at a time through a register transpose, the channel and pixel tails one by one.
+ */
 function copy_planar(g: usize, x: usize, planar: usize): void {
   const batch = field(g, 0), inH = field(g, 1), inW = field(g, 2), inC = field(g, 3);
   const pt = field(g, 11), pl = field(g, 12);
   const ph = plane_h(g), pw = plane_w(g);
   const planeBytes = <usize>ph * pw << 2;
+  const pixelBytes = <usize>inC << 2;
   // Rows and columns of the input that some tap reads: the rest never reach the output.
-  const rows = min(inH, ph - pt), cols = min(inW, pw - pl);
-  let src = x;
+  const rows = min(inH, ph - pt), cols = max(0, min(inW, pw - pl));
+  const c4 = inC & ~3, x4 = cols & ~3;
   for (let b = 0; b < batch; b++) {
     const dstImage = planar + <usize>b * inC * planeBytes;
-    for (let iy = 0; iy < inH; iy++) {
-      if (iy >= rows) {
-        src += <usize>inW * inC << 2;
-        continue;
-      }
+    for (let iy = 0; iy < rows; iy++) {
+      const srcRow = x + <usize>(b * inH + iy) * inW * pixelBytes;
       const dstRow = dstImage + ((<usize>(iy + pt) * pw + pl) << 2);
       if (inC == 1) {
-        memory.copy(dstRow, src, <usize>cols << 2);
-        src += <usize>inW << 2;
+        memory.copy(dstRow, srcRow, <usize>cols << 2);
         continue;
       }
-      for (let ix = 0; ix < inW; ix++) {
-        if (ix < cols) {
-          let dst = dstRow + (<usize>ix << 2);
-          for (let ci = 0; ci < inC; ci++) {
-            store<f32>(dst, load<f32>(src + (<usize>ci << 2)));
-            dst += planeBytes;
-          }
+      for (let ix = 0; ix < x4; ix += 4) {
+        const src = srcRow + <usize>ix * pixelBytes;
+        const dst = dstRow + (<usize>ix << 2);
+        for (let ci = 0; ci < c4; ci += 4) {
+          const s = src + (<usize>ci << 2);
+          transpose_store4(v128.load(s), v128.load(s + pixelBytes), v128.load(s + 2 * pixelBytes), v128.load(s + 3 * pixelBytes), dst + <usize>ci * planeBytes, planeBytes);
         }
-        src += <usize>inC << 2;
+        for (let ci = c4; ci < inC; ci++) {
+          const s = src + (<usize>ci << 2);
+          const d = dst + <usize>ci * planeBytes;
+          store<f32>(d, load<f32>(s));
+          store<f32>(d, load<f32>(s + pixelBytes), 4);
+          store<f32>(d, load<f32>(s + 2 * pixelBytes), 8);
+          store<f32>(d, load<f32>(s + 3 * pixelBytes), 12);
+        }
+      }
+      for (let ix = x4; ix < cols; ix++) {
+        const src = srcRow + <usize>ix * pixelBytes;
+        let dst = dstRow + (<usize>ix << 2);
+        for (let ci = 0; ci < inC; ci++) {
+          store<f32>(dst, load<f32>(src + (<usize>ci << 2)));
+          dst += planeBytes;
+        }
       }
     }
   }
@@ -168,7 +194,7 @@ function build_steps(g: usize, steps: usize): void {
 }
 
 // The args of a prepared thin convolution, 16 i32 at `args`:
-//   0 rows (batch*outH), 4 outH, 8 outW, 12 inC, 16 outC, 20 kh, 24 kw, 28 steps, 32 step count,
+//   0 rows (batch*outH), 4 outH, 8 outW, 12 inC, 16 outC, 20 residual (0: none), 24 unused, 28 steps, 32 step count,
 //   36 planeH, 40 planeW, 44 kind, 48 planar, 52 packed, 56 bias (0: none), 60 y.
 
 /** Packs the filter, zeroes and fills the planar copy, and writes the args. */
@@ -186,8 +212,8 @@ export function conv2d_thin_prepare_f32(g: usize, x: usize, f: usize, bias: usiz
   store<i32>(args, field(g, 5), 8);
   store<i32>(args, field(g, 3), 12);
   store<i32>(args, field(g, 6), 16);
-  store<i32>(args, field(g, 7), 20);
-  store<i32>(args, field(g, 8), 24);
+  store<u32>(args, 0, RESIDUAL_OFFSET);
+  store<i32>(args, 0, 24);
   store<u32>(args, <u32>steps, 28);
   store<i32>(args, field(g, 7) * field(g, 8) * field(g, 3), 32);
   store<i32>(args, plane_h(g), 36);
@@ -199,13 +225,31 @@ export function conv2d_thin_prepare_f32(g: usize, x: usize, f: usize, bias: usiz
   store<u32>(args, <u32>y, 60);
 }
 
+/** y = act(conv + bias + residual) from now on (conv2d.ts, conv2d_set_residual_f32). */
+export function conv2d_thin_set_residual(args: usize, residual: usize): void {
+  store<u32>(args, <u32>residual, RESIDUAL_OFFSET);
+  store<i32>(args, load<i32>(args, THIN_KIND_OFFSET) | KIND_RESIDUAL, THIN_KIND_OFFSET);
+}
+
 /** New input values for a prepared thin convolution: only the planar copy's interior changes. */
 export function conv2d_thin_refresh_input_f32(g: usize, x: usize, scratch: usize): void {
   copy_planar(g, x, align16(align16(align16(scratch) + packed_bytes(g)) + steps_bytes(g)));
 }
 
-@inline function finish(acc: v128, b: v128, relu: bool): v128 {
-  const v = f32x4.add(acc, b);
+/** Lanes of 4 pixels of one channel (src, src + stride, …; the first `count`) as one vector. */
+@inline function load_pixels(src: usize, stride: usize, count: i32): v128 {
+  let v = f32x4.splat(0);
+  if (count > 0) v = v128.load32_lane(src, v, 0);
+  if (count > 1) v = v128.load32_lane(src + stride, v, 1);
+  if (count > 2) v = v128.load32_lane(src + 2 * stride, v, 2);
+  if (count > 3) v = v128.load32_lane(src + 3 * stride, v, 3);
+  return v;
+}
+
+/** (acc + bias) + the residual's pixels where there is one (at dst + resDelta), then the ReLU. */
+@inline function finish(acc: v128, b: v128, resDelta: usize, dst: usize, stride: usize, count: i32, relu: bool): v128 {
+  let v = f32x4.add(acc, b);
+  if (resDelta != 0) v = f32x4.add(v, load_pixels(dst + resDelta, stride, count));
   return relu ? f32x4.max(v, f32x4.splat(0)) : v;
 }
 
@@ -223,9 +267,11 @@ export function conv2d_thin_refresh_input_f32(g: usize, x: usize, scratch: usize
   if (count > 2) v128.store32_lane(dst + 2 * stride, v, 2);
 }
 
-@inline function store_channel(dst: usize, stride: usize, v0: v128, v1: v128, count: i32): void {
-  store_pixels(dst, stride, v0, count);
-  store_pixels(dst + 4 * stride, stride, v1, count - 4);
+/** One channel's 8 pixels of the tile, finished and stored. */
+@inline function store_channel(dst: usize, stride: usize, a0: v128, a1: v128, b: v128, resDelta: usize, relu: bool, count: i32): void {
+  const hi = dst + 4 * stride;
+  store_pixels(dst, stride, finish(a0, b, resDelta, dst, stride, count, relu), count);
+  store_pixels(hi, stride, finish(a1, b, resDelta, hi, stride, count - 4, relu), count - 4);
 }
 
 /**
@@ -234,7 +280,7 @@ export function conv2d_thin_refresh_input_f32(g: usize, x: usize, scratch: usize
  */
 @inline function thin_tile(
   NJ: i32, src: usize, w: usize, steps: usize, count_steps: i32,
-  bias: usize, relu: bool, dst: usize, pixelStride: usize, count: i32,
+  bias: usize, relu: bool, resDelta: usize, dst: usize, pixelStride: usize, count: i32,
 ): void {
   let a0 = f32x4.splat(0), a1 = f32x4.splat(0);
   let b0 = f32x4.splat(0), b1 = f32x4.splat(0);
@@ -257,39 +303,39 @@ export function conv2d_thin_refresh_input_f32(g: usize, x: usize, scratch: usize
   }
   let bv = f32x4.splat(0);
   if (bias != 0) bv = v128.load32_splat(bias);
-  store_channel(dst, pixelStride, finish(a0, bv, relu), finish(a1, bv, relu), count);
+  store_channel(dst, pixelStride, a0, a1, bv, resDelta, relu, count);
   if (NJ > 1) {
     if (bias != 0) bv = v128.load32_splat(bias, 4);
-    store_channel(dst + 4, pixelStride, finish(b0, bv, relu), finish(b1, bv, relu), count);
+    store_channel(dst + 4, pixelStride, b0, b1, bv, resDelta, relu, count);
   }
   if (NJ > 2) {
     if (bias != 0) bv = v128.load32_splat(bias, 8);
-    store_channel(dst + 8, pixelStride, finish(c0, bv, relu), finish(c1, bv, relu), count);
+    store_channel(dst + 8, pixelStride, c0, c1, bv, resDelta, relu, count);
   }
   if (NJ > 3) {
     if (bias != 0) bv = v128.load32_splat(bias, 12);
-    store_channel(dst + 12, pixelStride, finish(d0, bv, relu), finish(d1, bv, relu), count);
+    store_channel(dst + 12, pixelStride, d0, d1, bv, resDelta, relu, count);
   }
   if (NJ > 4) {
     if (bias != 0) bv = v128.load32_splat(bias, 16);
-    store_channel(dst + 16, pixelStride, finish(e0, bv, relu), finish(e1, bv, relu), count);
+    store_channel(dst + 16, pixelStride, e0, e1, bv, resDelta, relu, count);
   }
 }
 
 /** Every tile of one group of nj channels along one output row. */
 function thin_row_group(
-  nj: i32, src: usize, w: usize, steps: usize, count_steps: i32, bias: usize, relu: bool, dst: usize, outC: i32, outW: i32,
+  nj: i32, src: usize, w: usize, steps: usize, count_steps: i32, bias: usize, relu: bool, resDelta: usize, dst: usize, outC: i32, outW: i32,
 ): void {
   const pixelStride = <usize>outC << 2;
   for (let x0 = 0; x0 < outW; x0 += PIXELS) {
     const s = src + (<usize>x0 << 2);
     const d = dst + <usize>x0 * pixelStride;
     const count = min(PIXELS, outW - x0);
-    if (nj == 4) thin_tile(4, s, w, steps, count_steps, bias, relu, d, pixelStride, count);
-    else if (nj == 3) thin_tile(3, s, w, steps, count_steps, bias, relu, d, pixelStride, count);
-    else if (nj == 5) thin_tile(5, s, w, steps, count_steps, bias, relu, d, pixelStride, count);
-    else if (nj == 2) thin_tile(2, s, w, steps, count_steps, bias, relu, d, pixelStride, count);
-    else thin_tile(1, s, w, steps, count_steps, bias, relu, d, pixelStride, count);
+    if (nj == 4) thin_tile(4, s, w, steps, count_steps, bias, relu, resDelta, d, pixelStride, count);
+    else if (nj == 3) thin_tile(3, s, w, steps, count_steps, bias, relu, resDelta, d, pixelStride, count);
+    else if (nj == 5) thin_tile(5, s, w, steps, count_steps, bias, relu, resDelta, d, pixelStride, count);
+    else if (nj == 2) thin_tile(2, s, w, steps, count_steps, bias, relu, resDelta, d, pixelStride, count);
+    else thin_tile(1, s, w, steps, count_steps, bias, relu, resDelta, d, pixelStride, count);
   }
 }
 
@@ -304,6 +350,9 @@ export function conv2d_thin_rows_f32(args: usize, r0: i32, r1: i32): void {
   const relu = (load<i32>(args, THIN_KIND_OFFSET) & KIND_RELU) != 0;
   const planar = <usize>load<u32>(args, 48), packed = <usize>load<u32>(args, 52);
   const bias = <usize>load<u32>(args, 56), y = <usize>load<u32>(args, 60);
+  const residual = <usize>load<u32>(args, RESIDUAL_OFFSET);
+  // The residual's address relative to the output's (0: none; it is never the output itself).
+  const resDelta = (load<i32>(args, THIN_KIND_OFFSET) & KIND_RESIDUAL) != 0 ? residual - y : 0;
   const imageBytes = <usize>inC * load<i32>(args, 36) * pw << 2;
   for (let r = r0; r < r1; r++) {
     const b = r / outH, oy = r - b * outH;
@@ -312,7 +361,7 @@ export function conv2d_thin_rows_f32(args: usize, r0: i32, r1: i32): void {
     let w = packed;
     for (let j0 = 0; j0 < outC; ) {
       const nj = group_size(outC - j0);
-      thin_row_group(nj, src, w, steps, countSteps, bias == 0 ? 0 : bias + (<usize>j0 << 2), relu, dst + (<usize>j0 << 2), outC, outW);
+      thin_row_group(nj, src, w, steps, countSteps, bias == 0 ? 0 : bias + (<usize>j0 << 2), relu, resDelta, dst + (<usize>j0 << 2), outC, outW);
       w += <usize>nj * countSteps << 2;
       j0 += nj;
     }

@@ -5,6 +5,7 @@
  * or tfjs op per layer while it runs), so a forward pass is the steps in order.
  */
 import type { KernelInstance } from '../wasm/loader.ts';
+import { FUSED_RESIDUAL } from './convolution.ts';
 import { FUSED_RELU } from './elementwise.ts';
 import { FUSED_AWAY, LAYER_OPS } from './layers.ts';
 import type { Topology } from './model-json.ts';
@@ -54,8 +55,51 @@ function fuseResidualRelus(topology: Topology): Topology {
   };
 }
 
+/**
+ * A two-input Add one of whose inputs is a linear Conv2D read by nothing else becomes that
+ * convolution's epilogue: the convolution adds the other input (its residual) after its bias and
+ * before its ReLU (the Add's, if fused above), in the Add's order, so the result has the same
+ * bits, and the sum costs one read of the residual instead of a pass over three tensors. The
+ * convolution must run after the residual is computed (plan order is layer order), so of two
+ * candidates the later one takes the Add; the Add keeps its name as an alias of its output.
+ */
+function fuseResidualAdds(topology: Topology): Topology {
+  const readers = new Map<string, number>();
+  for (const l of topology.layers) for (const i of l.inputs) readers.set(i, (readers.get(i) ?? 0) + 1);
+  const order = new Map<string, number>([[topology.input, -1], ...topology.layers.map((l, i) => [l.name, i] as const)]);
+  const byName = new Map(topology.layers.map((l) => [l.name, l]));
+  const fusedConvs = new Map<string, { residual: string; relu: boolean }>();
+  const fusedAdds = new Map<string, string>();
+  for (const add of topology.layers) {
+    if (add.className !== 'Add' || add.inputs.length !== 2) continue;
+    const candidates = add.inputs.filter((name) => {
+      const l = byName.get(name);
+      const activation = l?.config['activation'] ?? 'linear';
+      return l?.className === 'Conv2D' && activation === 'linear' && readers.get(name) === 1 && name !== topology.output && !fusedConvs.has(name);
+    });
+    const conv = candidates.sort((a, b) => order.get(b)! - order.get(a)!)[0];
+    if (conv === undefined) continue;
+    const residual = add.inputs[0] === conv ? add.inputs[1]! : add.inputs[0]!;
+    if (residual === conv || order.get(residual)! >= order.get(conv)!) continue;
+    fusedConvs.set(conv, { residual, relu: add.config[FUSED_RELU] === true });
+    fusedAdds.set(add.name, conv);
+  }
+  if (fusedAdds.size === 0) return topology;
+  return {
+    ...topology,
+    layers: topology.layers.map((l) => {
+      const conv = fusedConvs.get(l.name);
+      if (conv) {
+        return { ...l, inputs: [...l.inputs, conv.residual], config: { ...l.config, [FUSED_RESIDUAL]: true, ...(conv.relu && { activation: 'relu' }) } };
+      }
+      const source = fusedAdds.get(l.name);
+      return source === undefined ? l : { ...l, className: FUSED_AWAY, inputs: [source], config: {} };
+    }),
+  };
+}
+
 export function planModel(given: Topology, weights: ReadonlyMap<string, Weight>): ModelPlan {
-  const topology = fuseResidualRelus(given);
+  const topology = fuseResidualAdds(fuseResidualRelus(given));
   const unknown = topology.layers.filter((l) => !(l.className in LAYER_OPS));
   if (unknown.length > 0) {
     throw new Error(

@@ -90,6 +90,10 @@ export const conv2dSuite = suite('conv2d', (test) => {
         {},
         `forward+bias+relu ${describe(s, g)}`,
       );
+      const residual = randomArray(outputSize(g), rng);
+      for (const epilogue of [{ residual }, { bias, residual, relu: true }]) {
+        assertAllClose(conv2d(g, x, f, epilogue), conv2dReference(g, x, f, epilogue), {}, `forward+residual ${JSON.stringify(Object.keys(epilogue))} ${describe(s, g)}`);
+      }
     }
   });
 
@@ -101,7 +105,8 @@ export const conv2dSuite = suite('conv2d', (test) => {
       const x = randomArray(inputSize(g), rng);
       const f = randomArray(filterSize(g), rng);
       const bias = randomArray(g.outC, rng);
-      for (const epilogue of [{}, { bias, relu: true }, { bias }]) {
+      const residual = randomArray(outputSize(g), rng);
+      for (const epilogue of [{}, { bias, relu: true }, { bias }, { bias, residual, relu: true }, { residual }]) {
         const what = `${describe(s, g)} ${JSON.stringify(Object.keys(epilogue))}`;
         const thin = conv2dOnPath('thin', g, x, f, epilogue);
         assertBitEqual(thin, conv2dOnPath('gemm', g, x, f, epilogue), `thin vs GEMM ${what}`);
@@ -229,7 +234,7 @@ export const conv2dSuite = suite('conv2d', (test) => {
     const f = new Float32Array(filterSize(g));
     const bias = new Float32Array(g.outC);
     const positional = (fn: typeof conv2d) => () => (fn as (...a: unknown[]) => unknown)(g, x, f, bias, true);
-    assertThrows(positional(conv2dReference), /^conv2dReference: epilogue must be an object \{ bias\?: Float32Array, relu\?: boolean \}, got Float32Array/);
+    assertThrows(positional(conv2dReference), /^conv2dReference: epilogue must be an object \{ bias\?: Float32Array, residual\?: Float32Array, relu\?: boolean \}, got Float32Array/);
     assertThrows(positional(conv2d), /^conv2d: epilogue must be an object .*got Float32Array/);
     assertThrows(() => conv2dReference(g, { length: 75 } as unknown as Float32Array, f), /^conv2dReference: x must be a Float32Array, got Object/);
     assertThrows(() => conv2dReference(g, x, f.subarray(1)), /^conv2dReference: filter has 215 elements, expected 216/);

@@ -14,7 +14,7 @@ export type { Conv2DEpilogue } from '../spec/conv2d.ts';
 const FLAG_BIAS = 1;
 const FLAG_RELU = 2;
 
-/** y = act(conv2d(x, filter) + bias): x NHWC, filter HWIO, y NHWC. */
+/** y = act(conv2d(x, filter) + bias + residual): x NHWC, filter HWIO, y and residual NHWC. */
 export function conv2d(g: Conv2DGeometry, x: Float32Array, filter: Float32Array, epilogue: Conv2DEpilogue = {}, out?: Float32Array): Float32Array {
   return conv2dOnPath('auto', g, x, filter, epilogue, out);
 }
@@ -40,17 +40,20 @@ export function conv2dOnPath(path: Conv2DPath, g: Conv2DGeometry, x: Float32Arra
   if (path === 'thin' && (g.strideH !== 1 || g.strideW !== 1)) {
     throw new RangeError(`conv2dOnPath: the thin path takes unit strides only, got [${g.strideH}, ${g.strideW}]`);
   }
-  const { bias, relu } = epilogue;
+  const { bias, residual, relu } = epilogue;
+  const zeros = new Float32Array(bias ? 0 : 1);
   return callKernel({
     geometry: g,
     flags: (bias ? FLAG_BIAS : 0) | (relu ? FLAG_RELU : 0) | PATH_FLAGS[path],
-    inputs: bias ? [x, filter, bias] : [x, filter],
+    // A placeholder where there is no bias, so the residual keeps its place.
+    inputs: residual ? [x, filter, bias ?? zeros, residual] : bias ? [x, filter, bias] : [x, filter],
     outputs: [n],
     into: [out],
     scratch: (k, gp) => k.exports.conv2d_scratch_bytes(gp),
     args: 64,
-    run(k, { geometry, inputs: [xp, fp, bp = 0], outputs: [yp], scratch, args }) {
-      k.exports.conv2d_prepare_f32(geometry, xp!, fp!, bp, yp!, scratch, args);
+    run(k, { geometry, inputs: [xp, fp, bp = 0, rp], outputs: [yp], scratch, args }) {
+      k.exports.conv2d_prepare_f32(geometry, xp!, fp!, bias ? bp : 0, yp!, scratch, args);
+      if (rp !== undefined) k.exports.conv2d_set_residual_f32(args, rp);
       runRows(k, 'igemm_rows_f32', args, k.arena.i32(args, 1)[0]!, 4, conv2dMacs(g));
     },
   })[0]!;
