@@ -22,7 +22,7 @@ import { pageResult, runnerHtml, serveFolder } from './chromium-page.ts';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const pagesDir = join(root, 'test/fixtures/bundle-pages');
-const PAGES = ['kernels-page', 'prune-page', 'infer-page'] as const;
+const PAGES = ['kernels-page', 'prune-page', 'infer-page', 'infer-worker-page', 'infer-worker'] as const;
 type PageName = (typeof PAGES)[number];
 
 interface KernelsResult { kind: 'kernels'; outputs: number[]; maxDiff: number }
@@ -51,7 +51,7 @@ beforeAll(async () => {
   const { model: compact } = await compactModel(lenet, randomMasks(graph, testRng(61), 0.5), { graph });
   const deployed = (await fuseBatchNorm(compact)).model;
   const files = await exportModel(deployed);
-  for (const dir of ['model', 'esbuild/model', 'rollup/infer-page/model']) await writeModelFiles(join(consumer, dir), files);
+  for (const dir of ['model', 'esbuild/model', 'rollup/infer-page/model', 'rollup/infer-worker-page/model']) await writeModelFiles(join(consumer, dir), files);
   const x = tf.tensor4d(Float32Array.from({ length: 2 * 784 }, (_, i) => Math.sin(i * 0.13)), [2, 28, 28, 1]);
   inferWant = Array.from(tf.tidy(() => (deployed.predict(x) as tf.Tensor).dataSync()));
   tf.dispose([x]);
@@ -75,19 +75,19 @@ async function bundleWithEsbuild(page: PageName): Promise<string> {
   return out;
 }
 
-async function bundleWithRollup(page: PageName): Promise<string> {
+async function bundleWithRollup(page: PageName, dir: string = page): Promise<string> {
   const bundle = await rollup({
     input: join(consumer, `${page}.js`),
     plugins: [nodeResolve({ browser: true }), commonjs()],
     onwarn: () => undefined,
   });
   try {
-    const { output } = await bundle.write({ dir: join(consumer, 'rollup', page), format: 'es' });
+    const { output } = await bundle.write({ dir: join(consumer, 'rollup', dir), format: 'es' });
     inputs.set(`rollup/${page}/${page}.js`, output.flatMap((chunk) => ('modules' in chunk ? Object.keys(chunk.modules) : [])));
   } finally {
     await bundle.close();
   }
-  return `rollup/${page}/${page}.js`;
+  return `rollup/${dir}/${page}.js`;
 }
 
 async function runInChromium(script: string): Promise<PageRun> {
@@ -101,6 +101,12 @@ async function runInNode(page: PageName): Promise<PageRun> {
   const module = (await import(resolve(pagesDir, `${page}.js`))) as { run(): Promise<PageRun> };
   return module.run();
 }
+
+/** The worker page and its worker, each an entry of its own, bundled next to each other. */
+const workerPageBundlers = {
+  esbuild: async () => (await bundleWithEsbuild('infer-worker'), bundleWithEsbuild('infer-worker-page')),
+  rollup: async () => (await bundleWithRollup('infer-worker', 'infer-worker-page'), bundleWithRollup('infer-worker-page')),
+};
 
 describe.each([
   ['esbuild', bundleWithEsbuild],
@@ -140,6 +146,14 @@ describe.each([
     expect(modules.some((m) => m.includes('node:')), 'reaches a node:* module').toBe(false);
     expect(modules.filter((m) => m.includes('@tensorflow')), 'bundles tfjs').toEqual([]);
     if (gzipBytes.has(script)) expect(gzipBytes.get(script)!).toBeLessThan(150_000);
+    const inPage = (await runInChromium(script)) as InferResult;
+    const scale = Math.max(...inferWant.map(Math.abs));
+    expect(inPage.outputs).toHaveLength(inferWant.length);
+    inPage.outputs.forEach((y, i) => expect(Math.abs(y - inferWant[i]!)).toBeLessThanOrEqual(1e-5 * scale));
+  }, 60_000);
+
+  test("the README's worker: the model runs in a module worker and posts back the outputs of tfjs", async () => {
+    const script = await workerPageBundlers[bundler]();
     const inPage = (await runInChromium(script)) as InferResult;
     const scale = Math.max(...inferWant.map(Math.abs));
     expect(inPage.outputs).toHaveLength(inferWant.length);
