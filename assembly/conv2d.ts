@@ -36,8 +36,16 @@ const PIXEL_CHUNK: i32 = 256;
 const FLAG_BIAS: i32 = 1;
 const FLAG_RELU: i32 = 2;
 const FLAG_ACCUMULATE: i32 = 4; // igemm only: add into the existing output
+// igemm only: add the residual, rows laid out as the output's, before the ReLU (a residual Add
+// fused into the convolution that feeds it: slimprune/infer). Its pointer is at args 48.
+const FLAG_RESIDUAL: i32 = 8;
+const RESIDUAL_OFFSET: i32 = 48;
 
 import { threadScratch } from "./thread_scratch";
+import {
+  THIN_KIND_OFFSET, conv2d_thin_chosen, conv2d_thin_scratch_bytes, conv2d_thin_prepare_f32,
+  conv2d_thin_refresh_input_f32, conv2d_thin_rows_f32, conv2d_thin_set_residual,
+} from "./conv2d_thin";
 
 @inline function align16(x: usize): usize {
   return (x + 15) & ~(<usize>15);
@@ -88,13 +96,17 @@ import { threadScratch } from "./thread_scratch";
 }
 
 @inline function epilogue(
-  dst: usize, c0: v128, c1: v128, b0: v128, b1: v128, nv: i32, flags: i32,
+  dst: usize, c0: v128, c1: v128, b0: v128, b1: v128, nv: i32, flags: i32, resDelta: usize,
 ): void {
   let v0 = f32x4.add(c0, b0);
   let v1 = f32x4.add(c1, b1);
   if (flags & FLAG_ACCUMULATE) {
     v0 = f32x4.add(v0, load8lo(dst, nv));
     v1 = f32x4.add(v1, load8hi(dst, nv));
+  }
+  if (flags & FLAG_RESIDUAL) {
+    v0 = f32x4.add(v0, load8lo(dst + resDelta, nv));
+    v1 = f32x4.add(v1, load8hi(dst + resDelta, nv));
   }
   if (flags & FLAG_RELU) {
     const zero = f32x4.splat(0);
@@ -106,7 +118,7 @@ import { threadScratch } from "./thread_scratch";
 
 function igemm_4x8(
   row: i32, ks: i32, kc: i32, ind: usize, wb: usize, skip: usize,
-  b0: v128, b1: v128, out: usize, ldOut: i32, col: i32, nv: i32, flags: i32,
+  b0: v128, b1: v128, out: usize, ldOut: i32, col: i32, nv: i32, flags: i32, resDelta: usize,
 ): void {
   let c00 = f32x4.splat(0), c01 = f32x4.splat(0);
   let c10 = f32x4.splat(0), c11 = f32x4.splat(0);
@@ -138,14 +150,14 @@ function igemm_4x8(
   }
   const ldBytes = <usize>ldOut << 2;
   let dst = out + <usize>row * ldBytes + (<usize>col << 2);
-  epilogue(dst, c00, c01, b0, b1, nv, flags); dst += ldBytes;
-  epilogue(dst, c10, c11, b0, b1, nv, flags); dst += ldBytes;
-  epilogue(dst, c20, c21, b0, b1, nv, flags); dst += ldBytes;
-  epilogue(dst, c30, c31, b0, b1, nv, flags); dst += ldBytes;
+  epilogue(dst, c00, c01, b0, b1, nv, flags, resDelta); dst += ldBytes;
+  epilogue(dst, c10, c11, b0, b1, nv, flags, resDelta); dst += ldBytes;
+  epilogue(dst, c20, c21, b0, b1, nv, flags, resDelta); dst += ldBytes;
+  epilogue(dst, c30, c31, b0, b1, nv, flags, resDelta); dst += ldBytes;
 }
 function igemm_1x8(
   row: i32, ks: i32, kc: i32, ind: usize, wb: usize, skip: usize,
-  b0: v128, b1: v128, out: usize, ldOut: i32, col: i32, nv: i32, flags: i32,
+  b0: v128, b1: v128, out: usize, ldOut: i32, col: i32, nv: i32, flags: i32, resDelta: usize,
 ): void {
   let c0 = f32x4.splat(0), c1 = f32x4.splat(0);
   let ip = ind + ((<usize>row * ks) << 2);
@@ -165,14 +177,14 @@ function igemm_1x8(
       a += 4;
     }
   }
-  epilogue(out + (<usize>row * ldOut + col << 2), c0, c1, b0, b1, nv, flags);
+  epilogue(out + (<usize>row * ldOut + col << 2), c0, c1, b0, b1, nv, flags, resDelta);
 }
 
 // The same for a last block of at most 4 channels: one vector per row instead of two, so a
 // width of 8k + 4 (e.g. a pruned 12) wastes no multiply-adds on zero-padded channels.
 function igemm_4x4(
   row: i32, ks: i32, kc: i32, ind: usize, wb: usize, skip: usize,
-  b0: v128, out: usize, ldOut: i32, col: i32, nv: i32, flags: i32,
+  b0: v128, out: usize, ldOut: i32, col: i32, nv: i32, flags: i32, resDelta: usize,
 ): void {
   let c0 = f32x4.splat(0), c1 = f32x4.splat(0), c2 = f32x4.splat(0), c3 = f32x4.splat(0);
   const rowStride = <usize>ks << 2;
@@ -200,19 +212,20 @@ function igemm_4x4(
   const ldBytes = <usize>ldOut << 2;
   let dst = out + <usize>row * ldBytes + (<usize>col << 2);
   const zero = f32x4.splat(0);
-  epilogue(dst, c0, zero, b0, zero, nv, flags); dst += ldBytes;
-  epilogue(dst, c1, zero, b0, zero, nv, flags); dst += ldBytes;
-  epilogue(dst, c2, zero, b0, zero, nv, flags); dst += ldBytes;
-  epilogue(dst, c3, zero, b0, zero, nv, flags);
+  epilogue(dst, c0, zero, b0, zero, nv, flags, resDelta); dst += ldBytes;
+  epilogue(dst, c1, zero, b0, zero, nv, flags, resDelta); dst += ldBytes;
+  epilogue(dst, c2, zero, b0, zero, nv, flags, resDelta); dst += ldBytes;
+  epilogue(dst, c3, zero, b0, zero, nv, flags, resDelta);
 }
 
 /**
  * Indirect GEMM over `m` output rows and `n` output columns (see the comment above).
  * ind: u32[m*ks]; w: packed f32[ceil(n/8)*ks*kc*8]; bias: f32[n] or 0; out: f32 rows of ldOut.
- * flags: 1 bias, 2 ReLU, 4 accumulate into out.
+ * flags: 1 bias, 2 ReLU, 4 accumulate into out, 8 add the residual at out + resDelta (bytes).
  */
 export function igemm_f32(
   m: i32, n: i32, ks: i32, kc: i32, ind: usize, w: usize, skip: usize, bias: usize, out: usize, ldOut: i32, flags: i32,
+  resDelta: usize,
 ): void {
   const blocks = (n + NR - 1) / NR;
   const blockBytes = <usize>ks * <usize>kc * (<usize>NR << 2);
@@ -229,11 +242,11 @@ export function igemm_f32(
       }
       let r = m0;
       if (nv <= 4) {
-        for (; r + MR <= m1; r += MR) igemm_4x4(r, ks, kc, ind, wb, skip, b0, out, ldOut, col, nv, flags);
+        for (; r + MR <= m1; r += MR) igemm_4x4(r, ks, kc, ind, wb, skip, b0, out, ldOut, col, nv, flags, resDelta);
       } else {
-        for (; r + MR <= m1; r += MR) igemm_4x8(r, ks, kc, ind, wb, skip, b0, b1, out, ldOut, col, nv, flags);
+        for (; r + MR <= m1; r += MR) igemm_4x8(r, ks, kc, ind, wb, skip, b0, b1, out, ldOut, col, nv, flags, resDelta);
       }
-      for (; r < m1; r++) igemm_1x8(r, ks, kc, ind, wb, skip, b0, b1, out, ldOut, col, nv, flags);
+      for (; r < m1; r++) igemm_1x8(r, ks, kc, ind, wb, skip, b0, b1, out, ldOut, col, nv, flags, resDelta);
     }
   }
 }
@@ -247,6 +260,7 @@ export function igemm_f32(
   store<u32>(args, <u32>ind, 16); store<u32>(args, <u32>w, 20); store<u32>(args, <u32>skip, 24);
   store<u32>(args, <u32>bias, 28); store<u32>(args, <u32>out, 32); store<i32>(args, ldOut, 36);
   store<i32>(args, flags, 40);
+  store<i32>(args, 0, THIN_KIND_OFFSET);
 }
 
 /**
@@ -256,12 +270,32 @@ export function igemm_f32(
  * keep the tiles of the whole call.
  */
 export function igemm_rows_f32(args: usize, r0: i32, r1: i32): void {
+  // A forward convolution prepared for the thin-layer path (conv2d_thin.ts) runs there.
+  if (load<i32>(args, THIN_KIND_OFFSET) != 0) {
+    conv2d_thin_rows_f32(args, r0, r1);
+    return;
+  }
   const ks = load<i32>(args, 8), ldOut = load<i32>(args, 36);
   igemm_f32(
     r1 - r0, load<i32>(args, 4), ks, load<i32>(args, 12),
     <usize>load<u32>(args, 16) + (<usize>r0 * ks << 2), <usize>load<u32>(args, 20), <usize>load<u32>(args, 24),
     <usize>load<u32>(args, 28), <usize>load<u32>(args, 32) + (<usize>r0 * ldOut << 2), ldOut, load<i32>(args, 40),
+    <usize>load<u32>(args, RESIDUAL_OFFSET) - <usize>load<u32>(args, 32),
   );
+}
+
+/**
+ * Makes a prepared forward convolution (conv2d_prepare_f32) add `residual`, a tensor of the
+ * output's shape, after the bias and before the ReLU: y = act(conv(x) + bias + residual), the
+ * sum of a residual block with its Add fused in, added in the Add's order.
+ */
+export function conv2d_set_residual_f32(args: usize, residual: usize): void {
+  if (load<i32>(args, THIN_KIND_OFFSET) != 0) {
+    conv2d_thin_set_residual(args, residual);
+    return;
+  }
+  store<u32>(args, <u32>residual, RESIDUAL_OFFSET);
+  store<i32>(args, load<i32>(args, 40) | FLAG_RESIDUAL, 40);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -350,10 +384,15 @@ function copy_width_padded(g: usize, x: usize, padded: usize): void {
   const srcW = merged_columns(g);
   const rowBytes = <usize>srcW * pixelBytes;
   const copyCols = min(inW, srcW - pl);
+  // Only the padding columns are zeroed: every other byte is copied over.
+  const leftBytes = <usize>min(pl, srcW) * pixelBytes;
+  const copyBytes = <usize>max(copyCols, 0) * pixelBytes;
+  const rightBytes = rowBytes - leftBytes - copyBytes;
   for (let r = 0; r < field(g, 0) * inH; r++) {
     const dst = padded + <usize>r * rowBytes;
-    memory.fill(dst, 0, rowBytes);
-    if (copyCols > 0) memory.copy(dst + <usize>pl * pixelBytes, x + <usize>r * inW * pixelBytes, <usize>copyCols * pixelBytes);
+    if (leftBytes > 0) memory.fill(dst, 0, leftBytes);
+    if (copyBytes > 0) memory.copy(dst + leftBytes, x + <usize>r * inW * pixelBytes, copyBytes);
+    if (rightBytes > 0) memory.fill(dst + leftBytes + copyBytes, 0, rightBytes);
   }
 }
 
@@ -451,6 +490,7 @@ function forward_layout_raw(g: usize, scratch: usize): usize {
 
 /** Bytes of scratch that conv2d_prepare_f32 needs for geometry g. */
 export function conv2d_scratch_bytes(g: usize): usize {
+  if (conv2d_thin_chosen(g)) return conv2d_thin_scratch_bytes(g);
   return forward_layout_raw(g, 0);
 }
 
@@ -461,10 +501,15 @@ export function conv2d_scratch_bytes(g: usize): usize {
  * flags bit 0 is set); y: f32 NHWC [batch, outH, outW, outC];
  * scratch: conv2d_scratch_bytes(g) bytes, 16-byte aligned.
  *
- * This prepares the GEMM and writes its arguments at `args` (64 bytes); igemm_rows_f32 over rows
- * [0, load<i32>(args)) then computes y.
+ * This prepares the GEMM (or, for thin layers, conv2d_thin.ts's planar path) and writes its
+ * arguments at `args` (64 bytes); igemm_rows_f32 over rows [0, load<i32>(args)) then computes y.
+ * Geometry flags 8 / 16 force the GEMM / the thin path (tests and benchmarks).
  */
 export function conv2d_prepare_f32(g: usize, x: usize, f: usize, bias: usize, y: usize, scratch: usize, args: usize): void {
+  if (conv2d_thin_chosen(g)) {
+    conv2d_thin_prepare_f32(g, x, f, bias, y, scratch, args);
+    return;
+  }
   forward_layout_raw(g, scratch);
   const packed = layout_get(0), zero = layout_get(1), ind = layout_get(2), padded = layout_get(3);
   const inC = field(g, 3), outC = field(g, 6), kh = field(g, 7), kw = field(g, 8);
@@ -490,6 +535,10 @@ export function conv2d_prepare_f32(g: usize, x: usize, f: usize, bias: usize, y:
  * that copy where the geometry has one, and nothing else; igemm_rows_f32 then computes y.
  */
 export function conv2d_refresh_input_f32(g: usize, x: usize, scratch: usize): void {
+  if (conv2d_thin_chosen(g)) {
+    conv2d_thin_refresh_input_f32(g, x, scratch);
+    return;
+  }
   if (!needs_width_padding(g)) return;
   forward_layout_raw(g, scratch);
   copy_width_padded(g, x, layout_get(3));

@@ -9,6 +9,7 @@ export function heap_base(): usize {
 
 export * from "./thread_scratch";
 export * from "./conv2d";
+export { conv2d_thin_chosen } from "./conv2d_thin";
 export * from "./channel_mask";
 export * from "./depthwise_conv2d";
 export * from "./rng";

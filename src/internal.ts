@@ -23,6 +23,7 @@ export {
   type Conv2DGeometry, type Conv2DOptions, type Padding,
 } from './kernels/geometry.ts';
 export { conv2d, conv2dBackpropInput, conv2dBackpropFilter, type Conv2DEpilogue } from './kernels/wasm/conv2d.ts';
+export { conv2dOnPath, conv2dTakesThinPath, type Conv2DPath } from './kernels/wasm/conv2d.ts';
 export {
   conv2dReference, conv2dBackpropInputReference, conv2dBackpropFilterReference,
 } from './kernels/reference/conv2d.ts';

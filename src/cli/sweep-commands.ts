@@ -94,6 +94,7 @@ export function registerSweepCommands(program: Command): void {
     .option('--queue <redis-url>', 'run the cells as BullMQ jobs on this Redis (redis://host:port) for `slimprune worker` processes to take')
     .option('--queue-name <name>', 'the queue (default slimprune-sweep)')
     .option('--retry-failed', 'run the cells that failed before again (default: keep their errors)', false)
+    .option('--summarize', "run nothing: write table.md, table.json and report.html from the results there are (the sweep so far)", false)
     .option('--json', 'print table.json to stdout when done', false)
     .action(async (o) => {
       const file = o.grid === undefined ? undefined : await readGrid(o.grid as string);
@@ -118,9 +119,11 @@ export function registerSweepCommands(program: Command): void {
         ...(o.queue !== undefined && { queue: o.queue as string }),
         ...(o.queueName !== undefined && { queueName: o.queueName as string }),
         retryFailed: o.retryFailed as boolean,
+        summarizeOnly: o.summarize as boolean,
         onProgress: sweepPrinter(process.stderr),
       });
-      process.stderr.write(`\nran ${ran} cells (${summary.counts.total - ran} had results); ${summary.counts.done} done, ${summary.counts.failed} failed; wrote ${o.out as string}/table.md and report.html\n`);
+      const pending = summary.counts.pending > 0 ? `, ${summary.counts.pending} not run yet` : '';
+      process.stderr.write(`\nran ${ran} cells (${summary.counts.total - ran - summary.counts.pending} had results); ${summary.counts.done} done, ${summary.counts.failed} failed${pending}; wrote ${o.out as string}/table.md and report.html\n`);
       if (o.json) process.stdout.write(JSON.stringify(summary, null, 1) + '\n');
       else for (const b of summary.pareto) process.stdout.write(`${b.task}${b.model === null ? '' : ` · ${b.model}`} · ${b.band}${b.lambda === null ? '' : ` · λ ${b.lambda}`}: Pareto front ${b.front.join(', ')}; most accurate on it: ${b.best}\n`);
     });

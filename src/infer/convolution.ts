@@ -14,8 +14,11 @@ import { configPair, requireChannelsLast, size, view, windowPadding, type OpBuil
 const FLAG_BIAS = 1;
 const FLAG_RELU = 2;
 
-/** The igemm convolution step: y = act(conv(x, filter) + bias). */
-function convolutionStep(p: Placement, g: Conv2DGeometry, filter: Float32Array, bias: Float32Array | undefined, relu: boolean) {
+/** A config key the plan sets on a Conv2D whose second input is a residual to add (plan.ts). */
+export const FUSED_RESIDUAL = '__slimprune_fused_residual';
+
+/** The igemm convolution step: y = act(conv(x, filter) + bias [+ the residual, p's second input]). */
+function convolutionStep(p: Placement, g: Conv2DGeometry, filter: Float32Array, bias: Float32Array | undefined, relu: boolean, residual = false) {
   const { k } = p;
   const gp = putGeometry(k, g, (bias ? FLAG_BIAS : 0) | (relu ? FLAG_RELU : 0));
   const fp = p.put(filter);
@@ -28,6 +31,7 @@ function convolutionStep(p: Placement, g: Conv2DGeometry, filter: Float32Array, 
   // Prepared once: the filter packed, the indirection over x's fixed place, the GEMM's args.
   // Each run only refreshes what depends on x's values (a width-padded copy, for some shapes).
   k.exports.conv2d_prepare_f32(gp, x, fp, bp, y, scratch, args);
+  if (residual) k.exports.conv2d_set_residual_f32(args, p.inputs[1]!.ptr);
   const rows = new Int32Array(k.memory.buffer, args, 1)[0]!;
   return () => {
     k.exports.conv2d_refresh_input_f32(gp, x, scratch);
@@ -35,8 +39,9 @@ function convolutionStep(p: Placement, g: Conv2DGeometry, filter: Float32Array, 
   };
 }
 
-export const conv2dOp: OpBuilder = (layer, [inShape], weights) => {
+export const conv2dOp: OpBuilder = (layer, [inShape, residualShape], weights) => {
   requireChannelsLast(layer);
+  const residual = layer.config[FUSED_RESIDUAL] === true;
   const kernel = weights.need('kernel');
   const bias = layer.config['use_bias'] === false ? undefined : weights.need('bias');
   const activation = activationOf(layer.config['activation'], layer.name);
@@ -47,11 +52,14 @@ export const conv2dOp: OpBuilder = (layer, [inShape], weights) => {
   };
   const sample = conv2dGeometry([1, ...inShape!], kernel.shape, options);
   const outShape = [sample.outH, sample.outW, sample.outC];
+  if (residual && (residualShape?.length !== 3 || residualShape.some((d, i) => d !== outShape[i]))) {
+    throw new Error(`slimprune/infer: layer ${layer.name}'s residual has shape [${residualShape?.join(', ')}], not its output's [${outShape.join(', ')}]`);
+  }
   return {
     outShape,
     place(p) {
       const g = conv2dGeometry([p.batch, ...inShape!], kernel.shape, options);
-      const step = convolutionStep(p, g, kernel.data, bias?.data, activation === 'relu');
+      const step = convolutionStep(p, g, kernel.data, bias?.data, activation === 'relu', residual);
       if (activation === 'relu' || activation === 'linear') return step;
       const n = p.batch * size(outShape);
       return () => {

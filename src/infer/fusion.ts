@@ -8,11 +8,14 @@
  *   convolution kernel's epilogue; the others run over the output in place, as they would in a
  *   model.json that fused them);
  * - a plain ReLU whose only input is an Add read by nothing else becomes part of that Add's pass
- *   (one read and write of the tensor instead of two): the Add is told so (FUSED_RELU).
+ *   (one read and write of the tensor instead of two): the Add is told so (FUSED_RELU);
+ * - then a two-input Add of a linear Conv2D read by nothing else becomes that convolution's
+ *   epilogue (fuseResidualAdds, below).
  *
- * The activation layer keeps its name, as an alias of its input's output (FUSED_AWAY).
+ * A layer fused away keeps its name, as an alias of its input's output (FUSED_AWAY).
  */
 import { activationOf, type Activation } from './activation.ts';
+import { FUSED_RESIDUAL } from './convolution.ts';
 import { FUSED_RELU } from './elementwise.ts';
 import { FUSED_AWAY } from './layers.ts';
 import type { Topology, TopologyLayer } from './model-json.ts';
@@ -75,4 +78,48 @@ function fuseResidualRelus(topology: Topology): Topology {
   return rewrite(topology, fused, (l) => ({ ...l.config, [FUSED_RELU]: true }));
 }
 
-export const fuseLayers = (topology: Topology): Topology => fuseResidualRelus(fuseIntoProducts(topology));
+/**
+ * A two-input Add one of whose inputs is a linear Conv2D read by nothing else becomes that
+ * convolution's epilogue: the convolution adds the other input (its residual) after its bias and
+ * before its ReLU (the Add's, if fused above), in the Add's order, so the result has the same
+ * bits, and the sum costs one read of the residual instead of a pass over three tensors. The
+ * convolution must run after the residual is computed (plan order is layer order), so of two
+ * candidates the later one takes the Add; the Add keeps its name as an alias of its output.
+ */
+function fuseResidualAdds(topology: Topology): Topology {
+  const readers = new Map<string, number>();
+  for (const l of topology.layers) for (const i of l.inputs) readers.set(i, (readers.get(i) ?? 0) + 1);
+  const order = new Map<string, number>([[topology.input, -1], ...topology.layers.map((l, i) => [l.name, i] as const)]);
+  const byName = new Map(topology.layers.map((l) => [l.name, l]));
+  const fusedConvs = new Map<string, { residual: string; relu: boolean }>();
+  const fusedAdds = new Map<string, string>();
+  for (const add of topology.layers) {
+    if (add.className !== 'Add' || add.inputs.length !== 2) continue;
+    const candidates = add.inputs.filter((name) => {
+      const l = byName.get(name);
+      const activation = l?.config['activation'] ?? 'linear';
+      return l?.className === 'Conv2D' && activation === 'linear' && readers.get(name) === 1 && name !== topology.output && !fusedConvs.has(name);
+    });
+    const conv = candidates.sort((a, b) => order.get(b)! - order.get(a)!)[0];
+    if (conv === undefined) continue;
+    const residual = add.inputs[0] === conv ? add.inputs[1]! : add.inputs[0]!;
+    if (residual === conv || order.get(residual)! >= order.get(conv)!) continue;
+    fusedConvs.set(conv, { residual, relu: add.config[FUSED_RELU] === true });
+    fusedAdds.set(add.name, conv);
+  }
+  if (fusedAdds.size === 0) return topology;
+  return {
+    ...topology,
+    layers: topology.layers.map((l) => {
+      const conv = fusedConvs.get(l.name);
+      if (conv) {
+        return { ...l, inputs: [...l.inputs, conv.residual], config: { ...l.config, [FUSED_RESIDUAL]: true, ...(conv.relu && { activation: 'relu' }) } };
+      }
+      const source = fusedAdds.get(l.name);
+      return source === undefined ? l : { ...l, className: FUSED_AWAY, inputs: [source], config: {} };
+    }),
+  };
+}
+
+// Activations into products first: a convolution that took its own ReLU no longer takes a residual.
+export const fuseLayers = (topology: Topology): Topology => fuseResidualAdds(fuseResidualRelus(fuseIntoProducts(topology)));

@@ -57,7 +57,8 @@ export interface SweepSummary {
   readonly methods: readonly MethodSummary[];
   readonly paired: readonly PairedComparison[];
   readonly pareto: readonly ParetoBand[];
-  readonly counts: { readonly total: number; readonly done: number; readonly failed: number };
+  /** total: the grid's cells; pending: those without a result yet (a summary taken mid-sweep). */
+  readonly counts: { readonly total: number; readonly done: number; readonly failed: number; readonly pending: number };
 }
 
 const setting = (c: CellCoordinates) => JSON.stringify([c.task, c.model, targetText(c.target), c.lambda]);
@@ -74,7 +75,8 @@ function groupBy<T>(xs: readonly T[], key: (x: T) => string): Map<string, T[]> {
   return groups;
 }
 
-export function summarize(cells: readonly CellResult[]): SweepSummary {
+/** The summary of a grid's results; `gridCells` (default: as many as results) counts what is pending. */
+export function summarize(cells: readonly CellResult[], gridCells = cells.length): SweepSummary {
   const done = cells.filter((c) => c.status === 'done' && c.outcome);
   const methods: MethodSummary[] = [];
   for (const group of groupBy(cells, (c) => JSON.stringify([setting(c.cell), c.cell.method])).values()) {
@@ -117,6 +119,8 @@ export function summarize(cells: readonly CellResult[]): SweepSummary {
   }
   return {
     cells, methods, paired, pareto,
-    counts: { total: cells.length, done: done.length, failed: cells.filter((c) => c.status === 'failed').length },
+    counts: {
+      total: gridCells, done: done.length, failed: cells.filter((c) => c.status === 'failed').length, pending: gridCells - cells.length,
+    },
   };
 }

@@ -38,7 +38,8 @@ function interval(p: PairedInterval): string {
 export function sweepMarkdown(summary: SweepSummary): string {
   const tasks = [...new Set(summary.cells.map((c) => JSON.stringify([c.cell.task, c.cell.model])))].map((k) => JSON.parse(k) as [string, string | null]);
   const out: string[] = [
-    `# Sweep: ${summary.counts.done} cells done, ${summary.counts.failed} failed, of ${summary.counts.total}`, '',
+    `# Sweep: ${summary.counts.done} cells done, ${summary.counts.failed} failed, of ${summary.counts.total}` +
+      (summary.counts.pending > 0 ? ` (${summary.counts.pending} not run yet: this is the sweep so far)` : ''), '',
     'Accuracy is test accuracy after fine-tuning; FLOPs and params are the fractions of the unpruned model kept. ' +
       'Paired differences are method a minus method b at the same seed, in points (percentage points) of accuracy and of FLOPs kept, ' +
       'with the 95% paired t interval (Student t with n − 1 degrees of freedom on the per-seed differences) and the exact two-sided sign test.', '',

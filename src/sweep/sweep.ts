@@ -26,6 +26,8 @@ export interface SweepOptions {
   readonly queueName?: string;
   /** Run the cells that failed before again (default: keep their errors). */
   readonly retryFailed?: boolean;
+  /** Run nothing: write the tables and report of the results there are (a sweep so far). */
+  readonly summarizeOnly?: boolean;
   readonly onProgress?: (progress: SweepProgress) => void;
 }
 
@@ -37,6 +39,12 @@ export interface SweepOutcome {
 
 export async function sweep(grid: SweepGrid, options: SweepOptions): Promise<SweepOutcome> {
   const cells = await expandGrid(grid, cellIdentity);
+  if (options.summarizeOnly) {
+    const present = await readCellResults(options.folder);
+    const summary = summarize(cells.map((c) => present.get(c.id)).filter((r): r is CellResult => r !== undefined), cells.length);
+    await writeSummary(options.folder, summary);
+    return { summary, ran: 0 };
+  }
   await writeSweepFile(options.folder, 'grid.json', JSON.stringify(grid, null, 1) + '\n');
   const before = await readCellResults(options.folder);
   const settled = (c: SweepCell) => {
@@ -57,10 +65,14 @@ export async function sweep(grid: SweepGrid, options: SweepOptions): Promise<Swe
   const missing = cells.filter((c) => !after.has(c.id));
   if (missing.length > 0) throw new Error(`the sweep ended without results for ${missing.length} cells (first: ${describeCell(missing[0]!)}); start it again to run them`);
   const summary = summarize(results);
-  await writeSweepFile(options.folder, 'table.json', JSON.stringify(summary, null, 1) + '\n');
-  await writeSweepFile(options.folder, 'table.md', sweepMarkdown(summary));
-  await writeSweepFile(options.folder, 'report.html', sweepReportHtml(summary));
+  await writeSummary(options.folder, summary);
   return { summary, ran: todo.length };
+}
+
+async function writeSummary(folder: string, summary: SweepSummary): Promise<void> {
+  await writeSweepFile(folder, 'table.json', JSON.stringify(summary, null, 1) + '\n');
+  await writeSweepFile(folder, 'table.md', sweepMarkdown(summary));
+  await writeSweepFile(folder, 'report.html', sweepReportHtml(summary));
 }
 
 /** One cell after another in this process: each loads its task's data once, and shares the network cache. */

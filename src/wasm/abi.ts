@@ -19,6 +19,10 @@ export interface KernelExports {
   /** After conv2d_prepare_f32 on buffers that stay put: redo what depends on x's values only. */
   conv2d_refresh_input_f32(geometry: number, x: number, scratch: number): void;
   igemm_rows_f32(args: number, r0: number, r1: number): void;
+  /** After conv2d_prepare_f32: y = act(conv + bias + residual), residual shaped as y. */
+  conv2d_set_residual_f32(args: number, residual: number): void;
+  // assembly/conv2d_thin.ts: whether conv2d_prepare_f32 takes the thin-layer path for a geometry.
+  conv2d_thin_chosen(geometry: number): number;
   filter_grad_rows_f32(args: number, r0: number, r1: number): void;
   set_thread_scratch(ptr: number): void;
   batch_norm_prepare_f32(

@@ -22,7 +22,7 @@ import { pageResult, runnerHtml, serveFolder } from './chromium-page.ts';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const pagesDir = join(root, 'test/fixtures/bundle-pages');
-const PAGES = ['kernels-page', 'prune-page', 'infer-page'] as const;
+const PAGES = ['kernels-page', 'prune-page', 'infer-page', 'infer-worker-page', 'infer-worker'] as const;
 type PageName = (typeof PAGES)[number];
 
 interface KernelsResult { kind: 'kernels'; outputs: number[]; maxDiff: number }
@@ -54,7 +54,7 @@ beforeAll(async () => {
   const deployed = (await fuseBatchNorm(compact)).model;
   const files = await exportModel(deployed);
   const onnx = await exportOnnx(deployed);
-  for (const dir of ['model', 'esbuild/model', 'rollup/infer-page/model']) {
+  for (const dir of ['model', 'esbuild/model', 'rollup/infer-page/model', 'rollup/infer-worker-page/model']) {
     await writeModelFiles(join(consumer, dir), files);
     await writeFile(join(consumer, dir, 'model.onnx'), onnx);
   }
@@ -100,25 +100,25 @@ async function bundleWithEsbuild(page: PageName): Promise<string> {
   return out;
 }
 
-async function bundleWithRollup(page: PageName): Promise<string> {
+async function bundleWithRollup(page: PageName, dir: string = page): Promise<string> {
   const bundle = await rollup({
     input: join(consumer, `${page}.js`),
     plugins: [nodeResolve({ browser: true }), commonjs()],
     onwarn: () => undefined,
   });
   try {
-    const { output } = await bundle.write({ dir: join(consumer, 'rollup', page), format: 'es' });
+    const { output } = await bundle.write({ dir: join(consumer, 'rollup', dir), format: 'es' });
     inputs.set(`rollup/${page}/${page}.js`, output.flatMap((chunk) => ('modules' in chunk ? Object.keys(chunk.modules) : [])));
     const byName = new Map(output.flatMap((chunk) => ('modules' in chunk ? [[chunk.fileName, chunk] as const] : [])));
     const chunks = staticChunks(`${page}.js`, (c) => byName.get(c)?.imports ?? []).map((c) => byName.get(c)!);
-    staticPart.set(`rollup/${page}/${page}.js`, {
+    staticPart.set(`rollup/${dir}/${page}.js`, {
       modules: chunks.flatMap((c) => Object.keys(c.modules)),
       gzipBytes: chunks.reduce((n, c) => n + gzipSync(c.code).length, 0),
     });
   } finally {
     await bundle.close();
   }
-  return `rollup/${page}/${page}.js`;
+  return `rollup/${dir}/${page}.js`;
 }
 
 async function runInChromium(script: string): Promise<PageRun> {
@@ -132,6 +132,12 @@ async function runInNode(page: PageName): Promise<PageRun> {
   const module = (await import(resolve(pagesDir, `${page}.js`))) as { run(): Promise<PageRun> };
   return module.run();
 }
+
+/** The worker page and its worker, each an entry of its own, bundled next to each other. */
+const workerPageBundlers = {
+  esbuild: async () => (await bundleWithEsbuild('infer-worker'), bundleWithEsbuild('infer-worker-page')),
+  rollup: async () => (await bundleWithRollup('infer-worker', 'infer-worker-page'), bundleWithRollup('infer-worker-page')),
+};
 
 describe.each([
   ['esbuild', bundleWithEsbuild],
@@ -184,5 +190,13 @@ describe.each([
     // The same model from its ONNX file, its decoder's chunks fetched when the page asks for them.
     expect(inPage.onnxOutputs).toHaveLength(inferWant.length);
     inPage.onnxOutputs.forEach((y, i) => expect(Math.abs(y - inferWant[i]!)).toBeLessThanOrEqual(1e-5 * scale));
+  }, 60_000);
+
+  test("the README's worker: the model runs in a module worker and posts back the outputs of tfjs", async () => {
+    const script = await workerPageBundlers[bundler]();
+    const inPage = (await runInChromium(script)) as InferResult;
+    const scale = Math.max(...inferWant.map(Math.abs));
+    expect(inPage.outputs).toHaveLength(inferWant.length);
+    inPage.outputs.forEach((y, i) => expect(Math.abs(y - inferWant[i]!)).toBeLessThanOrEqual(1e-5 * scale));
   }, 60_000);
 });

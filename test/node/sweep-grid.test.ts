@@ -51,7 +51,7 @@ describe('sweep summary', () => {
       done('c', 1, 0.90, 0.2), done('c', 2, 0.92, 0.2),
       done('a', 1, 0.95, 0.2, { flops: 0.2 }), done('b', 1, 0.96, 0.2, { flops: 0.2 }),
     ]);
-    expect(s.counts).toEqual({ total: 10, done: 9, failed: 1 });
+    expect(s.counts).toEqual({ total: 10, done: 9, failed: 1, pending: 0 });
     const a = s.methods.find((m) => m.method === 'a' && m.target === 'own')!;
     expect(a.seeds).toEqual([1, 2, 3]);
     expect(a.accuracy.mean).toBeCloseTo(0.98, 12);

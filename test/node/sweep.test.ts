@@ -39,14 +39,19 @@ describe('sweep', () => {
     const folder = join(root, 'local');
     const first = await sweep(grid([1]), { folder });
     expect(first.ran).toBe(3);
-    expect(first.summary.counts).toEqual({ total: 3, done: 2, failed: 1 });
+    expect(first.summary.counts).toEqual({ total: 3, done: 2, failed: 1, pending: 0 });
     const failed = first.summary.cells.find((c) => c.status === 'failed')!;
     expect(failed.cell.method).toBe('polarization, data missing');
     expect(failed.error).toMatch(/no-such-folder/);
+    // The tables of a sweep so far: the grid grows by a seed, nothing runs.
+    const soFar = await sweep(grid([1, 2]), { folder, summarizeOnly: true });
+    expect(soFar.ran).toBe(0);
+    expect(soFar.summary.counts).toEqual({ total: 6, done: 2, failed: 1, pending: 3 });
+    expect(await readFile(join(folder, 'table.md'), 'utf8')).toMatch(/^# Sweep: 2 cells done, 1 failed, of 6 \(3 not run yet/);
     // A second seed: only its three cells run; the first seed's results are read back.
     const second = await sweep(grid([1, 2]), { folder });
     expect(second.ran).toBe(3);
-    expect(second.summary.counts).toEqual({ total: 6, done: 4, failed: 2 });
+    expect(second.summary.counts).toEqual({ total: 6, done: 4, failed: 2, pending: 0 });
     const again = await sweep(grid([1, 2]), { folder });
     expect(again.ran).toBe(0);
     local = await readCellResults(folder);
@@ -150,7 +155,7 @@ describe('sweep', () => {
       }
 
       const outcome = await done;
-      expect(outcome.summary.counts).toEqual({ total: 6, done: 4, failed: 2 });
+      expect(outcome.summary.counts).toEqual({ total: 6, done: 4, failed: 2, pending: 0 });
       const queued = await readCellResults(folder);
       expect([...queued.keys()].sort()).toEqual([...local.keys()].sort());
       for (const [id, r] of queued) expect(comparable(r), describeCell(cells.find((c) => c.id === id)!)).toEqual(comparable(local.get(id)!));

@@ -1,6 +1,7 @@
-import { suite, skip, assert, assertAllClose, assertThrows, testRng, randomArray } from '../harness.ts';
+import { suite, skip, assert, assertAllClose, assertBitEqual, assertThrows, testRng, randomArray } from '../harness.ts';
 import {
   initKernels, detectWasmFeatures, setRelaxedSimd, conv2dGeometry, conv2d, conv2dBackpropInput, conv2dBackpropFilter,
+  conv2dOnPath, conv2dTakesThinPath,
   conv2dReference, conv2dBackpropInputReference, conv2dBackpropFilterReference,
   inputSize, outputSize, filterSize, type Conv2DOptions, type Conv2DGeometry,
 } from 'slimprune/internal';
@@ -41,6 +42,28 @@ function sweptShapes(): Shape[] {
   return shapes;
 }
 
+/**
+ * Unit-stride shapes for the thin-layer path: 1-24 output channels (group sizes 1-5 and their
+ * sums), 1-13 input channels, square and 1-wide filters, dilation in one or both axes, every
+ * padding mode, widths that leave every tail of the 8-pixel tile.
+ */
+function thinShapes(): Shape[] {
+  const shapes: Shape[] = [];
+  const rng = testRng(17);
+  const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rng() * xs.length)]!;
+  const paddings: Conv2DOptions['padding'][] = ['same', 'valid', 1, [[0, 2], [1, 0]]];
+  const filters: [number, number][] = [[1, 1], [3, 3], [5, 5], [3, 1], [1, 3], [2, 4]];
+  for (const outC of [1, 2, 3, 4, 5, 6, 7, 9, 10, 11, 12, 13, 16, 20, 24]) {
+    const [kh, kw] = pick(filters);
+    const inC = pick([1, 2, 3, 5, 9, 13]);
+    const dilations: [number, number] = pick([[1, 1], [1, 1], [2, 1], [1, 2], [2, 2]]);
+    const h = pick([5, 8, 11]) + (kh - 1) * dilations[0];
+    const w = pick([1, 3, 7, 8, 9, 15, 17]) + (kw - 1) * dilations[1];
+    shapes.push({ x: [pick([1, 2, 3]), h, w, inC], f: [kh, kw, inC, outC], opts: { padding: pick(paddings), dilations } });
+  }
+  return shapes;
+}
+
 const describe = (s: Shape, g: Conv2DGeometry) =>
   `x[${s.x}] f[${s.f}] ${JSON.stringify(s.opts)} → out ${g.outH}×${g.outW}`;
 
@@ -67,7 +90,40 @@ export const conv2dSuite = suite('conv2d', (test) => {
         {},
         `forward+bias+relu ${describe(s, g)}`,
       );
+      const residual = randomArray(outputSize(g), rng);
+      for (const epilogue of [{ residual }, { bias, residual, relu: true }]) {
+        assertAllClose(conv2d(g, x, f, epilogue), conv2dReference(g, x, f, epilogue), {}, `forward+residual ${JSON.stringify(Object.keys(epilogue))} ${describe(s, g)}`);
+      }
     }
+  });
+
+  test('the thin-layer path ≡ the GEMM bit for bit, and ≡ reference, on swept unit-stride shapes', async () => {
+    await initKernels();
+    const rng = testRng(11);
+    for (const s of thinShapes()) {
+      const g = conv2dGeometry(s.x, s.f, s.opts);
+      const x = randomArray(inputSize(g), rng);
+      const f = randomArray(filterSize(g), rng);
+      const bias = randomArray(g.outC, rng);
+      const residual = randomArray(outputSize(g), rng);
+      for (const epilogue of [{}, { bias, relu: true }, { bias }, { bias, residual, relu: true }, { residual }]) {
+        const what = `${describe(s, g)} ${JSON.stringify(Object.keys(epilogue))}`;
+        const thin = conv2dOnPath('thin', g, x, f, epilogue);
+        assertBitEqual(thin, conv2dOnPath('gemm', g, x, f, epilogue), `thin vs GEMM ${what}`);
+        assertAllClose(thin, conv2dReference(g, x, f, epilogue), {}, `thin vs reference ${what}`);
+      }
+    }
+  });
+
+  test('the shape rule takes the thin path for few, part-block output channels at unit strides', async () => {
+    await initKernels();
+    const at = (outC: number, strides = 1) => conv2dTakesThinPath(conv2dGeometry([2, 16, 16, 9], [3, 3, 9, outC], { strides, padding: 'same' }));
+    for (const outC of [1, 3, 5, 9, 12, 13, 20]) assert(at(outC), `${outC} outputs should take the thin path`);
+    for (const outC of [8, 16, 24, 28, 64]) assert(!at(outC), `${outC} outputs should take the GEMM`);
+    assert(!at(5, 2), 'a stride-2 convolution cannot take the thin path');
+    assert(!conv2dTakesThinPath(conv2dGeometry([64, 4, 4, 20], [3, 3, 20, 12], { padding: 'same' })), 'outputs narrower than the 8-pixel tile take the GEMM');
+    assert(!conv2dTakesThinPath(conv2dGeometry([1, 1, 64, 500], [1, 1, 500, 10], {})), 'a dense layer (1×1) takes the GEMM');
+    assertThrows(() => conv2dOnPath('thin', conv2dGeometry([1, 8, 8, 3], [3, 3, 3, 5], { strides: 2 }), new Float32Array(192), new Float32Array(135)), /unit strides/);
   });
 
   test('WASM input gradient ≡ reference on swept shapes', async () => {
@@ -134,6 +190,9 @@ export const conv2dSuite = suite('conv2d', (test) => {
         const f = randomArray(filterSize(g), rng);
         const dy = randomArray(outputSize(g), rng);
         assertAllClose(conv2d(g, x, f), conv2dReference(g, x, f), {}, `relaxed forward ${describe(s, g)}`);
+        if (g.strideH === 1 && g.strideW === 1) {
+          assertBitEqual(conv2dOnPath('thin', g, x, f), conv2dOnPath('gemm', g, x, f), `relaxed thin vs GEMM ${describe(s, g)}`);
+        }
         assertAllClose(conv2dBackpropFilter(g, x, dy), conv2dBackpropFilterReference(g, x, dy), {}, `relaxed dfilter ${describe(s, g)}`);
       }
     } finally {
@@ -175,7 +234,7 @@ export const conv2dSuite = suite('conv2d', (test) => {
     const f = new Float32Array(filterSize(g));
     const bias = new Float32Array(g.outC);
     const positional = (fn: typeof conv2d) => () => (fn as (...a: unknown[]) => unknown)(g, x, f, bias, true);
-    assertThrows(positional(conv2dReference), /^conv2dReference: epilogue must be an object \{ bias\?: Float32Array, relu\?: boolean \}, got Float32Array/);
+    assertThrows(positional(conv2dReference), /^conv2dReference: epilogue must be an object \{ bias\?: Float32Array, residual\?: Float32Array, relu\?: boolean \}, got Float32Array/);
     assertThrows(positional(conv2d), /^conv2d: epilogue must be an object .*got Float32Array/);
     assertThrows(() => conv2dReference(g, { length: 75 } as unknown as Float32Array, f), /^conv2dReference: x must be a Float32Array, got Object/);
     assertThrows(() => conv2dReference(g, x, f.subarray(1)), /^conv2dReference: filter has 215 elements, expected 216/);

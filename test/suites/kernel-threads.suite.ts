@@ -11,10 +11,14 @@ import {
 import { useTfjsBackend } from '../tfjs.ts';
 import { tinyNet, syntheticSet, SyntheticSource, weightValues } from './train-fixtures.ts';
 
-/** LeNet's conv2 and conv1 (batch 16), a padded stride-2 conv, and a matrix product's 1×1 form. */
+/**
+ * LeNet's conv2 and conv1 (batch 16; conv1 runs on the thin-layer path), a pruned ResNet layer on
+ * the thin path, a padded stride-2 conv, and a matrix product's 1×1 form.
+ */
 const GEOMETRIES: Conv2DGeometry[] = [
   conv2dGeometry([16, 12, 12, 20], [5, 5, 20, 50], { padding: 'valid' }),
   conv2dGeometry([16, 28, 28, 1], [5, 5, 1, 20], { padding: 'valid' }),
+  conv2dGeometry([16, 16, 16, 5], [3, 3, 5, 9], { padding: 'same' }),
   conv2dGeometry([8, 15, 15, 13], [3, 3, 13, 9], { strides: 2, padding: 'same' }),
   conv2dGeometry([1, 1, 130, 37], [1, 1, 37, 21], { padding: 'valid' }),
 ];

@@ -34,7 +34,7 @@ function forEachTap(
   }
 }
 
-/** y = act(conv2d(x, filter) + bias), with conv2d's arguments (src/kernels/spec/conv2d.ts). */
+/** y = act(conv2d(x, filter) + bias + residual), with conv2d's arguments (src/kernels/spec/conv2d.ts). */
 export function conv2dReference(
   g: Conv2DGeometry,
   x: Float32Array,
@@ -42,7 +42,7 @@ export function conv2dReference(
   epilogue: Conv2DEpilogue = {},
   out?: Float32Array,
 ): Float32Array {
-  const { bias, relu = false } = epilogue;
+  const { bias, residual, relu = false } = epilogue;
   const acc = new Float64Array(conv2dSpec.checkReference(g, x, filter, epilogue, out));
   forEachTap(g, (xRow, yRow, fRow) => {
     for (let ci = 0; ci < g.inC; ci++) {
@@ -53,7 +53,7 @@ export function conv2dReference(
   });
   const y = new Float32Array(acc.length);
   for (let i = 0; i < y.length; i++) {
-    const v = acc[i]! + (bias ? bias[i % g.outC]! : 0);
+    const v = acc[i]! + (bias ? bias[i % g.outC]! : 0) + (residual ? residual[i]! : 0);
     y[i] = relu ? Math.max(0, v) : v;
   }
   return into(out, y);

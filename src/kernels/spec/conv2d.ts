@@ -8,6 +8,8 @@ import { checkBoolean, checkF32, checkObject, checkOut, kernelSpec, type KernelS
 
 export interface Conv2DEpilogue {
   bias?: Float32Array;
+  /** Added after the bias and before the ReLU, shaped as the output (a residual block's sum). */
+  residual?: Float32Array;
   relu?: boolean;
 }
 
@@ -36,15 +38,16 @@ export function geometrySpec(
 // Zero-sized geometries are allowed (a matrix product with an empty side runs on these kernels).
 const geometry = (kernel: string, g: Conv2DGeometry): void => void checkGeometry(kernel, g, 'conv2dGeometry', 0);
 
-/** y = act(conv2d(x, filter) + bias); returns y's length. */
+/** y = act(conv2d(x, filter) + bias + residual); returns y's length. */
 export const conv2dSpec = kernelSpec(
   'conv2d',
   (kernel, g: Conv2DGeometry, x: Float32Array, filter: Float32Array, epilogue: Conv2DEpilogue = {}, out?: Float32Array): number => {
     geometry(kernel, g);
     checkF32(kernel, 'x', x, inputSize(g));
     checkF32(kernel, 'filter', filter, filterSize(g));
-    checkObject(kernel, 'epilogue', epilogue, '{ bias?: Float32Array, relu?: boolean }');
+    checkObject(kernel, 'epilogue', epilogue, '{ bias?: Float32Array, residual?: Float32Array, relu?: boolean }');
     if (epilogue.bias !== undefined) checkF32(kernel, 'epilogue.bias', epilogue.bias, g.outC);
+    if (epilogue.residual !== undefined) checkF32(kernel, 'epilogue.residual', epilogue.residual, outputSize(g));
     if (epilogue.relu !== undefined) checkBoolean(kernel, 'epilogue.relu', epilogue.relu);
     checkOut(kernel, out, outputSize(g));
     return outputSize(g);

@@ -2,7 +2,7 @@
  * Typed wrappers over assembly/conv2d.ts (arguments: src/kernels/spec/conv2d.ts; the call:
  * ./call.ts). The kernels must be loaded first (`await initKernels()`).
  */
-import { callKernel } from './call.ts';
+import { callKernel, putGeometry, withKernels } from './call.ts';
 import { conv2dMacs, type Conv2DGeometry } from '../geometry.ts';
 import {
   conv2dSpec, conv2dBackpropInputSpec, conv2dBackpropFilterSpec, type Conv2DEpilogue,
@@ -14,20 +14,46 @@ export type { Conv2DEpilogue } from '../spec/conv2d.ts';
 const FLAG_BIAS = 1;
 const FLAG_RELU = 2;
 
-/** y = act(conv2d(x, filter) + bias): x NHWC, filter HWIO, y NHWC. */
+/** y = act(conv2d(x, filter) + bias + residual): x NHWC, filter HWIO, y and residual NHWC. */
 export function conv2d(g: Conv2DGeometry, x: Float32Array, filter: Float32Array, epilogue: Conv2DEpilogue = {}, out?: Float32Array): Float32Array {
+  return conv2dOnPath('auto', g, x, filter, epilogue, out);
+}
+
+/**
+ * The forward kernel's two paths (assembly/conv2d.ts): the indirect GEMM, and the thin-layer
+ * path (assembly/conv2d_thin.ts: pixels in the vectors, unit strides only). 'auto' takes the
+ * one the kernel's shape rule chooses; both give the same bits.
+ */
+export type Conv2DPath = 'auto' | 'gemm' | 'thin';
+
+const PATH_FLAGS: Record<Conv2DPath, number> = { auto: 0, gemm: 8, thin: 16 };
+
+/** Whether conv2d runs g on the thin-layer path (the kernel's own shape rule). */
+export function conv2dTakesThinPath(g: Conv2DGeometry): boolean {
+  return withKernels((k) => k.exports.conv2d_thin_chosen(putGeometry(k, g)) !== 0);
+}
+
+/** conv2d on a chosen path (tests and benchmarks compare the two). */
+export function conv2dOnPath(path: Conv2DPath, g: Conv2DGeometry, x: Float32Array, filter: Float32Array, epilogue: Conv2DEpilogue = {}, out?: Float32Array): Float32Array {
   const n = conv2dSpec.check(g, x, filter, epilogue, out);
-  const { bias, relu } = epilogue;
+  if (!(path in PATH_FLAGS)) throw new TypeError(`conv2dOnPath: path must be 'auto', 'gemm' or 'thin', got ${JSON.stringify(path)}`);
+  if (path === 'thin' && (g.strideH !== 1 || g.strideW !== 1)) {
+    throw new RangeError(`conv2dOnPath: the thin path takes unit strides only, got [${g.strideH}, ${g.strideW}]`);
+  }
+  const { bias, residual, relu } = epilogue;
+  const zeros = new Float32Array(bias ? 0 : 1);
   return callKernel({
     geometry: g,
-    flags: (bias ? FLAG_BIAS : 0) | (relu ? FLAG_RELU : 0),
-    inputs: bias ? [x, filter, bias] : [x, filter],
+    flags: (bias ? FLAG_BIAS : 0) | (relu ? FLAG_RELU : 0) | PATH_FLAGS[path],
+    // A placeholder where there is no bias, so the residual keeps its place.
+    inputs: residual ? [x, filter, bias ?? zeros, residual] : bias ? [x, filter, bias] : [x, filter],
     outputs: [n],
     into: [out],
     scratch: (k, gp) => k.exports.conv2d_scratch_bytes(gp),
     args: 64,
-    run(k, { geometry, inputs: [xp, fp, bp = 0], outputs: [yp], scratch, args }) {
-      k.exports.conv2d_prepare_f32(geometry, xp!, fp!, bp, yp!, scratch, args);
+    run(k, { geometry, inputs: [xp, fp, bp = 0, rp], outputs: [yp], scratch, args }) {
+      k.exports.conv2d_prepare_f32(geometry, xp!, fp!, bias ? bp : 0, yp!, scratch, args);
+      if (rp !== undefined) k.exports.conv2d_set_residual_f32(args, rp);
       runRows(k, 'igemm_rows_f32', args, k.arena.i32(args, 1)[0]!, 4, conv2dMacs(g));
     },
   })[0]!;
