@@ -4,7 +4,7 @@
 // summary line. Exit code 1 if a case failed or the page errored.
 import { createServer } from 'node:http';
 import { copyFile, readFile, rm, writeFile } from 'node:fs/promises';
-import { extname, resolve, sep } from 'node:path';
+import { dirname, extname, join, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { rollup } from 'rollup';
 import { nodeResolve } from '@rollup/plugin-node-resolve';
@@ -61,7 +61,7 @@ async function bundleOne(input, output) {
     },
   });
   try {
-    await build.write({ dir: outDir, format: 'es', ...output });
+    return (await build.write({ dir: outDir, format: 'es', ...output })).output;
   } finally {
     await build.close();
   }
@@ -80,11 +80,18 @@ async function wasmImportMap() {
 
 async function bundle() {
   await rm(outDir, { recursive: true, force: true });
-  await bundleOne(resolve(root, 'test/browser/entry.ts'), { entryFileNames: 'entry.js', chunkFileNames: 'page-chunks/[name]-[hash].js' });
+  const page = await bundleOne(resolve(root, 'test/browser/entry.ts'), { entryFileNames: 'entry.js', chunkFileNames: 'page-chunks/[name]-[hash].js' });
   // The library starts its worker as `new URL('./worker.js', import.meta.url)`; once bundled,
-  // import.meta.url is entry.js, so the worker goes next to it, bundled with the packages it
-  // imports (tfjs for the 'train' job): a module Web Worker sees no import map.
-  await bundleOne(resolve(root, 'dist/browser/worker.js'), { entryFileNames: 'worker.js', chunkFileNames: 'worker-chunks/[name]-[hash].js' });
+  // import.meta.url is the chunk that holds that line (entry.js, or a chunk rollup splits off
+  // when the code is shared with a dynamic import), so the worker goes next to that chunk,
+  // bundled with the packages it imports (tfjs for the 'train' job): a module Web Worker sees no
+  // import map.
+  const starter = page.find((chunk) => chunk.type === 'chunk' && chunk.code.includes("new URL('./worker.js', import.meta.url)"));
+  if (!starter) throw new Error("no chunk of the page starts the library's worker (new URL('./worker.js', import.meta.url))");
+  const starterDir = dirname(starter.fileName);
+  await bundleOne(resolve(root, 'dist/browser/worker.js'), {
+    entryFileNames: join(starterDir, 'worker.js'), chunkFileNames: join(starterDir, 'worker-chunks/[name]-[hash].js'),
+  });
   // @jsquash/webp's decoder (the JS decoding path, src/data/folder/decode.ts) loads its .wasm as
   // new URL('webp_dec.wasm', import.meta.url); bundlers such as Vite and webpack 5 copy it next to
   // the chunk, which rollup does not, so do it here.
