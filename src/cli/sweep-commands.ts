@@ -125,7 +125,7 @@ export function registerSweepCommands(program: Command): void {
       const pending = summary.counts.pending > 0 ? `, ${summary.counts.pending} not run yet` : '';
       process.stderr.write(`\nran ${ran} cells (${summary.counts.total - ran - summary.counts.pending} had results); ${summary.counts.done} done, ${summary.counts.failed} failed${pending}; wrote ${o.out as string}/table.md and report.html\n`);
       if (o.json) process.stdout.write(JSON.stringify(summary, null, 1) + '\n');
-      else for (const b of summary.pareto) process.stdout.write(`${b.task}${b.model === null ? '' : ` · ${b.model}`} · ${b.band}${b.lambda === null ? '' : ` · λ ${b.lambda}`}: Pareto front ${b.front.join(', ')}; most accurate on it: ${b.best}\n`);
+      else for (const b of summary.pareto) process.stdout.write(`${b.task}${b.model === null ? '' : ` · ${b.model}`} · ${b.band}${b.lambda === null ? '' : ` · λ ${b.lambda}`}: Pareto front ${b.front.join(', ')}; most accurate on it: ${b.best}${b.missing.length > 0 ? ` (so far: no result yet for ${b.missing.join(', ')})` : ''}\n`);
     });
 
   program

@@ -50,6 +50,8 @@ export interface ParetoBand {
   readonly front: readonly string[];
   /** Of the front, the most accurate. */
   readonly best: string;
+  /** The grid's methods with no result in this band yet (a sweep so far): the front is provisional. */
+  readonly missing: readonly string[];
 }
 
 export interface SweepSummary {
@@ -75,8 +77,12 @@ function groupBy<T>(xs: readonly T[], key: (x: T) => string): Map<string, T[]> {
   return groups;
 }
 
-/** The summary of a grid's results; `gridCells` (default: as many as results) counts what is pending. */
-export function summarize(cells: readonly CellResult[], gridCells = cells.length): SweepSummary {
+/**
+ * The summary of a grid's results; `grid` (default: the results' own cells) is every cell of the
+ * grid, so that a summary taken mid-sweep counts what is pending and names the methods a band
+ * has no result for yet.
+ */
+export function summarize(cells: readonly CellResult[], grid: readonly CellCoordinates[] = cells.map((c) => c.cell)): SweepSummary {
   const done = cells.filter((c) => c.status === 'done' && c.outcome);
   const methods: MethodSummary[] = [];
   for (const group of groupBy(cells, (c) => JSON.stringify([setting(c.cell), c.cell.method])).values()) {
@@ -115,12 +121,15 @@ export function summarize(cells: readonly CellResult[], gridCells = cells.length
       o.accuracy.mean >= m.accuracy.mean && o.flops.mean <= m.flops.mean && (o.accuracy.mean > m.accuracy.mean || o.flops.mean < m.flops.mean));
     const front = band.filter((m) => !dominated(m)).sort((x, y) => y.accuracy.mean - x.accuracy.mean || x.flops.mean - y.flops.mean);
     const first = band[0]!;
-    pareto.push({ task: first.task, model: first.model, band: first.target, lambda: first.lambda, front: front.map((m) => m.method), best: front[0]!.method });
+    const bandKey = JSON.stringify([first.task, first.model, first.target, first.lambda]);
+    const inGrid = new Set(grid.filter((c) => JSON.stringify([c.task, c.model, targetText(c.target), c.lambda]) === bandKey).map((c) => c.method));
+    const missing = [...inGrid].filter((m) => !band.some((b) => b.method === m));
+    pareto.push({ task: first.task, model: first.model, band: first.target, lambda: first.lambda, front: front.map((m) => m.method), best: front[0]!.method, missing });
   }
   return {
     cells, methods, paired, pareto,
     counts: {
-      total: gridCells, done: done.length, failed: cells.filter((c) => c.status === 'failed').length, pending: gridCells - cells.length,
+      total: grid.length, done: done.length, failed: cells.filter((c) => c.status === 'failed').length, pending: grid.length - cells.length,
     },
   };
 }

@@ -58,7 +58,7 @@ export function sweepMarkdown(summary: SweepSummary): string {
           `${p.accuracy.positive} / ${p.accuracy.negative} / ${p.accuracy.ties}, p = ${p.accuracy.signTestP.toPrecision(3)} | ${interval(p.flops)} |`), '');
     }
     out.push('### Pareto-optimal per FLOPs band', '', '| band | λ | Pareto front (by mean accuracy) | most accurate on the front |', '|---|---|---|---|',
-      ...mine(summary.pareto).map((b) => `| ${b.band} | ${lambdaText(b.lambda)} | ${b.front.join(', ')} | **${b.best}** |`), '');
+      ...mine(summary.pareto).map((b) => `| ${b.band} | ${lambdaText(b.lambda)} | ${b.front.join(', ')} | **${b.best}**${b.missing.length > 0 ? ` (so far: no result yet for ${b.missing.join(', ')})` : ''} |`), '');
   }
   return out.join('\n');
 }

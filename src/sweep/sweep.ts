@@ -41,7 +41,7 @@ export async function sweep(grid: SweepGrid, options: SweepOptions): Promise<Swe
   const cells = await expandGrid(grid, cellIdentity);
   if (options.summarizeOnly) {
     const present = await readCellResults(options.folder);
-    const summary = summarize(cells.map((c) => present.get(c.id)).filter((r): r is CellResult => r !== undefined), cells.length);
+    const summary = summarize(cells.map((c) => present.get(c.id)).filter((r): r is CellResult => r !== undefined), cells);
     await writeSummary(options.folder, summary);
     return { summary, ran: 0 };
   }

@@ -69,5 +69,18 @@ describe('sweep summary', () => {
     const md = sweepMarkdown(s);
     expect(md).toContain('| b | own | base | 3 | failed: out of memory \\| really |');
     expect(md).toContain('| own | base | a, c | **a** |');
+    expect(own.missing).toEqual([]);
+  });
+
+  it('names the methods a band has no result for yet when summarised mid-sweep', () => {
+    const results = [done('a', 1, 0.99, 0.3, { flops: 0.3 }), done('b', 1, 0.98, 0.3)];
+    const grid = ['a', 'b', 'c'].flatMap((m) => [cell(m, 1, { flops: 0.3 }), cell(m, 1), cell(m, 2, { flops: 0.3 }), cell(m, 2)]);
+    const s = summarize(results, grid);
+    expect(s.counts).toEqual({ total: 12, done: 2, failed: 0, pending: 10 });
+    const band = s.pareto.find((p) => p.band === 'flops=0.3')!;
+    expect(band.best).toBe('a');
+    expect(band.missing).toEqual(['b', 'c']);
+    expect(s.pareto.find((p) => p.band === 'own')!.missing).toEqual(['a', 'c']);
+    expect(sweepMarkdown(s)).toContain('| flops=0.3 | base | a | **a** (so far: no result yet for b, c) |');
   });
 });
