@@ -6,8 +6,19 @@
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { assertEqual } from '../harness.ts';
-import type { InferenceModel } from 'slimprune/internal';
+import { referenceModel, type InferenceModel } from 'slimprune/internal';
 import { input, predict } from './random-models.ts';
+import { ownModel } from './own-data-fixtures.ts';
+
+/** The three reference networks and the residual/depthwise/concat model of own-data-fixtures.ts, named. */
+export function referenceAndOwnModels(): [string, tfl.LayersModel][] {
+  return [
+    ['mnist-lenet', referenceModel('mnist-lenet', { seed: 1 })],
+    ['cifar-vgg', referenceModel('cifar-vgg', { seed: 2 })],
+    ['cifar-resnet', referenceModel('cifar-resnet', { seed: 3 })],
+    ['own', ownModel(5)],
+  ];
+}
 
 /**
  * model.predict and `runtime` on the same seeded batch: the largest difference relative to the

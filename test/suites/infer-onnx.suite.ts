@@ -17,7 +17,7 @@ import {
 } from 'slimprune/internal';
 import { RANDOM_KINDS, randomMasks, randomModel, randomizeWeights } from './random-models.ts';
 import { ownModel } from './own-data-fixtures.ts';
-import { layerZoo, runtimeAgreement } from './infer-models.ts';
+import { layerZoo, referenceAndOwnModels, runtimeAgreement } from './infer-models.ts';
 
 const BATCHES = [1, 3] as const;
 
@@ -67,13 +67,7 @@ export const inferOnnxSuite = suite('slimprune/infer ONNX', (test) => {
   test('≡ model.predict on LeNet, the VGG, ResNet-20 and a residual/depthwise/concat model, pruned, compact and deployed, at batch 1 and 3', async () => {
     await useTfjsBackend('cpu');
     const rng = testRng(451);
-    const models: [string, tfl.LayersModel][] = [
-      ['mnist-lenet', referenceModel('mnist-lenet', { seed: 1 })],
-      ['cifar-vgg', referenceModel('cifar-vgg', { seed: 2 })],
-      ['cifar-resnet', referenceModel('cifar-resnet', { seed: 3 })],
-      ['own', ownModel(5)],
-    ];
-    for (const [name, model] of models) {
+    for (const [name, model] of referenceAndOwnModels()) {
       randomizeWeights(model, rng);
       const { model: folded } = await fuseBatchNorm(model);
       const graph = buildGraph(model);

@@ -10,7 +10,7 @@ import { useTfjsBackend } from '../tfjs.ts';
 import { loadInferenceModel, exportModel, fuseBatchNorm, referenceModel, buildGraph, compactModel } from 'slimprune/internal';
 import { RANDOM_KINDS, input, randomMasks, randomModel, randomizeWeights } from './random-models.ts';
 import { ownModel } from './own-data-fixtures.ts';
-import { layerZoo, runtimeAgreement } from './infer-models.ts';
+import { layerZoo, referenceAndOwnModels, runtimeAgreement } from './infer-models.ts';
 
 /** model.predict and slimprune/infer (from model.json) on the same batch: the largest difference relative to the largest output. */
 async function agreement(model: tfl.LayersModel, batch: number, seed: number): Promise<number> {
@@ -53,13 +53,7 @@ export const inferSuite = suite('slimprune/infer', (test) => {
   test('≡ model.predict on LeNet, the VGG, ResNet-20 and a residual/depthwise/concat model, pruned and deployed', async () => {
     await useTfjsBackend('cpu');
     const rng = testRng(402);
-    const models: [string, tfl.LayersModel][] = [
-      ['mnist-lenet', referenceModel('mnist-lenet', { seed: 1 })],
-      ['cifar-vgg', referenceModel('cifar-vgg', { seed: 2 })],
-      ['cifar-resnet', referenceModel('cifar-resnet', { seed: 3 })],
-      ['own', ownModel(5)],
-    ];
-    for (const [name, model] of models) {
+    for (const [name, model] of referenceAndOwnModels()) {
       randomizeWeights(model, rng);
       const graph = buildGraph(model);
       const { model: compact } = await compactModel(model, randomMasks(graph, rng, 0.5), { graph });
