@@ -46,6 +46,8 @@ export interface ParetoBand {
   /** The band: a target ('flops=0.3'), or 'own' for the methods' own thresholds. */
   readonly band: string;
   readonly lambda: number | null;
+  /** The seeds every method of the band has, at which the front is taken (empty: none in common, each method's own seeds). */
+  readonly seeds: readonly number[];
   /** Methods not dominated (no other has mean accuracy ≥ and mean FLOPs ≤, one strictly). */
   readonly front: readonly string[];
   /** Of the front, the most accurate. */
@@ -116,15 +118,31 @@ export function summarize(cells: readonly CellResult[], grid: readonly CellCoord
   }
 
   const pareto: ParetoBand[] = [];
+  const outcomes = groupBy(done, (c) => JSON.stringify([setting(c.cell), c.cell.method]));
   for (const band of groupBy(methods.filter((m) => m.seeds.length > 0), (m) => JSON.stringify([m.task, m.model, m.target, m.lambda])).values()) {
-    const dominated = (m: MethodSummary) => band.some((o) => o !== m &&
-      o.accuracy.mean >= m.accuracy.mean && o.flops.mean <= m.flops.mean && (o.accuracy.mean > m.accuracy.mean || o.flops.mean < m.flops.mean));
-    const front = band.filter((m) => !dominated(m)).sort((x, y) => y.accuracy.mean - x.accuracy.mean || x.flops.mean - y.flops.mean);
+    // Compared at the seeds every method of the band has, where there are such seeds (a sweep so
+    // far, or a failed cell, leaves methods with different seeds, whose own means would compare
+    // different draws); else at each method's own.
+    const common = band.map((m) => m.seeds).reduce((a, b) => a.filter((x) => b.includes(x)));
+    const point = (m: MethodSummary) => {
+      if (common.length === 0) return { accuracy: m.accuracy.mean, flops: m.flops.mean };
+      const mine = outcomes.get(JSON.stringify([JSON.stringify([m.task, m.model, m.target, m.lambda]), m.method]))!.filter((c) => common.includes(c.cell.seed));
+      return { accuracy: mean(mine.map((c) => c.outcome!.accuracy)), flops: mean(mine.map((c) => c.outcome!.flops)) };
+    };
+    const points = new Map(band.map((m) => [m, point(m)]));
+    const dominated = (m: MethodSummary) => band.some((o) => {
+      const [p, q] = [points.get(o)!, points.get(m)!];
+      return o !== m && p.accuracy >= q.accuracy && p.flops <= q.flops && (p.accuracy > q.accuracy || p.flops < q.flops);
+    });
+    const front = band.filter((m) => !dominated(m)).sort((x, y) => points.get(y)!.accuracy - points.get(x)!.accuracy || points.get(x)!.flops - points.get(y)!.flops);
     const first = band[0]!;
     const bandKey = JSON.stringify([first.task, first.model, first.target, first.lambda]);
     const inGrid = new Set(grid.filter((c) => JSON.stringify([c.task, c.model, targetText(c.target), c.lambda]) === bandKey).map((c) => c.method));
     const missing = [...inGrid].filter((m) => !band.some((b) => b.method === m));
-    pareto.push({ task: first.task, model: first.model, band: first.target, lambda: first.lambda, front: front.map((m) => m.method), best: front[0]!.method, missing });
+    pareto.push({
+      task: first.task, model: first.model, band: first.target, lambda: first.lambda, seeds: common,
+      front: front.map((m) => m.method), best: front[0]!.method, missing,
+    });
   }
   return {
     cells, methods, paired, pareto,

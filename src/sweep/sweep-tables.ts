@@ -57,8 +57,11 @@ export function sweepMarkdown(summary: SweepSummary): string {
         ...paired.map((p) => `| ${p.a} | ${p.b} | ${p.target} | ${lambdaText(p.lambda)} | ${p.seeds.length} | ${interval(p.accuracy)} | ` +
           `${p.accuracy.positive} / ${p.accuracy.negative} / ${p.accuracy.ties}, p = ${p.accuracy.signTestP.toPrecision(3)} | ${interval(p.flops)} |`), '');
     }
-    out.push('### Pareto-optimal per FLOPs band', '', '| band | λ | Pareto front (by mean accuracy) | most accurate on the front |', '|---|---|---|---|',
-      ...mine(summary.pareto).map((b) => `| ${b.band} | ${lambdaText(b.lambda)} | ${b.front.join(', ')} | **${b.best}**${b.missing.length > 0 ? ` (so far: no result yet for ${b.missing.join(', ')})` : ''} |`), '');
+    out.push('### Pareto-optimal per FLOPs band', '',
+      'Means over the seeds every method of the band has (each method\'s own where they share none).', '',
+      '| band | λ | seeds | Pareto front (by mean accuracy) | most accurate on the front |', '|---|---|---|---|---|',
+      ...mine(summary.pareto).map((b) => `| ${b.band} | ${lambdaText(b.lambda)} | ${b.seeds.length > 0 ? b.seeds.join(', ') : 'none shared'} | ${b.front.join(', ')} | ` +
+        `**${b.best}**${b.missing.length > 0 ? ` (so far: no result yet for ${b.missing.join(', ')})` : ''} |`), '');
   }
   return out.join('\n');
 }

@@ -68,8 +68,18 @@ describe('sweep summary', () => {
     expect(s.pareto.find((p) => p.band === 'flops=0.2')!.best).toBe('b');
     const md = sweepMarkdown(s);
     expect(md).toContain('| b | own | base | 3 | failed: out of memory \\| really |');
-    expect(md).toContain('| own | base | a, c | **a** |');
+    expect(md).toContain('| own | base | 1, 2 | a, c | **a** |');
     expect(own.missing).toEqual([]);
+  });
+
+  it('takes a band\'s front at the seeds its methods share', () => {
+    // a's third seed is poor and b has no third: by their own means b would win (0.98 > 0.957);
+    // at seeds 1 and 2, which both have, a does (0.985 > 0.98).
+    const s = summarize([done('a', 1, 0.99, 0.3), done('a', 2, 0.98, 0.3), done('a', 3, 0.90, 0.3), done('b', 1, 0.985, 0.3), done('b', 2, 0.975, 0.3)]);
+    const own = s.pareto.find((p) => p.band === 'own')!;
+    expect(own.seeds).toEqual([1, 2]);
+    expect(own.best).toBe('a');
+    expect(own.front).toEqual(['a']);
   });
 
   it('names the methods a band has no result for yet when summarised mid-sweep', () => {
@@ -81,6 +91,6 @@ describe('sweep summary', () => {
     expect(band.best).toBe('a');
     expect(band.missing).toEqual(['b', 'c']);
     expect(s.pareto.find((p) => p.band === 'own')!.missing).toEqual(['a', 'c']);
-    expect(sweepMarkdown(s)).toContain('| flops=0.3 | base | a | **a** (so far: no result yet for b, c) |');
+    expect(sweepMarkdown(s)).toContain('| flops=0.3 | base | 1 | a | **a** (so far: no result yet for b, c) |');
   });
 });
