@@ -41,12 +41,11 @@ export function conv2dOnPath(path: Conv2DPath, g: Conv2DGeometry, x: Float32Arra
     throw new RangeError(`conv2dOnPath: the thin path takes unit strides only, got [${g.strideH}, ${g.strideW}]`);
   }
   const { bias, residual, relu } = epilogue;
-  const zeros = new Float32Array(bias ? 0 : 1);
   return callKernel({
     geometry: g,
     flags: (bias ? FLAG_BIAS : 0) | (relu ? FLAG_RELU : 0) | PATH_FLAGS[path],
     // A placeholder where there is no bias, so the residual keeps its place.
-    inputs: residual ? [x, filter, bias ?? zeros, residual] : bias ? [x, filter, bias] : [x, filter],
+    inputs: residual ? [x, filter, bias ?? new Float32Array(1), residual] : bias ? [x, filter, bias] : [x, filter],
     outputs: [n],
     into: [out],
     scratch: (k, gp) => k.exports.conv2d_scratch_bytes(gp),
