@@ -38,6 +38,39 @@ function normalizationOf(model: InferenceModel, file: string, flag: Normalizatio
   return chosen;
 }
 
+/**
+ * Where an image's pixels go in the model's input: channels-last [height, width, 1 or 3] (what
+ * slimprune writes), else channels-first [1 or 3, height, width] (what PyTorch and most other
+ * exporters' ONNX files take). Channels-last wins where both readings fit ([3, 3, 3]).
+ */
+export interface ImageLayout {
+  readonly height: number;
+  readonly width: number;
+  readonly channels: 1 | 3;
+  readonly channelsFirst: boolean;
+}
+
+export function imageLayoutOf(shape: readonly number[]): ImageLayout {
+  const isChannels = (c: number | undefined): c is 1 | 3 => c === 1 || c === 3;
+  if (shape.length === 3 && isChannels(shape[2])) return { height: shape[0]!, width: shape[1]!, channels: shape[2], channelsFirst: false };
+  if (shape.length === 3 && isChannels(shape[0])) return { height: shape[1]!, width: shape[2]!, channels: shape[0], channelsFirst: true };
+  throw new Error(
+    `the model takes inputs of shape [${shape.join(', ')}] (batch left out); \`slimprune run\` feeds images, ` +
+      '[height, width, 1 or 3] (channels-last) or [1 or 3, height, width] (channels-first)',
+  );
+}
+
+/** Decoded pixels (height × width × channels, channels-last, 0..255) normalised into the model's layout. */
+function placePixels(pixels: Uint8Array, layout: ImageLayout, norm: Normalization, out: Float32Array): void {
+  const { height, width, channels, channelsFirst } = layout;
+  const plane = height * width;
+  for (let p = 0; p < plane; p++) {
+    for (let c = 0; c < channels; c++) {
+      out[channelsFirst ? c * plane + p : p * channels + c] = (pixels[p * channels + c]! / 255 - norm.mean[c]!) / norm.std[c]!;
+    }
+  }
+}
+
 /** Each row as probabilities: kept if it already is one (a softmax output), else the softmax of the logits. */
 function probabilities(scores: Float32Array, classes: number): { values: Float32Array; softmaxed: boolean } {
   const rows = scores.length / classes;
@@ -125,17 +158,14 @@ export function addInferCommands(program: Command): void {
     .option('--json', 'print the results as JSON', false)
     .action(async (o: { model: string; input: string[]; top: number; normalize?: Normalization | 'unit'; json: boolean }) => {
       const model = await loadInferenceModel(o.model);
-      const shape = model.inputShape;
-      if (shape.length !== 3 || (shape[2] !== 1 && shape[2] !== 3)) {
-        throw new Error(`the model takes inputs of shape [${shape.join(', ')}]; \`slimprune run\` feeds images, [height, width, 1 or 3]`);
-      }
-      const [height, width, channels] = shape as [number, number, 1 | 3];
-      const { mean, std } = normalizationOf(model, o.model, o.normalize, channels);
+      const layout = imageLayoutOf(model.inputShape);
+      const { height, width, channels } = layout;
+      const norm = normalizationOf(model, o.model, o.normalize, channels);
       const perImage = height * width * channels;
       const x = new Float32Array(o.input.length * perImage);
       for (let i = 0; i < o.input.length; i++) {
         const pixels = await readImageFile(o.input[i]!, { height, width, channels });
-        for (let p = 0; p < perImage; p++) x[i * perImage + p] = (pixels[p]! / 255 - mean[p % channels]!) / std[p % channels]!;
+        placePixels(pixels, layout, norm, x.subarray(i * perImage, (i + 1) * perImage));
       }
       const classes = model.outputShape.reduce((a, b) => a * b, 1);
       const { values, softmaxed } = probabilities(model.predict(x, o.input.length), classes);

@@ -3,7 +3,9 @@
 // PNG and JPEG files written by the test: the classes `run` prints are the ones tfjs gives for
 // the same pixels, normalised the same way; `bench` measures both runtimes; the same model as
 // an .onnx file (written by `slimprune export`, its metadata carried along) gives the same
-// classes, and `bench` measures it against onnxruntime-node; bad input is refused.
+// classes, and `bench` measures it against onnxruntime-node; an ONNX file that takes NCHW
+// images (as PyTorch writes them) gets its pixels channels-first, ranked as onnxruntime-node
+// ranks them; bad input is refused.
 import { execFile } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -14,10 +16,10 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import {
-  referenceModel, buildGraph, compactModel, fuseBatchNorm, exportModel, writeModelFiles, readImageFile,
+  referenceModel, buildGraph, compactModel, fuseBatchNorm, exportModel, writeModelFiles, readImageFile, encodeOnnxModel,
 } from 'slimprune/internal';
 import { randomMasks, randomizeWeights } from '../suites/random-models.ts';
-import { testRng } from '../harness.ts';
+import { randomArray, testRng } from '../harness.ts';
 import { jpegFile, pngFile, randomPixels } from '../suites/image-files.ts';
 
 const run = promisify(execFile);
@@ -102,6 +104,51 @@ describe('slimprune run / bench (slimprune/infer)', () => {
     }
   }, 90_000);
 
+  it('run on an ONNX file that takes NCHW images: the pixels go channels-first, ranked as onnxruntime-node ranks them', async () => {
+    // Conv (3 → 4, 3×3, same) → ReLU → global average → Gemm: a small classifier as exporters
+    // write one, on a 12 × 10 input so that height and width cannot be swapped unnoticed.
+    const rng = testRng(83);
+    const ints = (values: number[]) => ({ ints: values });
+    const bytes = await encodeOnnxModel({
+      graphName: 'nchw', opset: 13, irVersion: 7, producerName: 'test', docString: '', metadata: {},
+      inputs: [{ name: 'x', dims: ['batch', 3, 12, 10] }], outputs: [{ name: 'logits', dims: ['batch', 5] }],
+      nodes: [
+        { opType: 'Conv', name: 'conv', inputs: ['x', 'w', 'b'], outputs: ['c'], attributes: { kernel_shape: ints([3, 3]), pads: ints([1, 1, 1, 1]) } },
+        { opType: 'Relu', name: 'relu', inputs: ['c'], outputs: ['r'] },
+        { opType: 'GlobalAveragePool', name: 'gap', inputs: ['r'], outputs: ['g'] },
+        { opType: 'Flatten', name: 'flat', inputs: ['g'], outputs: ['f'], attributes: { axis: { int: 1 } } },
+        { opType: 'Gemm', name: 'fc', inputs: ['f', 'fc', 'fc_b'], outputs: ['logits'], attributes: { transB: { int: 1 } } },
+      ],
+      initializers: [
+        { name: 'w', dims: [4, 3, 3, 3], data: randomArray(4 * 27, rng, -1, 1) },
+        { name: 'b', dims: [4], data: randomArray(4, rng, -0.2, 0.2) },
+        { name: 'fc', dims: [5, 4], data: randomArray(20, rng, -2, 2) },
+        { name: 'fc_b', dims: [5], data: randomArray(5, rng, -0.2, 0.2) },
+      ],
+    });
+    const onnx = join(folder, 'nchw.onnx');
+    await writeFile(onnx, bytes);
+    const norm = { mean: [0.4, 0.5, 0.6], std: [0.2, 0.25, 0.3] };
+    const { stdout } = await run(process.execPath, [CLI, 'run', '--model', onnx, '--input', ...images, '--top', '5', '--normalize', '0.4,0.5,0.6/0.2,0.25,0.3', '--json']);
+    const printed = JSON.parse(stdout) as { results: { top: { index: number; probability: number }[] }[] };
+    const ort = await import('onnxruntime-node');
+    const session = await ort.InferenceSession.create(onnx);
+    for (const [i, file] of images.entries()) {
+      const pixels = await readImageFile(file, { height: 12, width: 10, channels: 3 });
+      const chw = new Float32Array(3 * 120);
+      for (let p = 0; p < 120; p++) for (let c = 0; c < 3; c++) chw[c * 120 + p] = (pixels[p * 3 + c]! / 255 - norm.mean[c]!) / norm.std[c]!;
+      const logits = (await session.run({ x: new ort.Tensor('float32', chw, [1, 3, 12, 10]) })).logits!.data as Float32Array;
+      const max = Math.max(...logits);
+      const e = Array.from(logits, (v) => Math.exp(v - max));
+      const total = e.reduce((a, b) => a + b, 0);
+      const want = e.map((v, c) => ({ c, p: v / total })).sort((a, b) => b.p - a.p);
+      const got = printed.results[i]!.top;
+      expect(got.map((t) => t.index)).toEqual(want.map((w) => w.c));
+      got.forEach((t, k) => expect(Math.abs(t.probability - want[k]!.p)).toBeLessThan(1e-5));
+    }
+    await session.release();
+  }, 60_000);
+
   it('refuses a file that is not an image, naming it, and a model it cannot run', async () => {
     const bogus = join(folder, 'notes.png');
     await writeFile(bogus, 'not an image');
@@ -113,5 +160,15 @@ describe('slimprune run / bench (slimprune/infer)', () => {
     await writeFile(notOnnx, 'not a model');
     await expect(run(process.execPath, [CLI, 'run', '--model', notOnnx, '--input', images[0]!]))
       .rejects.toMatchObject({ stderr: expect.stringContaining('slimprune/infer: the ONNX model cannot be decoded') });
+    // A model of vectors, not images.
+    const vectors = join(folder, 'vectors.onnx');
+    await writeFile(vectors, await encodeOnnxModel({
+      graphName: 'vectors', opset: 13, irVersion: 7, producerName: 'test', docString: '', metadata: {},
+      inputs: [{ name: 'x', dims: ['batch', 7] }], outputs: [{ name: 'y', dims: ['batch', 2] }],
+      nodes: [{ opType: 'Gemm', name: 'fc', inputs: ['x', 'w'], outputs: ['y'], attributes: { transB: { int: 1 } } }],
+      initializers: [{ name: 'w', dims: [2, 7], data: new Float32Array(14) }],
+    }));
+    await expect(run(process.execPath, [CLI, 'run', '--model', vectors, '--input', images[0]!]))
+      .rejects.toMatchObject({ stderr: expect.stringContaining('the model takes inputs of shape [7] (batch left out)') });
   }, 60_000);
 });
