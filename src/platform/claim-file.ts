@@ -18,7 +18,7 @@ export async function thisProcess(): Promise<ClaimHolder> {
   return { host: hostname(), pid: process.pid };
 }
 
-/** Creates the claim; false if it exists already (someone else's, or a dead holder's: see claimIsLive). */
+/** Creates the claim; false if it exists already (someone else's, or a dead holder's: see claimState). */
 export async function tryClaim(file: string, holder: ClaimHolder): Promise<boolean> {
   const fs = await import('node:fs/promises');
   try {
@@ -30,9 +30,16 @@ export async function tryClaim(file: string, holder: ClaimHolder): Promise<boole
   }
 }
 
-/** The claim's holder, if the file exists and its holder is alive by the rules above. */
-export async function liveClaim(file: string, staleMs: number): Promise<ClaimHolder | undefined> {
-  const [fs, os, { default: process }] = await Promise.all([import('node:fs/promises'), import('node:os'), import('node:process')]);
+/** A claim as read: its holder (host '?', pid 0 while half-written) and whether it is alive by the rules above. */
+export interface ClaimState {
+  readonly holder: ClaimHolder;
+  readonly live: boolean;
+}
+
+const HALF_WRITTEN: ClaimHolder = { host: '?', pid: 0 };
+
+async function readHolder(file: string): Promise<{ holder: ClaimHolder; modified: number } | undefined> {
+  const fs = await import('node:fs/promises');
   let text: string;
   let modified: number;
   try {
@@ -41,22 +48,29 @@ export async function liveClaim(file: string, staleMs: number): Promise<ClaimHol
     if ((error as { code?: unknown }).code === 'ENOENT') return undefined;
     throw error;
   }
-  let holder: ClaimHolder;
   try {
-    holder = JSON.parse(text) as ClaimHolder;
+    const holder = JSON.parse(text) as ClaimHolder;
+    return { holder: { host: String(holder.host), pid: Number(holder.pid) }, modified };
   } catch {
     // Half-written by a holder that died while writing it, or just now being written.
-    return Date.now() - modified > staleMs ? undefined : { host: '?', pid: 0 };
+    return { holder: HALF_WRITTEN, modified };
   }
-  if (Date.now() - modified > staleMs) return undefined;
-  if (holder.host === os.hostname()) {
+}
+
+/** The claim, if the file exists: who holds it and whether that holder is alive. */
+export async function claimState(file: string, staleMs: number): Promise<ClaimState | undefined> {
+  const [read, os, { default: process }] = await Promise.all([readHolder(file), import('node:os'), import('node:process')]);
+  if (!read) return undefined;
+  const { holder, modified } = read;
+  if (Date.now() - modified > staleMs) return { holder, live: false };
+  if (holder !== HALF_WRITTEN && holder.host === os.hostname()) {
     try {
       process.kill(holder.pid, 0);
     } catch (error) {
-      if ((error as { code?: unknown }).code === 'ESRCH') return undefined;
+      if ((error as { code?: unknown }).code === 'ESRCH') return { holder, live: false };
     }
   }
-  return holder;
+  return { holder, live: true };
 }
 
 /** Marks the claim as still held (its modification time is the heartbeat). */
@@ -66,7 +80,13 @@ export async function refreshClaim(file: string): Promise<void> {
   await fs.utimes(file, now, now).catch(() => undefined);
 }
 
-export async function releaseClaim(file: string): Promise<void> {
+/**
+ * Removes the claim if `holder` still holds it: one's own at the end, or a dead holder's being
+ * taken over. A claim that another runner has taken meanwhile (over this one, judged stale, or
+ * over the dead holder's) stays, so its holder is not trained over by a third.
+ */
+export async function releaseClaim(file: string, holder: ClaimHolder): Promise<void> {
   const fs = await import('node:fs/promises');
-  await fs.rm(file, { force: true });
+  const read = await readHolder(file);
+  if (read && read.holder.host === holder.host && read.holder.pid === holder.pid) await fs.rm(file, { force: true });
 }

@@ -7,7 +7,7 @@
  * every holder trains the same bits, a claim wrongly taken over costs time, never correctness.
  */
 import { ensureDir, joinLocation } from '../platform/files.ts';
-import { liveClaim, refreshClaim, releaseClaim, thisProcess, tryClaim, type ClaimHolder } from '../platform/claim-file.ts';
+import { claimState, refreshClaim, releaseClaim, thisProcess, tryClaim, type ClaimHolder } from '../platform/claim-file.ts';
 import type { CachedNetwork, NetworkCache } from '../pipeline/network-cache.ts';
 import { folderNetworkCache } from '../pipeline/network-files.ts';
 
@@ -29,7 +29,7 @@ export function claimedNetworkCache(dir: string, onWait?: (key: string, holder: 
   };
   const drop = async (key: string) => {
     if (!held.delete(key)) return;
-    await releaseClaim(claimFile(key));
+    await releaseClaim(claimFile(key), await thisProcess());
     if (held.size === 0 && heartbeat) {
       clearInterval(heartbeat);
       heartbeat = undefined;
@@ -47,18 +47,21 @@ export function claimedNetworkCache(dir: string, onWait?: (key: string, holder: 
           // The entry may have landed between the look and the claim.
           const late = await entries.get(key);
           if (late) {
-            await releaseClaim(claimFile(key));
+            await releaseClaim(claimFile(key), me);
             return late;
           }
           hold(key);
           return undefined;
         }
-        const holder = await liveClaim(claimFile(key), STALE_MS);
-        if (!holder) {
-          // Its holder is gone: remove the claim and try again (another waiter may win the race; fine).
-          await releaseClaim(claimFile(key));
+        const claim = await claimState(claimFile(key), STALE_MS);
+        if (!claim) continue;
+        if (!claim.live) {
+          // Its holder is gone: remove its claim (only its: not one another waiter took over
+          // meanwhile) and try again; a waiter that wins the race trains, the others wait.
+          await releaseClaim(claimFile(key), claim.holder);
           continue;
         }
+        const holder = claim.holder;
         if (!said) onWait?.(key, holder);
         said = true;
         await new Promise((r) => setTimeout(r, POLL_MS));

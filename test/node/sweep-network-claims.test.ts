@@ -1,7 +1,8 @@
 // The sweep's shared network cache: a key claimed by a live holder elsewhere is waited for until
-// its entry lands; a claim whose holder died (a PID gone on this host) is taken over at once.
+// its entry lands; a claim whose holder died (a PID gone on this host) is taken over at once; a
+// runner whose claim was taken over (judged stale) leaves the new holder's claim in place.
 import { spawnSync } from 'node:child_process';
-import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -53,5 +54,15 @@ describe('claimed network cache', () => {
     expect(await cache.get('k3')).toBeUndefined();
     await cache.release();
     expect((await readdir(dir)).filter((n) => n.startsWith('k3'))).toEqual([]);
+  });
+
+  it("putting an entry leaves a claim that another runner took over in place", async () => {
+    const cache = claimedNetworkCache(dir);
+    expect(await cache.get('k4')).toBeUndefined();
+    // Another machine judged this claim stale and took it over while this runner trained.
+    const other = JSON.stringify({ host: 'another-machine', pid: 7 });
+    await writeFile(join(dir, 'k4.claim'), other);
+    await cache.put('k4', NETWORK);
+    expect(await readFile(join(dir, 'k4.claim'), 'utf8')).toBe(other);
   });
 });

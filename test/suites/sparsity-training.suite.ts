@@ -187,6 +187,30 @@ export const sparsityTrainingSuite = suite('sparsity training', (test) => {
     model.dispose();
   });
 
+  test("a fit lets the caller's timers run (a sweep's claim heartbeat), without a signal too", async () => {
+    await useTfjsBackend('wasm');
+    const source = new SyntheticSource(syntheticSet(96, 4), 16, 8);
+    const model = tinyNet(7);
+    const trainer = await SparsityTrainer.create(model, {
+      epochs: 40, optimizer: sgd(0.05), regularizer: { kind: 'polarization', lambda: 1e-3, t: 1.2 },
+    }, { backend: 'wasm' });
+    const ticks: number[] = [];
+    const timer = setInterval(() => ticks.push(performance.now()), 10);
+    const started = performance.now();
+    try {
+      await trainer.fit(source);
+    } finally {
+      clearInterval(timer);
+    }
+    const took = performance.now() - started;
+    // A turn every 100 ms of training: the longest wait of the timer is one turn plus a batch.
+    const waits = ticks.length === 0 ? [took] : [ticks[0]! - started, ...ticks.slice(1).map((t, i) => t - ticks[i]!)];
+    assert(took > 300, `the fit took ${took.toFixed(0)} ms, too short to tell`);
+    assert(Math.max(...waits) < 250, `the timer waited up to ${Math.max(...waits).toFixed(0)} ms of a ${took.toFixed(0)} ms fit (${ticks.length} ticks)`);
+    trainer.dispose();
+    model.dispose();
+  });
+
   for (const optimizer of [sgd(0.05), { kind: 'adam', learningRate: 0.01 }] as const) {
     test(`N epochs straight ≡ k epochs, checkpoint, resume, N − k: bit-identical (${optimizer.kind}, wasm)`, async () => {
       await useTfjsBackend('wasm');
