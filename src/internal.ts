@@ -152,6 +152,7 @@ export { sweep, type SweepOptions, type SweepOutcome } from './sweep/sweep.ts';
 export { startQueueWorker, DEFAULT_QUEUE_NAME, type QueueWorkerOptions, type QueueWorkerHandle, type CellExecutor } from './sweep/queue.ts';
 export { expandGrid, describeCell, targetText, variantLabel, type SweepGrid, type SweepVariant, type SweepCell, type CellCoordinates } from './sweep/grid.ts';
 export { cellIdentity } from './sweep/cell-identity.ts';
+export { spreadNetworkGroups, networkGroup } from './sweep/queue-order.ts';
 export { claimedNetworkCache } from './sweep/claimed-network-cache.ts';
 export { outcomeOf, errorText, type CellResult, type CellOutcome, type CellExecution } from './sweep/cell-result.ts';
 export { runCell, type RunCellOptions } from './sweep/run-cell.ts';

@@ -26,6 +26,7 @@ import { parseRedisUrl, type RedisAddress } from './redis-url.ts';
 import type { TaskData } from '../train/index.ts';
 import { coordinatesOf, type CellResult } from './cell-result.ts';
 import { describeCell, type SweepCell } from './grid.ts';
+import { spreadNetworkGroups } from './queue-order.ts';
 import { pruneProgressText, type ProgressTracker, type RunnerActivity } from './progress.ts';
 import { runCell } from './run-cell.ts';
 import { readCellResult, writeCellResult } from './sweep-folder.ts';
@@ -97,7 +98,7 @@ export async function runOnQueue(cells: readonly SweepCell[], options: QueueRunO
   const queue: QueueType = new Queue(options.queueName ?? DEFAULT_QUEUE_NAME, { connection: { ...address } });
   queue.on('error', () => { /* a lost connection: the client reconnects, the loop below retries */ });
   try {
-    for (const cell of cells) {
+    for (const cell of spreadNetworkGroups(cells)) {
       // A job of this id that has ended, without a result in this folder (another sweep's, or
       // a result removed since), is queued again rather than waited for forever.
       const existing = await queue.getJob(cell.id);

@@ -1,7 +1,8 @@
-// The sweep's plain-data parts without any training: a grid's cells and their identities, and
+// The sweep's plain-data parts without any training: a grid's cells and their identities, the
+// order they go onto a queue in (neighbours share no networks where the grid allows), and
 // the summary of made-up results (means, pairs at common seeds only, failed cells, Pareto bands).
 import { describe, expect, it } from 'vitest';
-import { expandGrid, cellIdentity, summarize, sweepMarkdown, type CellResult, type CellCoordinates } from 'slimprune/internal';
+import { expandGrid, cellIdentity, spreadNetworkGroups, networkGroup, summarize, sweepMarkdown, type CellResult, type CellCoordinates } from 'slimprune/internal';
 
 const BASE = { trainImages: 1000, epochs: 1 };
 
@@ -22,6 +23,25 @@ describe('sweep grid', () => {
     expect(await cellIdentity({ trainImages: 500, seed: 3, method: 'contrast-sa', networks: 3, structureFrom: 'full', workers: 2 })).toBe(id);
     expect(await cellIdentity({ task: 'mnist-lenet', method: 'contrast-sa', seed: 4, trainImages: 500 })).not.toBe(id);
     expect(await cellIdentity({ task: 'mnist-lenet', method: 'contrast-sa', seed: 3, trainImages: 500, structureFrom: 'k-star' })).not.toBe(id);
+  });
+
+  it('queues the cells so that neighbours share no networks, seed by seed where the grid allows', async () => {
+    const grid = { methods: ['contrast-sa', 'polarization', 'slimming'] as const, seeds: [1, 2], targets: [{ flops: 0.2 }, { flops: 0.3 }, { flops: 0.45 }], base: BASE };
+    const cells = await expandGrid({ ...grid, methods: [...grid.methods] }, cellIdentity);
+    const queued = spreadNetworkGroups(cells);
+    expect(queued.map((c) => c.id).sort()).toEqual(cells.map((c) => c.id).sort());
+    // Three methods per seed: each cell's group differs from the two before it.
+    for (let i = 1; i < queued.length; i++) {
+      for (const before of queued.slice(Math.max(0, i - 2), i)) expect(networkGroup(queued[i]!)).not.toBe(networkGroup(before));
+    }
+    expect(queued.slice(0, 9).every((c) => c.seed === 1)).toBe(true);
+    expect(queued.slice(0, 3).map((c) => c.method)).toEqual(['contrast-sa', 'polarization', 'slimming']);
+    // One method: its seeds take turns, since one seed's cells share networks.
+    const one = spreadNetworkGroups(await expandGrid({ methods: ['contrast-sa'], seeds: [1, 2], targets: [{ flops: 0.2 }, { flops: 0.3 }], base: BASE }, cellIdentity));
+    expect(one.map((c) => c.seed)).toEqual([1, 2, 1, 2]);
+    // A single group has no other order.
+    const single = await expandGrid({ methods: ['slimming'], seeds: [1], targets: [{ flops: 0.2 }, { flops: 0.3 }], base: BASE }, cellIdentity);
+    expect(spreadNetworkGroups(single)).toEqual(single);
   });
 
   it('refuses a bad grid before any training', async () => {
