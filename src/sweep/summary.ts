@@ -3,7 +3,9 @@
  * over seeds; between two methods at the same task, target and λ, the paired differences at the
  * same seed with a 95% paired t interval and the sign test (statistics.ts); and per FLOPs band
  * (one per target, one for the methods' own thresholds) the Pareto front of mean accuracy against
- * mean FLOPs kept, and the method on it with the highest accuracy.
+ * mean FLOPs kept, and the method on it with the highest accuracy; and per method what one seed
+ * of it cost over all its targets (the cells' seconds and the networks they trained), since where
+ * accuracies tie, cost decides.
  */
 import type { CellResult } from './cell-result.ts';
 import { targetText, type CellCoordinates } from './grid.ts';
@@ -56,9 +58,28 @@ export interface ParetoBand {
   readonly missing: readonly string[];
 }
 
+/**
+ * What a method cost per seed: the sum over its cells at that seed (every target) of their
+ * seconds and of the networks they trained, as mean ± sd over the seeds whose cells all ran. A
+ * cell's seconds are its wall time, so they include any wait for a network that another cell was
+ * training at the same time (queued cells are ordered to make such waits rare: queue-order.ts).
+ */
+export interface MethodCost {
+  readonly task: string;
+  readonly model: string | null;
+  readonly method: string;
+  readonly lambda: number | null;
+  /** Cells per seed (one per target). */
+  readonly cellsPerSeed: number;
+  readonly seeds: readonly number[];
+  readonly secondsPerSeed: Spread;
+  readonly networksPerSeed: Spread;
+}
+
 export interface SweepSummary {
   readonly cells: readonly CellResult[];
   readonly methods: readonly MethodSummary[];
+  readonly costs: readonly MethodCost[];
   readonly paired: readonly PairedComparison[];
   readonly pareto: readonly ParetoBand[];
   /** total: the grid's cells; pending: those without a result yet (a summary taken mid-sweep). */
@@ -144,8 +165,24 @@ export function summarize(cells: readonly CellResult[], grid: readonly CellCoord
       front: front.map((m) => m.method), best: front[0]!.method, missing,
     });
   }
+  const costs: MethodCost[] = [];
+  const cellsPerSeed = groupBy(grid, (c) => JSON.stringify([c.task, c.model, c.method, c.lambda, c.seed]));
+  for (const group of groupBy(cells, (c) => JSON.stringify([c.cell.task, c.cell.model, c.cell.method, c.cell.lambda])).values()) {
+    const first = group[0]!.cell;
+    const bySeed = groupBy(group, (c) => String(c.cell.seed));
+    const expected = (seed: number) => cellsPerSeed.get(JSON.stringify([first.task, first.model, first.method, first.lambda, seed]))?.length ?? 0;
+    // Only seeds whose every cell has a result: a partial seed would look cheaper than it is.
+    const seeds = [...bySeed.keys()].map(Number).filter((seed) => bySeed.get(String(seed))!.length >= expected(seed)).sort((x, y) => x - y);
+    if (seeds.length === 0) continue;
+    const sum = (seed: number, f: (c: CellResult) => number) => bySeed.get(String(seed))!.reduce((t, c) => t + f(c), 0);
+    costs.push({
+      task: first.task, model: first.model, method: first.method, lambda: first.lambda, cellsPerSeed: bySeed.get(String(seeds[0]))!.length, seeds,
+      secondsPerSeed: spread(seeds.map((seed) => sum(seed, (c) => c.execution.seconds))),
+      networksPerSeed: spread(seeds.map((seed) => sum(seed, (c) => c.execution.networksTrained))),
+    });
+  }
   return {
-    cells, methods, paired, pareto,
+    cells, methods, costs, paired, pareto,
     counts: {
       total: grid.length, done: done.length, failed: cells.filter((c) => c.status === 'failed').length, pending: grid.length - cells.length,
     },

@@ -1,7 +1,7 @@
 /**
  * A sweep's summary as markdown, one section per task: every cell (a failed one with its error),
- * mean ± sd per method and target, the paired differences with their intervals, and the
- * Pareto-optimal method per FLOPs band. The same data is table.json.
+ * mean ± sd per method and target, each method's cost per seed, the paired differences with their
+ * intervals, and the Pareto-optimal method per FLOPs band. The same data is table.json.
  */
 import type { CellResult } from './cell-result.ts';
 import { targetText } from './grid.ts';
@@ -11,6 +11,7 @@ import type { SweepSummary } from './summary.ts';
 const pct = (x: number, digits = 2) => (Number.isFinite(x) ? `${(100 * x).toFixed(digits)}%` : '—');
 const pts = (x: number) => (Number.isFinite(x) ? `${x >= 0 ? '+' : ''}${(100 * x).toFixed(3)}` : '—');
 const pm = (s: { mean: number; sd: number }, digits = 2) => `${pct(s.mean, digits)} ± ${Number.isFinite(s.sd) ? (100 * s.sd).toFixed(digits) : '—'}`;
+const num = (s: { mean: number; sd: number }, digits: number) => `${s.mean.toFixed(digits)} ± ${Number.isFinite(s.sd) ? s.sd.toFixed(digits) : '—'}`;
 const cellText = (s: string) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 // A cell without a λ of its own has the grid base's (the recipe's, unless base sets one).
 const lambdaText = (l: number | null) => (l === null ? 'base' : String(l));
@@ -51,6 +52,13 @@ export function sweepMarkdown(summary: SweepSummary): string {
       ...summary.cells.filter((c) => c.cell.task === task && c.cell.model === model).sort(byPlace).map(cellRow), '',
       '### Per method, over seeds (mean ± sd)', '', '| method | target | λ | seeds | accuracy | FLOPs | params | failed |', '|---|---|---|---|---|---|---|---|',
       ...mine(summary.methods).map((m) => `| ${m.method} | ${m.target} | ${lambdaText(m.lambda)} | ${m.seeds.length} | ${pm(m.accuracy)} | ${pm(m.flops, 1)} | ${pm(m.params, 1)} | ${m.failed} |`), '');
+    const costs = mine(summary.costs);
+    if (costs.length > 0) {
+      out.push('### Cost per seed (every target of a method at one seed)', '',
+        "Wall seconds of a method's cells at one seed, summed over its targets, and the networks they trained (mean ± sd over the seeds whose cells all ran; a network one cell trained serves the method's other cells from the cache).", '',
+        '| method | λ | cells per seed | seeds | seconds per seed | networks trained per seed |', '|---|---|---|---|---|---|',
+        ...costs.map((c) => `| ${c.method} | ${lambdaText(c.lambda)} | ${c.cellsPerSeed} | ${c.seeds.length} | ${num(c.secondsPerSeed, 0)} | ${num(c.networksPerSeed, 1)} |`), '');
+    }
     const paired = mine(summary.paired);
     if (paired.length > 0) {
       out.push('### Paired differences at the same seed (a − b)', '', '| a | b | target | λ | seeds | accuracy, points [95% CI] | a > b / a < b / ties, sign-test p | FLOPs kept, points [95% CI] |', '|---|---|---|---|---|---|---|---|',

@@ -92,6 +92,30 @@ describe('sweep summary', () => {
     expect(own.missing).toEqual([]);
   });
 
+  it("sums a method's cost per seed over its targets, leaving out seeds not all run", () => {
+    const timed = (c: CellResult, seconds: number, networksTrained: number): CellResult => ({ ...c, execution: { ...c.execution, seconds, networksTrained } });
+    const t2 = { flops: 0.2 };
+    const results = [
+      timed(done('a', 1, 0.99, 0.3), 100, 4), timed(done('a', 1, 0.98, 0.2, t2), 20, 0),
+      timed(done('a', 2, 0.99, 0.3), 140, 4), timed(failed('a', 2), 0, 0),
+      timed(done('b', 1, 0.99, 0.3), 1000, 5), timed(done('b', 1, 0.98, 0.2, t2), 900, 4),
+    ];
+    // a's second seed ran one cell of the two (the failed cell is at the same place as its first).
+    const grid = ['a', 'b'].flatMap((m) => [1, 2].flatMap((seed) => [cell(m, seed), cell(m, seed, t2)]));
+    const s = summarize(results.filter((r) => r.id !== 'a-2-x'), grid);
+    const a = s.costs.find((c) => c.method === 'a')!;
+    expect(a.seeds).toEqual([1]);
+    expect(a.cellsPerSeed).toBe(2);
+    expect(a.secondsPerSeed.mean).toBe(120);
+    expect(a.networksPerSeed.mean).toBe(4);
+    const withBoth = summarize([...results.slice(0, 3), timed(done('a', 2, 0.97, 0.2, t2), 40, 0), ...results.slice(4)], grid);
+    const a2 = withBoth.costs.find((c) => c.method === 'a')!;
+    expect(a2.seeds).toEqual([1, 2]);
+    expect(a2.secondsPerSeed.mean).toBe(150);
+    expect(a2.secondsPerSeed.sd).toBeCloseTo(Math.SQRT2 * 30, 10);
+    expect(sweepMarkdown(withBoth)).toContain('| b | base | 2 | 1 | 1900 ± — | 9.0 ± — |');
+  });
+
   it('takes a band\'s front at the seeds its methods share', () => {
     // a's third seed is poor and b has no third: by their own means b would win (0.98 > 0.957);
     // at seeds 1 and 2, which both have, a does (0.985 > 0.98).
