@@ -164,4 +164,4 @@ export { ProgressTracker, progressLine, pruneProgressText, type SweepProgress, t
 export {
   mean, sampleSd, logGamma, regularizedIncompleteBeta, studentTCdf, studentTQuantile, pairedInterval, signTestP, type PairedInterval,
 } from './sweep/statistics.ts';
-export { errorBarScatterSvg, type ErrorBarPoint } from './report/svg.ts';
+export { errorBarScatterSvg, niceTicks, type ErrorBarPoint } from './report/scatter-svg.ts';

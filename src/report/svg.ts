@@ -152,44 +152,4 @@ export function widthsSvg(title: string, layers: readonly { name: string; before
   return frame(title, bars + yTicks, 'layer (grey: before, blue: after)', 'channels');
 }
 
-export interface ErrorBarPoint {
-  readonly x: number;
-  readonly y: number;
-  /** Half-lengths of the error bars (e.g. one sd); 0 or NaN draws none. */
-  readonly xError: number;
-  readonly yError: number;
-  readonly label: string;
-}
-
-/**
- * Points with error bars in both directions, one colour per series, and a front (e.g. the
- * Pareto-optimal points) joined by a dashed line; the legend names each series.
- */
-export function errorBarScatterSvg(
-  title: string, series: readonly { label: string; points: readonly ErrorBarPoint[] }[], front: readonly { x: number; y: number }[], xLabel: string, yLabel: string,
-): string {
-  const bar = (e: number) => (Number.isFinite(e) ? e : 0);
-  const all = series.flatMap((s) => s.points);
-  const xs = all.flatMap((p) => [p.x - bar(p.xError), p.x + bar(p.xError)]);
-  const ys = all.flatMap((p) => [p.y - bar(p.yError), p.y + bar(p.yError)]);
-  const pad = (lo: number, hi: number) => { const d = (hi - lo || Math.abs(hi) || 1) * 0.08; return [lo - d, hi + d] as const; };
-  const [x0, x1] = pad(Math.min(...xs), Math.max(...xs));
-  const [y0, y1] = pad(Math.min(...ys), Math.max(...ys));
-  const { sx, sy, ticks } = axes(x0, x1, y0, y1);
-  const colors = ['#1f77b4', '#ff7f0e', '#2ca02c', '#d62728', '#9467bd', '#8c564b', '#e377c2', '#7f7f7f'];
-  const marks = series.map((s, j) => {
-    const c = colors[j % colors.length]!;
-    return s.points.map((p) => {
-      const xe = bar(p.xError);
-      const ye = bar(p.yError);
-      return `<line x1="${sx(p.x - xe).toFixed(1)}" x2="${sx(p.x + xe).toFixed(1)}" y1="${sy(p.y).toFixed(1)}" y2="${sy(p.y).toFixed(1)}" stroke="${c}"/>` +
-        `<line x1="${sx(p.x).toFixed(1)}" x2="${sx(p.x).toFixed(1)}" y1="${sy(p.y - ye).toFixed(1)}" y2="${sy(p.y + ye).toFixed(1)}" stroke="${c}"/>` +
-        `<circle cx="${sx(p.x).toFixed(1)}" cy="${sy(p.y).toFixed(1)}" r="3.5" fill="${c}"><title>${esc(`${s.label}, ${p.label}`)}</title></circle>`;
-    }).join('') + `<text x="${W - M.right - 6}" y="${M.top + 14 + 13 * j}" text-anchor="end" font-size="10" fill="${c}">${esc(s.label)}</text>`;
-  }).join('');
-  const ordered = [...front].sort((a, b) => a.x - b.x);
-  const line = ordered.length < 2 ? '' : `<polyline fill="none" stroke="#444" stroke-dasharray="4 3" points="${ordered.map((p) => `${sx(p.x).toFixed(1)},${sy(p.y).toFixed(1)}`).join(' ')}"/>`;
-  return frame(title, line + marks + ticks, xLabel, yLabel);
-}
-
 export { esc };

@@ -3,7 +3,8 @@
  * FLOPs kept of every method and target, each point the mean over seeds with ±1 sd bars both ways,
  * the Pareto front over all of them dashed, and the tables of sweep-tables.ts.
  */
-import { errorBarScatterSvg, esc } from '../report/svg.ts';
+import { errorBarScatterSvg } from '../report/scatter-svg.ts';
+import { esc } from '../report/svg.ts';
 import { sweepMarkdown } from './sweep-tables.ts';
 import type { MethodSummary, SweepSummary } from './summary.ts';
 
