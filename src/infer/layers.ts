@@ -3,6 +3,7 @@ import { conv2dOp, denseOp, depthwiseConv2dOp } from './convolution.ts';
 import { activationOp, addOp, batchNormalizationOp, concatenateOp, multiplyOp, reluOp, softmaxOp } from './elementwise.ts';
 import type { OpBuilder } from './op.ts';
 import { averagePoolingOp, globalAveragePoolingOp, globalMaxPoolingOp, maxPoolingOp } from './pooling.ts';
+import { clipOp, eluLayerOp, hardSigmoidOp, hardSwishOp, leakyReluOp } from './pointwise.ts';
 import { dropoutOp, flattenOp, permuteOp, reshapeOp } from './reshape.ts';
 
 /** The class a ReLU takes once its Add does its work (plan.ts): its output is the Add's. */
@@ -23,6 +24,12 @@ export const LAYER_OPS: Readonly<Record<string, OpBuilder>> = {
   Concatenate: concatenateOp,
   Activation: activationOp,
   ReLU: reluOp,
+  LeakyReLU: leakyReluOp,
+  ELU: eluLayerOp,
+  // Not Keras layers: what an ONNX file's HardSigmoid, HardSwish and Clip become (onnx/rules.ts).
+  HardSigmoid: hardSigmoidOp,
+  HardSwish: hardSwishOp,
+  Clip: clipOp,
   Softmax: softmaxOp,
   Flatten: flattenOp,
   Reshape: reshapeOp,

@@ -60,7 +60,11 @@ export function layerZoo(seed: number): tfl.LayersModel {
     apply(tfl.layers.multiply({ name: 'product' }), [avg, max]),
   ]);
   const activations = ['sigmoid', 'tanh', 'softplus', 'softmax', 'relu'] as const;
-  const branches = activations.map((activation) => apply(tfl.layers.activation({ name: `act_${activation}`, activation }), merged));
+  const branches = [
+    ...activations.map((activation) => apply(tfl.layers.activation({ name: `act_${activation}`, activation }), merged)),
+    apply(tfl.layers.leakyReLU({ name: 'leaky', alpha: 0.2 }), merged),
+    apply(tfl.layers.elu({ name: 'elu_layer' }), merged),
+  ];
   let y = apply(tfl.layers.add({ name: 'branches' }), branches);
   y = apply(tfl.layers.reLU({ name: 'capped', maxValue: 6 }), y);
   y = apply(tfl.layers.softmax({ name: 'over_channels', axis: -1 }), y);

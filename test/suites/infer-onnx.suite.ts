@@ -4,7 +4,8 @@
 // concat models and the model of every layer the runtime runs, at batch 1 and 3; and they run the
 // very steps the model's model.json runs (same layers and fusions, no transposing copy). A graph
 // written for NCHW as other exporters write it (NCHW input, symmetric pads, a Flatten of NCHW into
-// a transposed Gemm) gives what tfjs's ops compute for it. Bad files are refused, each with what
+// a transposed Gemm) gives what tfjs's ops compute for it, and so do the activations with
+// parameters that PyTorch writes (LeakyRelu, Elu, HardSigmoid, HardSwish, Clip). Bad files are refused, each with what
 // was wrong: an op it does not run, bytes cut short, a missing initializer, a cycle, sizes that
 // would take memory or time without bound.
 import * as tf from '@tensorflow/tfjs-core';
@@ -202,18 +203,58 @@ export const inferOnnxSuite = suite('slimprune/infer ONNX', (test) => {
     runtime.dispose();
   });
 
+  test('the activations with parameters ≡ tfjs ops: LeakyRelu, Elu of alpha ≠ 1, HardSigmoid, HardSwish, Clip (PyTorch\'s forms)', async () => {
+    await useTfjsBackend('cpu');
+    const rng = testRng(456);
+    const w = randomArray(5 * 3 * 3 * 3, rng, -0.6, 0.6);
+    // One branch per activation over a convolution's output, summed: each reads the same tensor.
+    const model = {
+      ...graph([
+        node('Conv', ['x', 'w'], 'c', { kernel_shape: ints([3, 3]), pads: ints([1, 1, 1, 1]) }),
+        node('LeakyRelu', ['c'], 'leaky', { alpha: { float: 0.1 } }),
+        node('Elu', ['c'], 'elu', { alpha: { float: 0.5 } }),
+        node('HardSigmoid', ['c'], 'hsig', { alpha: { float: 1 / 6 }, beta: { float: 0.5 } }),
+        node('HardSwish', ['c'], 'hswish'),
+        node('Clip', ['c', 'lo', 'hi'], 'clip'),
+        node('Sum', ['leaky', 'elu', 'hsig', 'hswish', 'clip'], 'y'),
+      ], [floats('w', [5, 3, 3, 3], w), floats('lo', [], Float32Array.of(-0.5)), floats('hi', [], Float32Array.of(0.7))], ['N', 3, 6, 7], 'y', ['N', 5, 6, 7]),
+      opset: 14,
+    };
+    const runtime = await loadInferenceModel({ onnx: await encodeOnnxModel(model) });
+    assertDeepEqual(runtime.steps.map((s) => s.className).sort(), ['Add', 'Clip', 'Conv2D', 'ELU', 'HardSigmoid', 'HardSwish', 'LeakyReLU', 'Permute', 'Permute'], `steps (the NCHW output permuted back): ${runtime.steps.map((s) => s.className).join(', ')}`);
+    for (const batch of BATCHES) {
+      const x = randomArray(batch * 3 * 6 * 7, rng, -3, 3);
+      const want = tf.tidy(() => {
+        const nhwc = tf.transpose(tf.tensor4d(x, [batch, 3, 6, 7]), [0, 2, 3, 1]) as tf.Tensor4D;
+        const c = tf.conv2d(nhwc, hwio(w, [5, 3, 3, 3]), 1, 'same');
+        const hardSigmoid = (v: tf.Tensor, alpha: number) => tf.clipByValue(tf.add(tf.mul(v, alpha), 0.5), 0, 1);
+        const y = tf.addN([
+          tf.leakyRelu(c, 0.1),
+          tf.where(tf.less(c, 0), tf.mul(tf.expm1(c), 0.5), c),
+          hardSigmoid(c, 1 / 6),
+          tf.mul(c, hardSigmoid(c, 1 / 6)),
+          tf.clipByValue(c, -0.5, 0.7),
+        ]);
+        return tf.transpose(y, [0, 3, 1, 2]).dataSync();
+      });
+      const got = runtime.predict(x, batch);
+      let worst = 0;
+      want.forEach((v, i) => (worst = Math.max(worst, Math.abs(v - got[i]!))));
+      assert(worst <= 1e-5 * Math.max(...Array.from(want, Math.abs)), `batch ${batch}: off by ${worst}`);
+    }
+    runtime.dispose();
+  });
+
   test('refuses an op it does not run, naming the node and listing what it runs', async () => {
     await useTfjsBackend('cpu');
-    const input = tfl.input({ shape: [6, 6, 2] });
-    const conv = tfl.layers.conv2d({ filters: 3, kernelSize: 3, name: 'conv' }).apply(input) as tfl.SymbolicTensor;
-    const leaky = tfl.layers.leakyReLU({ name: 'leaky' }).apply(conv) as tfl.SymbolicTensor;
-    const model = tfl.model({ inputs: input, outputs: leaky });
+    const lrn = graph([node('Relu', ['x'], 'r'), node('LRN', ['r'], 'norm', { size: { int: 3 } })], [], ['N', 2, 6, 6], 'norm', ['N', 2, 6, 6]);
     await assertRejects(
-      async () => loadInferenceModel({ onnx: await exportOnnx(model) }),
-      /cannot run the ONNX nodes 'leaky\S*' \(LeakyRelu\); it runs Conv \(2-D, group 1 or depthwise\),.* Gemm/s,
-      'LeakyRelu',
+      async () => loadInferenceModel({ onnx: await encodeOnnxModel(lrn) }),
+      /cannot run the ONNX nodes 'norm' \(LRN\); it runs Conv \(2-D, group 1 or depthwise\),.* Gemm/s,
+      'LRN',
     );
-    model.dispose();
+    const emptyClip = graph([node('Clip', ['x', 'lo', 'hi'], 'y')], [floats('lo', [], Float32Array.of(1)), floats('hi', [], Float32Array.of(0))], ['N', 2], 'y', ['N', 2]);
+    await assertRejects(async () => loadInferenceModel({ onnx: await encodeOnnxModel(emptyClip) }), /ONNX node 'y' \(Clip\) clips to \[1, 0\], an empty range/, 'an empty Clip');
     const grouped = graph([node('Conv', ['x', 'w'], 'y', { group: { int: 2 } })], [floats('w', [4, 2, 1, 1], new Float32Array(8))], ['N', 4, 5, 5], 'y', ['N', 4, 5, 5]);
     await assertRejects(async () => loadInferenceModel({ onnx: await encodeOnnxModel(grouped) }), /ONNX node 'y' \(Conv\) has group 2 over 4 input channels; .*depthwise/, 'a grouped convolution');
     const broadcast = graph([node('Relu', ['x'], 'r'), node('GlobalAveragePool', ['r'], 'g'), node('Add', ['r', 'g'], 'y')], [], ['N', 2, 3, 3], 'y', ['N', 2, 3, 3]);

@@ -1,8 +1,8 @@
 /**
  * The ONNX nodes that work value by value or along one axis: Add, Mul and Sum of computed tensors
  * of one shape (an Add of a constant is folded into the bias of the Conv, Gemm or MatMul right
- * before it), the activations slimprune/infer has (Relu, Clip as ReLU or ReLU6, Sigmoid, Tanh,
- * Softplus, Elu, Selu), Softmax, and inference-mode BatchNormalization. Each keeps its input's
+ * before it), the activations slimprune/infer has (Relu, LeakyRelu, Clip, Sigmoid, HardSigmoid,
+ * HardSwish, Tanh, Softplus, Elu, Selu), Softmax, and inference-mode BatchNormalization. Each keeps its input's
  * storage order where its layer allows, so an NCHW chain stays channels-last without copies.
  */
 import { orderOf, withLast, type Value } from './builder.ts';
@@ -22,11 +22,15 @@ export const sigmoidRule = (ctx: NodeContext) => unary(ctx, 'Activation', { acti
 export const tanhRule = (ctx: NodeContext) => unary(ctx, 'Activation', { activation: 'tanh' });
 export const softplusRule = (ctx: NodeContext) => unary(ctx, 'Activation', { activation: 'softplus' });
 
+/** Elu of alpha 1 is the activation a convolution can take as its own; another alpha, a layer of its own. */
 export function eluRule(ctx: NodeContext): Value[] {
   const alpha = ctx.float('alpha', 1);
-  if (Math.abs(alpha - 1) > 1e-6) ctx.refuse(`has alpha ${alpha}; slimprune/infer runs Elu with alpha 1`);
-  return unary(ctx, 'Activation', { activation: 'elu' });
+  return alpha === 1 ? unary(ctx, 'Activation', { activation: 'elu' }) : unary(ctx, 'ELU', { alpha });
 }
+
+export const leakyReluRule = (ctx: NodeContext) => unary(ctx, 'LeakyReLU', { alpha: ctx.float('alpha', 0.01) });
+export const hardSigmoidRule = (ctx: NodeContext) => unary(ctx, 'HardSigmoid', { alpha: ctx.float('alpha', 0.2), beta: ctx.float('beta', 0.5) });
+export const hardSwishRule = (ctx: NodeContext) => unary(ctx, 'HardSwish', {});
 
 export function seluRule(ctx: NodeContext): Value[] {
   const alpha = ctx.float('alpha', 1.67326319217681884765625);
@@ -45,14 +49,15 @@ function scalar(ctx: NodeContext, t: OnnxTensor | undefined, what: string): numb
   return Number(values[0]);
 }
 
-/** Clip: bounds as inputs from opset 11, as attributes before. [0, ∞) is ReLU, [0, 6] ReLU6. */
+/** Clip: bounds as inputs from opset 11, as attributes before. [0, ∞) is ReLU, [0, 6] ReLU6, any other a Clip layer. */
 export function clipRule(ctx: NodeContext): Value[] {
   const min = ctx.opset >= 11 ? scalar(ctx, ctx.optionalConstant(1), 'min') ?? -FLT_MAX : ctx.float('min', -FLT_MAX);
   const max = ctx.opset >= 11 ? scalar(ctx, ctx.optionalConstant(2), 'max') ?? FLT_MAX : ctx.float('max', FLT_MAX);
   if (min <= -FLT_MAX && max >= FLT_MAX) return [{ ...ctx.value(0), name: ctx.base }];
   if (min === 0 && max >= FLT_MAX) return unary(ctx, 'ReLU', { max_value: null });
   if (min === 0 && max === 6) return unary(ctx, 'ReLU', { max_value: 6 });
-  return ctx.refuse(`clips to [${min}, ${max}]; slimprune/infer runs Clip as ReLU ([0, ∞)) and ReLU6 ([0, 6])`);
+  if (!(min <= max)) ctx.refuse(`clips to [${min}, ${max}], an empty range`);
+  return unary(ctx, 'Clip', { min, max });
 }
 
 /** Adds (or multiplies) computed tensors of one shape, each arranged in the first one's order. */

@@ -7,7 +7,8 @@ import type { Operand } from './builder.ts';
 import type { NodeContext } from './context.ts';
 import { gemmRule, matMulRule } from './nodes-dense.ts';
 import {
-  addRule, batchNormalizationRule, clipRule, eluRule, mulRule, reluRule, seluRule, sigmoidRule, softmaxRule, softplusRule, sumRule, tanhRule,
+  addRule, batchNormalizationRule, clipRule, eluRule, hardSigmoidRule, hardSwishRule, leakyReluRule, mulRule, reluRule, seluRule, sigmoidRule,
+  softmaxRule, softplusRule, sumRule, tanhRule,
 } from './nodes-elementwise.ts';
 import { concatRule, constantRule, dropoutRule, flattenRule, identityRule, reshapeRule, transposeRule } from './nodes-shape.ts';
 import { averagePoolRule, convRule, globalAveragePoolRule, globalMaxPoolRule, maxPoolRule, reduceMeanRule } from './nodes-window.ts';
@@ -28,7 +29,10 @@ export const ONNX_RULES: Readonly<Record<string, { readonly rule: NodeRule; read
   Sum: { rule: sumRule, takes: 'of one shape' },
   BatchNormalization: { rule: batchNormalizationRule, takes: 'inference' },
   Relu: { rule: reluRule },
-  Clip: { rule: clipRule, takes: 'as ReLU or ReLU6' },
+  Clip: { rule: clipRule, takes: 'by constant bounds' },
+  LeakyRelu: { rule: leakyReluRule },
+  HardSigmoid: { rule: hardSigmoidRule },
+  HardSwish: { rule: hardSwishRule },
   Sigmoid: { rule: sigmoidRule },
   Tanh: { rule: tanhRule },
   Softplus: { rule: softplusRule },
