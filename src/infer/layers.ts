@@ -3,6 +3,7 @@ import { conv2dOp, denseOp, depthwiseConv2dOp } from './convolution.ts';
 import { activationOp, addOp, batchNormalizationOp, concatenateOp, multiplyOp, reluOp, softmaxOp } from './elementwise.ts';
 import type { OpBuilder } from './op.ts';
 import { averagePoolingOp, globalAveragePoolingOp, globalMaxPoolingOp, maxPoolingOp } from './pooling.ts';
+import { zeroPadding2dOp } from './padding.ts';
 import { clipOp, eluLayerOp, hardSigmoidOp, hardSwishOp, leakyReluOp } from './pointwise.ts';
 import { dropoutOp, flattenOp, permuteOp, reshapeOp } from './reshape.ts';
 
@@ -31,6 +32,7 @@ export const LAYER_OPS: Readonly<Record<string, OpBuilder>> = {
   HardSwish: hardSwishOp,
   Clip: clipOp,
   Softmax: softmaxOp,
+  ZeroPadding2D: zeroPadding2dOp,
   Flatten: flattenOp,
   Reshape: reshapeOp,
   Permute: permuteOp,

@@ -49,7 +49,8 @@ export function layerZoo(seed: number): tfl.LayersModel {
   const bias = () => tfl.initializers.randomUniform({ minval: -0.3, maxval: 0.3, seed: s++ });
   const apply = (layer: tfl.layers.Layer, x: tfl.SymbolicTensor | tfl.SymbolicTensor[]) => layer.apply(x) as tfl.SymbolicTensor;
   const image = tfl.input({ shape: [15, 17, 3], name: 'image' });
-  let x = apply(tfl.layers.conv2d({ name: 'stride2', filters: 8, kernelSize: 3, strides: 2, padding: 'same', activation: 'relu6', kernelInitializer: init(), biasInitializer: bias() }), image);
+  const padded = apply(tfl.layers.zeroPadding2d({ name: 'pad', padding: [[1, 0], [0, 2]] }), image); // 16 × 19
+  let x = apply(tfl.layers.conv2d({ name: 'stride2', filters: 8, kernelSize: 3, strides: 2, padding: 'same', activation: 'relu6', kernelInitializer: init(), biasInitializer: bias() }), padded);
   x = apply(tfl.layers.conv2d({ name: 'dilated', filters: 6, kernelSize: 3, dilationRate: 2, padding: 'same', activation: 'elu', kernelInitializer: init(), biasInitializer: bias() }), x);
   x = apply(tfl.layers.depthwiseConv2d({ name: 'depthwise', kernelSize: 3, depthMultiplier: 2, strides: 2, padding: 'same', activation: 'selu', depthwiseInitializer: init(), biasInitializer: bias() }), x);
   x = apply(tfl.layers.batchNormalization({ name: 'bn_plain', center: false, scale: false, epsilon: 0.01 }), x);

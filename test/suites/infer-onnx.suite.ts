@@ -5,7 +5,8 @@
 // very steps the model's model.json runs (same layers and fusions, no transposing copy). A graph
 // written for NCHW as other exporters write it (NCHW input, symmetric pads, a Flatten of NCHW into
 // a transposed Gemm) gives what tfjs's ops compute for it, and so do the activations with
-// parameters that PyTorch writes (LeakyRelu, Elu, HardSigmoid, HardSwish, Clip). Bad files are refused, each with what
+// parameters that PyTorch writes (LeakyRelu, Elu, HardSigmoid, HardSwish, Clip) and a Pad with
+// zeros before a convolution. Bad files are refused, each with what
 // was wrong: an op it does not run, bytes cut short, a missing initializer, a cycle, sizes that
 // would take memory or time without bound.
 import * as tf from '@tensorflow/tfjs-core';
@@ -243,6 +244,49 @@ export const inferOnnxSuite = suite('slimprune/infer ONNX', (test) => {
       assert(worst <= 1e-5 * Math.max(...Array.from(want, Math.abs)), `batch ${batch}: off by ${worst}`);
     }
     runtime.dispose();
+  });
+
+  test('Pad with zeros around H and W ≡ tfjs ops, pads as an input (opset 13) or over axes (opset 18); other pads refused', async () => {
+    await useTfjsBackend('cpu');
+    const rng = testRng(457);
+    const w = randomArray(4 * 2 * 3 * 3, rng, -0.6, 0.6);
+    const pads = (name: string, values: number[]) => ({ name, dims: [values.length], data: BigInt64Array.from(values.map(BigInt)) });
+    const padded = (opset: number, padInputs: string[], extra: OnnxInitializer[]) => ({
+      ...graph([node('Pad', ['x', ...padInputs], 'p', { mode: { string: 'constant' } }), node('Conv', ['p', 'w'], 'y', { kernel_shape: ints([3, 3]) })],
+        [floats('w', [4, 2, 3, 3], w), ...extra], ['N', 2, 5, 6], 'y', ['N', 4, 7, 6]),
+      opset,
+    });
+    const cases: [string, OnnxModel][] = [
+      ['opset 13', padded(13, ['pads'], [pads('pads', [0, 0, 1, 0, 0, 0, 3, 2])])],
+      ['opset 18, axes [2, 3]', padded(18, ['pads', '', 'axes'], [pads('pads', [1, 0, 3, 2]), pads('axes', [2, 3])])],
+    ];
+    for (const [what, model] of cases) {
+      const runtime = await loadInferenceModel({ onnx: await encodeOnnxModel(model) });
+      assertDeepEqual(runtime.outputShape, [4, 7, 6], `${what}: output shape`);
+      assert(runtime.steps.some((s) => s.className === 'ZeroPadding2D'), `${what}: a ZeroPadding2D step`);
+      for (const batch of BATCHES) {
+        const x = randomArray(batch * 2 * 5 * 6, rng, -1, 1);
+        const want = tf.tidy(() => {
+          const nhwc = tf.transpose(tf.tensor4d(x, [batch, 2, 5, 6]), [0, 2, 3, 1]) as tf.Tensor4D;
+          const y = tf.conv2d(tf.pad(nhwc, [[0, 0], [1, 3], [0, 2], [0, 0]]), hwio(w, [4, 2, 3, 3]), 1, 'valid');
+          return tf.transpose(y, [0, 3, 1, 2]).dataSync();
+        });
+        const got = runtime.predict(x, batch);
+        let worst = 0;
+        want.forEach((v, i) => (worst = Math.max(worst, Math.abs(v - got[i]!))));
+        assert(worst <= 1e-5 * Math.max(...Array.from(want, Math.abs)), `${what}, batch ${batch}: off by ${worst}`);
+      }
+      runtime.dispose();
+    }
+    const refused: [string, OnnxModel, RegExp][] = [
+      ['reflect', { ...padded(13, ['pads'], [pads('pads', [0, 0, 1, 1, 0, 0, 1, 1])]), nodes: [node('Pad', ['x', 'pads'], 'p', { mode: { string: 'reflect' } }), node('Conv', ['p', 'w'], 'y', { kernel_shape: ints([3, 3]) })] },
+        /ONNX node 'p' \(Pad\) pads in mode 'reflect'/],
+      ['channels', padded(13, ['pads'], [pads('pads', [0, 1, 0, 0, 0, 0, 0, 0])]), /ONNX node 'p' \(Pad\) has pads \[0, 1, 0, 0, 0, 0, 0, 0\]; slimprune\/infer pads height and width only/],
+      ['a crop', padded(13, ['pads'], [pads('pads', [0, 0, -1, 0, 0, 0, 0, 0])]), /pads height and width only, by non-negative amounts/],
+      ['a value', padded(13, ['pads', 'v'], [pads('pads', [0, 0, 1, 1, 0, 0, 1, 1]), floats('v', [], Float32Array.of(1))]), /pads with the value 1; slimprune\/infer pads with zeros/],
+      ['a huge pad', padded(13, ['pads'], [pads('pads', [0, 0, 2 ** 20, 2 ** 20, 0, 0, 2 ** 20, 2 ** 20])]), /ONNX node 'p' \(Pad\) .*more than/],
+    ];
+    for (const [what, model, pattern] of refused) await assertRejects(async () => loadInferenceModel({ onnx: await encodeOnnxModel(model) }), pattern, what);
   });
 
   test('refuses an op it does not run, naming the node and listing what it runs', async () => {

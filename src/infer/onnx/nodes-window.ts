@@ -1,6 +1,6 @@
 /**
  * The ONNX nodes that slide a window over an NCHW image: Conv (one group, or one group per
- * channel: depthwise), MaxPool, AveragePool, and the global poolings (GlobalAveragePool,
+ * channel: depthwise), MaxPool, AveragePool, Pad (the zeros a window reads), and the global poolings (GlobalAveragePool,
  * GlobalMaxPool, and ReduceMean over the spatial axes, which some exporters write for it). They
  * run on slimprune/infer's NHWC layers: the input is arranged with its channels last (a no-op
  * after our exporter's leading Transpose), the OIHW weight becomes HWIO, ONNX's pads become
@@ -158,4 +158,33 @@ export function reduceMeanRule(ctx: NodeContext): Value[] {
     ctx.refuse(`averages over axes ${axes ? `[${axes.join(', ')}]` : '(all)'} of a rank-${rank} tensor; slimprune/infer runs ReduceMean over the spatial axes [2, 3] of an NCHW image (a global average pooling)`);
   }
   return globalPool(ctx, 'average', ctx.int('keepdims', 1) !== 0);
+}
+
+/**
+ * Pad of an NCHW image with zeros around H and W (constant mode, value 0): a ZeroPadding2D.
+ * Pads are an input from opset 11 (an attribute before), [begin per axis…, end per axis…], over
+ * every axis, or over the `axes` input from opset 18.
+ */
+export function padRule(ctx: NodeContext): Value[] {
+  const x = ctx.value(0);
+  const [c, h, w] = image(ctx, x);
+  const mode = ctx.string('mode', 'constant');
+  if (mode !== 'constant') ctx.refuse(`pads in mode '${mode}'; slimprune/infer pads with zeros (mode 'constant')`);
+  const given = ctx.opset >= 11 ? ctx.constant(1, 'pads').ints : ctx.ints('pads');
+  if (!given) ctx.refuse('has pads that are not integers');
+  const value = ctx.opset >= 11 ? ctx.optionalConstant(2) : undefined;
+  const fill = value ? Number((value.floats ?? value.ints ?? [NaN])[0]) : ctx.opset >= 11 ? 0 : ctx.float('value', 0);
+  if (fill !== 0 || (value && (value.floats ?? value.ints ?? []).length !== 1)) ctx.refuse(`pads with the value ${fill}; slimprune/infer pads with zeros`);
+  const axesInput = ctx.opset >= 18 ? ctx.optionalConstant(3) : undefined;
+  const axes = axesInput ? (axesInput.ints ?? []).map((a) => (a < 0 ? a + 4 : a)) : [0, 1, 2, 3];
+  if (given.length !== 2 * axes.length || axes.some((a) => a < 0 || a > 3)) ctx.refuse(`has ${given.length} pads for axes [${axes.join(', ')}] of a rank-4 tensor`);
+  const perAxis = [[0, 0], [0, 0], [0, 0], [0, 0]];
+  axes.forEach((a, i) => (perAxis[a] = [given[i]!, given[i + axes.length]!]));
+  const [[nb, ne], [cb, ce], [top, bottom], [left, right]] = perAxis as [[number, number], [number, number], [number, number], [number, number]];
+  if (nb !== 0 || ne !== 0 || cb !== 0 || ce !== 0 || [top, bottom, left, right].some((p) => p < 0)) {
+    ctx.refuse(`has pads [${given.join(', ')}]; slimprune/infer pads height and width only, by non-negative amounts`);
+  }
+  ctx.checkWork((h + top + bottom) * (w + left + right) * c);
+  const input = ctx.builder.arrange(x, CHANNELS_LAST);
+  return [output(ctx, ctx.builder.add(ctx.base, 'ZeroPadding2D', { padding: [[top, bottom], [left, right]] }, [input]))];
 }

@@ -11,7 +11,7 @@ import {
   softmaxRule, softplusRule, sumRule, tanhRule,
 } from './nodes-elementwise.ts';
 import { concatRule, constantRule, dropoutRule, flattenRule, identityRule, reshapeRule, transposeRule } from './nodes-shape.ts';
-import { averagePoolRule, convRule, globalAveragePoolRule, globalMaxPoolRule, maxPoolRule, reduceMeanRule } from './nodes-window.ts';
+import { averagePoolRule, convRule, globalAveragePoolRule, globalMaxPoolRule, maxPoolRule, padRule, reduceMeanRule } from './nodes-window.ts';
 
 export type NodeRule = (ctx: NodeContext) => readonly Operand[];
 
@@ -19,6 +19,7 @@ export const ONNX_RULES: Readonly<Record<string, { readonly rule: NodeRule; read
   Conv: { rule: convRule, takes: '2-D, group 1 or depthwise' },
   MaxPool: { rule: maxPoolRule, takes: '2-D' },
   AveragePool: { rule: averagePoolRule, takes: '2-D, padding not counted' },
+  Pad: { rule: padRule, takes: 'zeros around H and W' },
   GlobalAveragePool: { rule: globalAveragePoolRule },
   GlobalMaxPool: { rule: globalMaxPoolRule },
   ReduceMean: { rule: reduceMeanRule, takes: 'over H and W' },
