@@ -5,19 +5,18 @@
  * model runs on the WebAssembly kernels, without tfjs.
  */
 import { Command, InvalidArgumentError } from 'commander';
+import { normalizeFlag } from './options.ts';
 import {
   env, loadInferenceModel, readImageFile, readModelFiles, useTrainingBackend, latencyMs, type InferenceModel,
 } from 'slimprune/internal';
 
 interface Normalization { readonly mean: readonly number[]; readonly std: readonly number[] }
 
+/** --normalize of a saved model: 'unit' or the means and stds ('data', the training set's, is not known here). */
 function meanStd(v: string): Normalization | 'unit' {
-  if (v === 'unit') return v;
-  const [mean, std, rest] = v.split('/').map((part) => part.split(',').map(Number));
-  if (!mean || !std || rest || mean.length !== std.length || [...mean, ...std].some((x) => !Number.isFinite(x))) {
-    throw new InvalidArgumentError("give 'unit' (pixels/255) or the means and stds per channel as m1,m2,m3/s1,s2,s3 (0..1 scale)");
-  }
-  return { mean, std };
+  const how = normalizeFlag(v);
+  if (how === 'data') throw new InvalidArgumentError("give 'unit' (pixels/255) or the means and stds per channel as m1,m2,m3/s1,s2,s3 (0..1 scale)");
+  return how;
 }
 
 const positiveInt = (name: string) => (v: string) => {

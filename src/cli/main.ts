@@ -14,7 +14,8 @@ import {
 
 import { progressPrinter } from './progress.ts';
 import { addInferCommands } from './infer-commands.ts';
-import { BUDGETS, given, int, real, targetFlag } from './options.ts';
+import { BUDGETS, given, int, normalizeFlag, real, targetFlag } from './options.ts';
+import { imageFolderTestData } from './eval-images.ts';
 import { registerSweepCommands } from './sweep-commands.ts';
 
 /** Flags without a default, by the config field each sets: a flag left out leaves its field unset. */
@@ -24,16 +25,6 @@ const OPTIONAL_FLAGS = {
   wholeSetLambda: 'wholeSetLambda', t: 't', slimmingRatio: 'slimmingRatio', restarts: 'restarts', alpha: 'alpha', contrast: 'contrast',
 } as const satisfies Record<string, keyof PruneConfig>;
 
-
-/** --normalize data | unit | m1,m2,m3/s1,s2,s3. */
-function normalizeFlag(v: string): NonNullable<ImagesConfig['normalization']> {
-  if (v === 'data' || v === 'unit') return v;
-  const [mean, std, rest] = v.split('/').map((part) => part.split(',').map(Number));
-  if (!mean || !std || rest || mean.length !== std.length || [...mean, ...std].some((x) => !Number.isFinite(x))) {
-    throw new InvalidArgumentError("give 'data', 'unit', or the means and stds per channel as m1,m2,m3/s1,s2,s3 (0..1 scale)");
-  }
-  return { mean, std };
-}
 
 const program = new Command();
 program.name('slimprune').description('Structured pruning of CNNs by contrast loss and simulated annealing (Wang, Wang & Chen 2023)');
@@ -179,24 +170,31 @@ program
 
 program
   .command('eval')
-  .description("measure a saved model on a task's test set: accuracy, parameters, FLOPs, storage and latency")
+  .description("measure a saved model on a task's test set, or on a folder of your own images: accuracy, parameters, FLOPs, storage and latency")
   .requiredOption('--model <model.json>', 'the model (e.g. the model/model.json of a prune run)')
   .addOption(new Option('--task <task>', 'whose test set').choices([...REFERENCE_TASKS]).default('mnist-lenet'))
   .option('--data <path>', 'folder of the task data (Fashion-MNIST, CIFAR-10)')
+  .option('--images <folder>', 'instead of a task: your own labelled images, folder/<class>/*.png|jpg|jpeg|webp, every one a test image')
+  .option('--normalize <how>', "with --images: 'unit' (pixels/255) or m1,m2,m3/s1,s2,s3 (default: what the model's model.json says)", normalizeFlag)
   .option('--json', 'print the figures as JSON', false)
-  .action(async (o: { model: string; task: ReferenceTask; data?: string; json: boolean }) => {
+  .action(async (o: { model: string; task: ReferenceTask; data?: string; images?: string; normalize?: ReturnType<typeof normalizeFlag>; json: boolean }) => {
+    if (o.images !== undefined && o.data !== undefined) throw new Error('give --images (your own images) or --data (a task\'s data folder), not both');
+    if (o.images === undefined && o.normalize !== undefined) throw new Error("--normalize goes with --images; a task's test set is normalised as its training set");
     await useTrainingBackend('wasm');
     const model = await readModelFiles(o.model);
-    const data = await loadTaskData(o.task, o.data);
+    const data = o.images === undefined
+      ? await loadTaskData(o.task, o.data)
+      : await imageFolderTestData(o.model, model, o.images, o.normalize, (line) => process.stderr.write(`slimprune: ${line}\n`));
     const f = await evaluateModel(model, data);
+    const on = o.images === undefined ? `the ${o.task} test set` : `${o.images} (${data.test.count} images)`;
     if (o.json) {
-      process.stdout.write(JSON.stringify({ model: o.model, task: o.task, runtime: env.runtime, ...f }, null, 1) + '\n');
+      process.stdout.write(JSON.stringify({ model: o.model, ...(o.images === undefined ? { task: o.task } : { images: o.images, count: data.test.count }), runtime: env.runtime, ...f }, null, 1) + '\n');
       return;
     }
     const uncounted = f.uncountedLayers.length === 0 ? '' : ` (not counted: ${f.uncountedLayers.map((l) => `'${l.name}' (${l.className})`).join(', ')}; ` +
       'slimprune counts conv2d, depthwise conv2d and dense layers)';
     process.stdout.write(
-      `${o.model} on the ${o.task} test set: accuracy ${(100 * f.accuracy).toFixed(2)}%; params ${f.params.toLocaleString('en')}; ` +
+      `${o.model} on ${on}: accuracy ${(100 * f.accuracy).toFixed(2)}%; params ${f.params.toLocaleString('en')}; ` +
         `FLOPs ${f.flops.toLocaleString('en')}${uncounted}; weights ${f.weightBytes.toLocaleString('en')} B (gzip ${f.gzipBytes.toLocaleString('en')} B); ` +
         `latency ${f.latencyBatch1Ms.toFixed(2)} ms (batch 1) / ${f.latencyBatch64Ms.toFixed(1)} ms (batch 64), deployed (BN folded) ${f.fusedLatencyBatch1Ms.toFixed(2)} / ${f.fusedLatencyBatch64Ms.toFixed(1)} ms\n`,
     );

@@ -1,4 +1,4 @@
-/** Flag parsers and budget presets shared by the commands (prune, sweep). */
+/** Flag parsers and budget presets shared by the commands (prune, sweep, eval, run). */
 import { InvalidArgumentError } from 'commander';
 import type { PruneConfig, PruneTarget } from 'slimprune/internal';
 
@@ -32,4 +32,14 @@ export function targetFlag(v: string): PruneTarget {
 /** The config fields of the flags given (commander leaves a flag without a default undefined). */
 export function given(o: Record<string, unknown>, flags: Readonly<Record<string, keyof PruneConfig>>): Partial<PruneConfig> {
   return Object.fromEntries(Object.entries(flags).filter(([flag]) => o[flag] !== undefined).map(([flag, field]) => [field, o[flag]]));
+}
+
+/** --normalize data | unit | m1,m2,m3/s1,s2,s3 (means and stds per channel, 0..1 scale). */
+export function normalizeFlag(v: string): 'data' | 'unit' | { mean: number[]; std: number[] } {
+  if (v === 'data' || v === 'unit') return v;
+  const [mean, std, rest] = v.split('/').map((part) => part.split(',').map(Number));
+  if (!mean || !std || rest || mean.length !== std.length || [...mean, ...std].some((x) => !Number.isFinite(x))) {
+    throw new InvalidArgumentError("give 'data', 'unit', or the means and stds per channel as m1,m2,m3/s1,s2,s3 (0..1 scale)");
+  }
+  return { mean, std };
 }
