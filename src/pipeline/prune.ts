@@ -17,7 +17,7 @@ import { evaluate, testBatcher, useTrainingBackend, type Evaluation, type TaskDa
 import type { PruneEvent, PruneProgress } from './events.ts';
 import { resolveConfig, type PruneConfig, type ResolvedConfig } from './config.ts';
 import { loadDataFor } from './run-data.ts';
-import { keptFraction, meetTarget, polarizationAtTarget, searchAlpha, targetValue } from './target.ts';
+import { keptFraction, meetTarget, polarizationAtTarget, searchAlpha, targetValue, type LambdaTargetTrial } from './target.ts';
 import { fineTune } from './fine-tune.ts';
 import type { NetworkCache } from './network-cache.ts';
 import {
@@ -236,6 +236,7 @@ async function pruneWith(config: PruneConfig, options: PruneOptions, trained: Tr
       networksTrained: trained.map((t, k) => ({
         images: t.indices.length, seconds: t.seconds, cached: t.cached, testAccuracy: accuracies[k]!, polarization: t.polarization,
       })),
+      ...(lambdaSearch && { searchNetworks: searchNetworks(lambdaSearch) }),
       stageSeconds: seconds,
       seeds: { run: c.seed, ...(decision.selection ? { annealRestarts: decision.selection.restarts.map((r) => r.seed) } : {}) },
       warnings: [
@@ -247,4 +248,11 @@ async function pruneWith(config: PruneConfig, options: PruneOptions, trained: Tr
       ],
     },
   };
+}
+
+/** The λ search's trials but the kept one (which networksTrained lists), by where their networks came from. */
+function searchNetworks(search: { readonly network: TrainedNetwork; readonly trials: readonly LambdaTargetTrial[] }): { trained: number; cached: number } {
+  const others = search.trials.length - 1;
+  const cached = search.trials.filter((t) => t.cached).length - (search.network.cached ? 1 : 0);
+  return { trained: others - cached, cached };
 }

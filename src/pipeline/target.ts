@@ -101,6 +101,8 @@ export interface LambdaTargetTrial {
   readonly lambda: number;
   readonly t: number;
   readonly kept: number;
+  /** Its network came from the cache rather than a training here. */
+  readonly cached: boolean;
 }
 
 /**
@@ -154,7 +156,7 @@ export async function polarizationAtTarget(args: {
     chosen = network;
     return {
       network,
-      trials: result.trials.map((trial) => ({ lambda: trial.lambda, t: trial.t, kept: 1 - trial.reduction })),
+      trials: result.trials.map((trial) => ({ lambda: trial.lambda, t: trial.t, kept: 1 - trial.reduction, cached: trial.result.network.cached })),
       reason: result.reason,
     };
   } finally {

@@ -79,6 +79,8 @@ export interface PruneMetrics<Settings extends RunSettings = RunSettings> {
   readonly channels: { readonly total: number; readonly kept: number };
   readonly network: number;
   readonly networksTrained: { readonly images: number; readonly seconds: number; readonly cached: boolean; readonly testAccuracy: number; readonly polarization: PolarizationReport }[];
+  /** Polarization at a size target: the λ search's trial networks other than the one kept, trained here or taken from the cache. */
+  readonly searchNetworks?: { readonly trained: number; readonly cached: number };
   readonly stageSeconds: Partial<Record<Stage, number>>;
   readonly seeds: { readonly run: number; readonly annealRestarts?: number[] };
   /** What the user should know about the run: networks whose γ did not polarize, FLOPs left out. */

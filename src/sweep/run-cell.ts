@@ -43,7 +43,7 @@ export async function runCell(cell: SweepCell, options: RunCellOptions): Promise
       ...(options.onProgress && { onProgress: options.onProgress }),
     });
     try {
-      result = { id: cell.id, cell: coordinatesOf(cell), status: 'done', outcome: outcomeOf(run), execution: execution(run.metrics.networksTrained.filter((n) => !n.cached).length) };
+      result = { id: cell.id, cell: coordinatesOf(cell), status: 'done', outcome: outcomeOf(run), execution: execution(run.metrics.networksTrained.filter((n) => !n.cached).length + (run.metrics.searchNetworks?.trained ?? 0)) };
     } finally {
       run.model.dispose();
     }

@@ -112,6 +112,14 @@ describe('your model, your data', () => {
       expect(Math.abs(kept / 0.5 - 1)).toBeLessThanOrEqual(0.05);
       expect(r.metrics.target!.reached).toBeCloseTo(kept, 6);
       expect(r.metrics.target!.how).toMatch(method === 'slimming' ? /percentile/ : method === 'polarization' ? /λ search/ : /α search/);
+      // A sweep's cost counts every network a run trained: the λ search's discarded trials too.
+      if (method === 'polarization') {
+        const trials = Number(/\((\d+) trainings/.exec(r.metrics.target!.how)![1]);
+        expect(trials).toBeGreaterThan(1);
+        expect(r.metrics.searchNetworks).toEqual({ trained: trials - 1, cached: 0 });
+      } else {
+        expect(r.metrics.searchNetworks).toBeUndefined();
+      }
       r.model.dispose();
     }, 300_000);
   }
