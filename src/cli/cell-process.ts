@@ -1,7 +1,7 @@
 /**
- * A queue worker's cells, each in a child process of this CLI (`slimprune run-cell`, hidden), so
- * the worker's own thread stays free to renew the job's lock while the cell computes (see
- * CellExecutor). Parent and child talk over Node's IPC channel: the child gets the cell as its
+ * A queue worker's cells, and a local sweep's with --parallel, each in a child process of this
+ * CLI (`slimprune run-cell`, hidden): a worker's own thread stays free to renew the job's lock
+ * while the cell computes (see CellExecutor), and cells at once compute on cores of their own. Parent and child talk over Node's IPC channel: the child gets the cell as its
  * argument, sends progress and its result, and exits; a child whose parent dies (the channel closes) stops too,
  * so a killed worker leaves no cell running for nobody.
  */
@@ -37,7 +37,7 @@ export function registerRunCellCommand(program: Command): void {
     .description("a worker's child: runs the one cell it is given")
     .argument('<job>', 'the cell, its folder and cache, as JSON')
     .action(async (text: string) => {
-      if (!process.send) throw new Error('run-cell is started by `slimprune worker`, with an IPC channel; it is not for use on its own');
+      if (!process.send) throw new Error('run-cell is started by `slimprune worker` or `slimprune sweep --parallel`, with an IPC channel; it is not for use on its own');
       process.once('disconnect', () => process.exit(1));
       const job = JSON.parse(text) as ToChild;
       let last = 0;

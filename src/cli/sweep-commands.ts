@@ -89,6 +89,7 @@ export function registerSweepCommands(program: Command): void {
     .option('--fine-tune-epochs <n>', 'fine-tuning epochs', int('--fine-tune-epochs'))
     .option('--restarts <R>', 'annealing restarts', int('--restarts'))
     .option('--workers <n>', 'worker threads for the trainings of a cell run here (default 1)', int('--workers'))
+    .option('--parallel <n>', 'cells run at once here, each in a process of its own (default 1); e.g. one per core with --workers 1', int('--parallel'))
     .requiredOption('--out <folder>', "the sweep's folder: one result per cell, the shared network cache (networks/), table.md, table.json, report.html; an existing one is resumed")
     .option('--cache <folder>', "network cache folder instead of the sweep's networks/ (every worker must reach it)")
     .option('--queue <redis-url>', 'run the cells as BullMQ jobs on this Redis (redis://host:port) for `slimprune worker` processes to take')
@@ -113,8 +114,12 @@ export function registerSweepCommands(program: Command): void {
         ...((o.targets ?? file?.targets) !== undefined && { targets: o.targets ?? file?.targets }),
         ...((o.lambdas ?? file?.lambdas) !== undefined && { lambdas: o.lambdas ?? file?.lambdas }),
       };
+      const parallel = (o.parallel as number | undefined) ?? 1;
+      if (parallel < 1) throw new InvalidArgumentError('--parallel must be at least 1');
+      if (parallel > 1 && o.queue !== undefined) throw new Error('--parallel runs cells here; over a queue, start one `slimprune worker` per core instead');
       const { summary, ran } = await sweep(grid, {
         folder: o.out as string,
+        ...(parallel > 1 && { parallel, execute: forkedCellExecutor(process.argv[1]!) }),
         ...(o.cache !== undefined && { cache: o.cache as string }),
         ...(o.queue !== undefined && { queue: o.queue as string }),
         ...(o.queueName !== undefined && { queueName: o.queueName as string }),

@@ -6,11 +6,13 @@
  */
 import type { TaskData } from '../train/index.ts';
 import { cellIdentity } from './cell-identity.ts';
-import type { CellResult } from './cell-result.ts';
+import { coordinatesOf, errorText, type CellResult } from './cell-result.ts';
 import { describeCell, expandGrid, type SweepCell, type SweepGrid } from './grid.ts';
 import { ProgressTracker, pruneProgressText, type SweepProgress } from './progress.ts';
+import { spreadNetworkGroups } from './queue-order.ts';
+import type { CellExecutor } from './queue.ts';
 import { runCell } from './run-cell.ts';
-import { readCellResults, writeSweepFile } from './sweep-folder.ts';
+import { readCellResults, writeCellResult, writeSweepFile } from './sweep-folder.ts';
 import { sweepReportHtml } from './sweep-report.ts';
 import { sweepMarkdown } from './sweep-tables.ts';
 import { summarize, type SweepSummary } from './summary.ts';
@@ -28,6 +30,14 @@ export interface SweepOptions {
   readonly retryFailed?: boolean;
   /** Run nothing: write the tables and report of the results there are (a sweep so far). */
   readonly summarizeOnly?: boolean;
+  /**
+   * Cells run at once here (default 1), each by `execute`: a cell trains in its own thread, so
+   * cells at once need processes (or workers) of their own; the CLI's `--parallel` forks one per
+   * cell. They share the network cache as queue workers do, and are ordered as on a queue.
+   */
+  readonly parallel?: number;
+  /** How a cell runs here (default: in this thread); needed for `parallel` above 1. */
+  readonly execute?: CellExecutor;
   readonly onProgress?: (progress: SweepProgress) => void;
 }
 
@@ -75,17 +85,36 @@ async function writeSummary(folder: string, summary: SweepSummary): Promise<void
   await writeSweepFile(folder, 'report.html', sweepReportHtml(summary));
 }
 
-/** One cell after another in this process: each loads its task's data once, and shares the network cache. */
+/**
+ * The cells here: one after another in this thread (each task's data loaded once), or `parallel`
+ * runners each taking the next cell, by `execute`. A cell whose runner fails (its process died)
+ * becomes a failed result, and the sweep goes on.
+ */
 async function runHere(cells: readonly SweepCell[], options: SweepOptions, tracker: ProgressTracker): Promise<void> {
-  const data = new Map<string, TaskData>();
-  for (const cell of cells) {
-    const name = describeCell(cell);
-    tracker.activity('local', { worker: 'local', cell: name, message: 'starting' });
-    const result = await runCell(cell, {
-      folder: options.folder, worker: 'local', data,
-      ...(options.cache !== undefined && { cache: options.cache }),
-      onProgress: (p) => tracker.activity('local', { worker: 'local', cell: name, message: pruneProgressText(p) }),
-    });
-    tracker.finished('local', result.status);
+  const parallel = options.parallel ?? 1;
+  if (!(Number.isInteger(parallel) && parallel >= 1)) throw new RangeError(`parallel must be a whole number of cells at once, at least 1; got ${parallel}`);
+  if (parallel > 1 && !options.execute) {
+    throw new Error('cells run at once need a process (or worker) each: give execute (a CellExecutor), as the CLI\'s --parallel does; a cell trains in its own thread');
   }
+  const data = new Map<string, TaskData>();
+  const cache = options.cache !== undefined ? { cache: options.cache } : {};
+  const inThisThread: CellExecutor = (cell, o) => runCell(cell, { folder: o.folder, worker: o.worker, data, ...cache, onProgress: (p) => o.onProgress(pruneProgressText(p)) });
+  const execute = options.execute ?? inThisThread;
+  const queue = parallel > 1 ? spreadNetworkGroups(cells) : [...cells];
+  const runner = async (worker: string) => {
+    for (let cell = queue.shift(); cell !== undefined; cell = queue.shift()) {
+      const name = describeCell(cell);
+      const say = (message: string) => tracker.activity(worker, { worker, cell: name, message });
+      say('starting');
+      let result: CellResult;
+      try {
+        result = await execute(cell, { folder: options.folder, worker, ...cache, onProgress: say });
+      } catch (error) {
+        result = { id: cell.id, cell: coordinatesOf(cell), status: 'failed', error: `its run ended without a result: ${errorText(error)}`, execution: { seconds: 0, worker, networksTrained: 0, finishedAt: new Date().toISOString() } };
+        await writeCellResult(options.folder, result);
+      }
+      tracker.finished(worker, result.status);
+    }
+  };
+  await Promise.all(Array.from({ length: parallel }, (_, i) => runner(parallel === 1 ? 'local' : `local ${i + 1}`)));
 }

@@ -1,10 +1,10 @@
 // Node-only: a tiny sweep (mnist-lenet, 2 methods and a variant that cannot load its data, 2
-// seeds) run here and resumed, then over a queue on a redis-server of the test's own with two
+// seeds) run here and resumed, then two cells at a time (--parallel 2), then over a queue on a redis-server of the test's own with two
 // worker processes (`node dist/cli.js worker`): one is killed (SIGKILL) in the middle of a cell,
 // Redis is restarted (appendonly) in the middle of the sweep, and every cell's result must be the
 // local run's, bit for bit (numbers compared as parsed JSON, which round-trips a double exactly).
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -81,6 +81,23 @@ describe('sweep', () => {
     expect(html).toContain('<svg');
     expect(html).toContain('accuracy vs FLOPs');
     expect(JSON.parse(await readFile(join(folder, 'table.json'), 'utf8')).counts).toEqual(s.counts);
+  }, 180_000);
+
+  it('runs the same cells two at a time (--parallel 2, a process each), bit for bit', async () => {
+    expect(local?.size, 'the local sweep ran first').toBe(6);
+    const folder = join(root, 'parallel');
+    const gridFile = join(root, 'grid.json');
+    await writeFile(gridFile, JSON.stringify(grid([1, 2])));
+    const child = spawn(process.execPath, [CLI, 'sweep', '--grid', gridFile, '--parallel', '2', '--out', folder], { stdio: ['ignore', 'ignore', 'pipe'] });
+    let log = '';
+    child.stderr!.on('data', (d: Buffer) => (log += d.toString()));
+    const code = await new Promise((r) => child.once('exit', r));
+    expect(code, log.slice(-2000)).toBe(0);
+    const parallel = await readCellResults(folder);
+    expect([...parallel.keys()].sort()).toEqual([...local.keys()].sort());
+    for (const [id, r] of parallel) expect(comparable(r), id).toEqual(comparable(local.get(id)!));
+    expect(new Set([...parallel.values()].map((r) => r.execution.worker))).toEqual(new Set(['local 1', 'local 2']));
+    expect((await readdir(join(folder, 'networks'))).filter((n) => n.endsWith('.claim'))).toEqual([]);
   }, 180_000);
 
   it('says so when the queue\'s Redis is unreachable', async () => {
