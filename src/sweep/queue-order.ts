@@ -4,7 +4,9 @@
  * seed's cells of one method: contrast-sa's K networks, Polarization's first λ trials) would have
  * one worker wait while the other trains them. So each cell goes after the first cells whose
  * network group differs from that of the last few queued, and the grid's seed-major order holds
- * otherwise: a sweep stopped part way still has its first seeds complete.
+ * otherwise: a sweep stopped part way still has its first seeds complete. A fixed order cannot
+ * foresee everything (a worker done early with a short cell takes one further on, which may share
+ * the networks of a long one still running); a local sweep's runners choose as they go (sweep.ts).
  */
 import type { SweepCell } from './grid.ts';
 

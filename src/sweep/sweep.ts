@@ -9,7 +9,7 @@ import { cellIdentity } from './cell-identity.ts';
 import { coordinatesOf, errorText, type CellResult } from './cell-result.ts';
 import { describeCell, expandGrid, type SweepCell, type SweepGrid } from './grid.ts';
 import { ProgressTracker, pruneProgressText, type SweepProgress } from './progress.ts';
-import { spreadNetworkGroups } from './queue-order.ts';
+import { networkGroup, spreadNetworkGroups } from './queue-order.ts';
 import type { CellExecutor } from './queue.ts';
 import { runCell } from './run-cell.ts';
 import { readCellResults, writeCellResult, writeSweepFile } from './sweep-folder.ts';
@@ -87,7 +87,7 @@ async function writeSummary(folder: string, summary: SweepSummary): Promise<void
 
 /**
  * The cells here: one after another in this thread (each task's data loaded once), or `parallel`
- * runners each taking the next cell, by `execute`. A cell whose runner fails (its process died)
+ * runners each taking the next cell that shares no networks with a running one, by `execute`. A cell whose runner fails (its process died)
  * becomes a failed result, and the sweep goes on.
  */
 async function runHere(cells: readonly SweepCell[], options: SweepOptions, tracker: ProgressTracker): Promise<void> {
@@ -101,8 +101,17 @@ async function runHere(cells: readonly SweepCell[], options: SweepOptions, track
   const inThisThread: CellExecutor = (cell, o) => runCell(cell, { folder: o.folder, worker: o.worker, data, ...cache, onProgress: (p) => o.onProgress(pruneProgressText(p)) });
   const execute = options.execute ?? inThisThread;
   const queue = parallel > 1 ? spreadNetworkGroups(cells) : [...cells];
+  // The next cell for a free runner: the first whose networks no running cell may be training
+  // (a different network group), so that it computes rather than waits; else the first.
+  const running = new Map<string, number>();
+  const next = (): SweepCell | undefined => {
+    const free = queue.findIndex((c) => !running.get(networkGroup(c)));
+    return queue.splice(free < 0 ? 0 : free, 1)[0];
+  };
   const runner = async (worker: string) => {
-    for (let cell = queue.shift(); cell !== undefined; cell = queue.shift()) {
+    for (let cell = next(); cell !== undefined; cell = next()) {
+      const group = networkGroup(cell);
+      running.set(group, (running.get(group) ?? 0) + 1);
       const name = describeCell(cell);
       const say = (message: string) => tracker.activity(worker, { worker, cell: name, message });
       say('starting');
@@ -113,6 +122,7 @@ async function runHere(cells: readonly SweepCell[], options: SweepOptions, track
         result = { id: cell.id, cell: coordinatesOf(cell), status: 'failed', error: `its run ended without a result: ${errorText(error)}`, execution: { seconds: 0, worker, networksTrained: 0, finishedAt: new Date().toISOString() } };
         await writeCellResult(options.folder, result);
       }
+      running.set(group, running.get(group)! - 1);
       tracker.finished(worker, result.status);
     }
   };
