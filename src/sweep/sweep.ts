@@ -87,8 +87,8 @@ async function writeSummary(folder: string, summary: SweepSummary): Promise<void
 
 /**
  * The cells here: one after another in this thread (each task's data loaded once), or `parallel`
- * runners each taking the next cell that shares no networks with a running one, by `execute`. A cell whose runner fails (its process died)
- * becomes a failed result, and the sweep goes on.
+ * runners, each taking the next cell that shares no networks with a running one, by `execute`.
+ * A cell whose runner fails (its process died) becomes a failed result, and the sweep goes on.
  */
 async function runHere(cells: readonly SweepCell[], options: SweepOptions, tracker: ProgressTracker): Promise<void> {
   const parallel = options.parallel ?? 1;
