@@ -6,22 +6,20 @@
  * order: a model scored against shuffled labels would look broken, or worse, fine.
  */
 import type * as tfl from '@tensorflow/tfjs-layers';
-import { loadImageFolder, readBytes, readDescription, type TaskData } from 'slimprune/internal';
+import { loadImageFolder, unitNormalization, type ModelDescription, type TaskData } from 'slimprune/internal';
 
 type Normalization = { readonly mean: readonly number[]; readonly std: readonly number[] };
 
 export async function imageFolderTestData(
-  modelFile: string, model: tfl.LayersModel, folder: string, flag: 'data' | 'unit' | Normalization | undefined, say?: (line: string) => void,
+  modelFile: string, model: tfl.LayersModel, description: ModelDescription, folder: string, flag: 'data' | 'unit' | Normalization | undefined,
+  say?: (line: string) => void,
 ): Promise<TaskData> {
   const [, height, width, channels] = model.inputs[0]?.shape ?? [];
   if (typeof height !== 'number' || typeof width !== 'number' || (channels !== 1 && channels !== 3)) {
     throw new Error(`${modelFile} takes inputs of shape [${(model.inputs[0]?.shape ?? []).map(String).join(', ')}]; --images needs a fixed [height, width, 1 or 3] input to resize the images to`);
   }
   if (flag === 'data') throw new Error("--normalize data would normalise by the test images' own statistics; give what the model was trained with: 'unit' or m1,m2,m3/s1,s2,s3");
-  const saved = JSON.parse(new TextDecoder().decode(await readBytes(modelFile))) as { userDefinedMetadata?: { slimprune?: unknown } };
-  const description = readDescription(saved.userDefinedMetadata?.slimprune);
-  const unit = { mean: new Array<number>(channels).fill(0), std: new Array<number>(channels).fill(1) };
-  const normalization = flag === 'unit' ? unit : flag ?? description.normalization;
+  const normalization = flag === 'unit' ? unitNormalization(channels) : flag ?? description.normalization;
   if (!normalization) {
     throw new Error(`${modelFile} says nothing of how its inputs were normalised; pass --normalize 'unit' (pixels/255) or m1,m2,m3/s1,s2,s3, what the model was trained with`);
   }

@@ -7,7 +7,7 @@
 import { Command, InvalidArgumentError } from 'commander';
 import { normalizeFlag } from './options.ts';
 import {
-  env, loadInferenceModel, readImageFile, readModelFiles, useTrainingBackend, latencyMs, type InferenceModel,
+  env, loadInferenceModel, readImageFile, readModelFiles, unitNormalization, useTrainingBackend, latencyMs, type InferenceModel,
 } from 'slimprune/internal';
 
 interface Normalization { readonly mean: readonly number[]; readonly std: readonly number[] }
@@ -27,11 +27,10 @@ const positiveInt = (name: string) => (v: string) => {
 
 /** The model's normalisation: the flag's, else what its model file says, else pixels/255 (and a note). */
 function normalizationOf(model: InferenceModel, file: string, flag: Normalization | 'unit' | undefined, channels: number): Normalization {
-  const unit = { mean: new Array<number>(channels).fill(0), std: new Array<number>(channels).fill(1) };
-  const chosen = flag === 'unit' ? unit : flag ?? model.description.normalization;
+  const chosen = flag === 'unit' ? unitNormalization(channels) : flag ?? model.description.normalization;
   if (!chosen) {
     process.stderr.write(`slimprune: ${file} says nothing of its input normalisation; using pixels/255 (pass --normalize)\n`);
-    return unit;
+    return unitNormalization(channels);
   }
   if (chosen.mean.length !== channels) throw new Error(`the normalisation has ${chosen.mean.length} channels, the model takes ${channels}`);
   return chosen;

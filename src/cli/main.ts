@@ -9,7 +9,7 @@
  */
 import { Command, InvalidArgumentError, Option } from 'commander';
 import {
-  env, readBytes, readDescription, prune, baselineConfigs, pathExists, loadTaskData, prepareCifar10, prepareMnist, readModelFiles, evaluateModel, useTrainingBackend, folderNetworkCache, defaultCacheDir, networkJobs, trainNetworks, resolveConfig, writeRunFolder, loadRunData, exportOnnx, writeNewFile, ONNX_OPSET, type ImagesConfig, type PruneTarget, hardwareConcurrency, PRUNE_METHODS, STRUCTURE_TARGETS, REFERENCE_TASKS, type PruneConfig, type PruneRun, type ReferenceTask,
+  env, readDescription, prune, baselineConfigs, pathExists, loadTaskData, prepareCifar10, prepareMnist, readSavedModel, evaluateModel, useTrainingBackend, folderNetworkCache, defaultCacheDir, networkJobs, trainNetworks, resolveConfig, writeRunFolder, loadRunData, exportOnnx, writeNewFile, ONNX_OPSET, type ImagesConfig, type PruneTarget, hardwareConcurrency, PRUNE_METHODS, STRUCTURE_TARGETS, REFERENCE_TASKS, type PruneConfig, type PruneRun, type ReferenceTask,
 } from 'slimprune/internal';
 
 import { progressPrinter } from './progress.ts';
@@ -181,10 +181,10 @@ program
     if (o.images !== undefined && o.data !== undefined) throw new Error('give --images (your own images) or --data (a task\'s data folder), not both');
     if (o.images === undefined && o.normalize !== undefined) throw new Error("--normalize goes with --images; a task's test set is normalised as its training set");
     await useTrainingBackend('wasm');
-    const model = await readModelFiles(o.model);
+    const { model, metadata } = await readSavedModel(o.model);
     const data = o.images === undefined
       ? await loadTaskData(o.task, o.data)
-      : await imageFolderTestData(o.model, model, o.images, o.normalize, (line) => process.stderr.write(`slimprune: ${line}\n`));
+      : await imageFolderTestData(o.model, model, readDescription(metadata['slimprune']), o.images, o.normalize, (line) => process.stderr.write(`slimprune: ${line}\n`));
     const f = await evaluateModel(model, data);
     const on = o.images === undefined ? `the ${o.task} test set` : `${o.images} (${data.test.count} images)`;
     if (o.json) {
@@ -211,10 +211,9 @@ program
     // Refused before the work, so a mistyped --out costs nothing; writeNewFile checks again.
     if (await pathExists(o.out)) throw new Error(`${o.out} exists already; choose another --out or remove it`);
     await useTrainingBackend('cpu');
-    const model = await readModelFiles(o.model);
+    const { model, metadata } = await readSavedModel(o.model);
     // A run's model.json says what its inputs and classes are; the ONNX file carries it along.
-    const saved = JSON.parse(new TextDecoder().decode(await readBytes(o.model))) as { userDefinedMetadata?: { slimprune?: unknown } };
-    const description = readDescription(saved.userDefinedMetadata?.slimprune);
+    const description = readDescription(metadata['slimprune']);
     const bytes = await exportOnnx(model, { ...(o.batchSize !== undefined && { batchSize: o.batchSize }), ...(Object.keys(description).length > 0 && { description }) });
     await writeNewFile(o.out, bytes, 'ONNX file');
     const inputs = model.inputs.map((t) => `'${t.sourceLayer.name}' [${t.shape.map((d, i) => (i === 0 ? o.batchSize ?? 'N' : d)).join(', ')}]`).join(', ');

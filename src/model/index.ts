@@ -16,7 +16,7 @@ export {
 export {
   graphFlops, graphParams, flopsModel, paramsModel, evaluateQuadratic, groupFlopsShares, annealGroups,
 } from './cost.ts';
-export { readModelFiles, readModelArtifacts, modelFromArtifacts } from './model-files.ts';
+export { readModelFiles, readSavedModel, readModelArtifacts, modelFromArtifacts } from './model-files.ts';
 export { startingModel, startingModelIdentity, startingNetwork, type StartingNetwork } from './initial.ts';
 export { assertFiniteWeights, assertFitsData, assertUsableModel } from './checks.ts';
 export { plainWeights, modelWithWeights, type PlainWeights } from './plain-weights.ts';

@@ -87,7 +87,10 @@ export async function readModelArtifacts(location: string): Promise<tf.io.ModelA
     weightData.set(p, offset);
     offset += p.byteLength;
   }
-  return { modelTopology: json.modelTopology, weightSpecs, weightData: weightData.buffer };
+  return {
+    modelTopology: json.modelTopology, weightSpecs, weightData: weightData.buffer,
+    ...(json.userDefinedMetadata !== undefined && { userDefinedMetadata: json.userDefinedMetadata }),
+  };
 }
 
 /**
@@ -105,5 +108,18 @@ export async function modelFromArtifacts(artifacts: tf.io.ModelArtifacts & { wei
 
 /** Loads a LayersModel from its model.json and weight files (see readModelArtifacts). */
 export async function readModelFiles(location: string): Promise<tfl.LayersModel> {
-  return modelFromArtifacts(await readModelArtifacts(location), describeLocation(location));
+  return (await readSavedModel(location)).model;
+}
+
+/**
+ * A LayersModel and what its model.json says of itself beside the topology (userDefinedMetadata,
+ * where a slimprune run keeps its classes and normalisation), from one read of the files.
+ */
+export async function readSavedModel(location: string): Promise<{ model: tfl.LayersModel; metadata: { readonly [key: string]: unknown } }> {
+  const artifacts = await readModelArtifacts(location);
+  const metadata = artifacts.userDefinedMetadata;
+  return {
+    model: await modelFromArtifacts(artifacts, describeLocation(location)),
+    metadata: metadata !== null && typeof metadata === 'object' ? metadata : {},
+  };
 }
