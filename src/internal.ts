@@ -153,6 +153,7 @@ export { startQueueWorker, DEFAULT_QUEUE_NAME, type QueueWorkerOptions, type Que
 export { expandGrid, describeCell, targetText, variantLabel, type SweepGrid, type SweepVariant, type SweepCell, type CellCoordinates } from './sweep/grid.ts';
 export { cellIdentity } from './sweep/cell-identity.ts';
 export { spreadNetworkGroups, networkGroup } from './sweep/queue-order.ts';
+export { shouldDefer, type TakenCell } from './sweep/queue-deferral.ts';
 export { claimedNetworkCache } from './sweep/claimed-network-cache.ts';
 export { outcomeOf, errorText, type CellResult, type CellOutcome, type CellExecution } from './sweep/cell-result.ts';
 export { runCell, type RunCellOptions } from './sweep/run-cell.ts';

@@ -157,6 +157,7 @@ export function registerSweepCommands(program: Command): void {
         ...(o.stalledInterval !== undefined && { stalledIntervalMs: o.stalledInterval as number }),
         onProgress: (a) => say(`[worker ${a.worker}] ${a.cell}: ${a.message}`),
         onCell: (r) => say(`[worker ${name}] cell ${r.id} ${r.status}${r.error ? `: ${r.error}` : ''} (${r.execution.seconds.toFixed(1)} s)`),
+        onDefer: (cell) => say(`[worker ${name}] ${cell}: another worker trains its networks; put back for later, taking a cell that needs none of theirs`),
         onError: (e) => say(`[worker ${name}] queue: ${e.message}`),
       });
       say(`[worker ${name}] taking cells from ${o.queue as string}`);

@@ -6,7 +6,8 @@
  * network group differs from that of the last few queued, and the grid's seed-major order holds
  * otherwise: a sweep stopped part way still has its first seeds complete. A fixed order cannot
  * foresee everything (a worker done early with a short cell takes one further on, which may share
- * the networks of a long one still running); a local sweep's runners choose as they go (sweep.ts).
+ * the networks of a long one still running); a local sweep's runners choose as they go (sweep.ts),
+ * and a queue worker puts such a cell back for later (queue-deferral.ts).
  */
 import type { SweepCell } from './grid.ts';
 

@@ -11,6 +11,10 @@
  * everything in memory; a folder is the store the network cache already is; and results that
  * outlive the queue are what the sweep resumes from. Redis carries only the jobs and progress.
  *
+ * Order: each job's BullMQ priority is its rank, so sweeps run in the order they were started,
+ * each in its queue order (queue-order.ts); a worker that takes a cell whose networks another
+ * worker is training puts it back for later, to its place, and takes another (queue-deferral.ts).
+ *
  * Faults: a worker that dies mid-job stops renewing its job's lock; BullMQ's stalled-job check
  * moves the job back to waiting and another worker runs it again from its seed, so the result is
  * the same bits. A Redis restarted with persistence (AOF) has every job; workers and the
@@ -26,6 +30,7 @@ import { parseRedisUrl, type RedisAddress } from './redis-url.ts';
 import type { TaskData } from '../train/index.ts';
 import { coordinatesOf, type CellResult } from './cell-result.ts';
 import { describeCell, type SweepCell } from './grid.ts';
+import { shouldDefer, type TakenCell } from './queue-deferral.ts';
 import { spreadNetworkGroups } from './queue-order.ts';
 import { pruneProgressText, type ProgressTracker, type RunnerActivity } from './progress.ts';
 import { runCell } from './run-cell.ts';
@@ -78,6 +83,27 @@ async function assertReachable(url: string, address: RedisAddress, timeoutMs = 5
   }
 }
 
+/** BullMQ's largest priority (2^21); jobs ranked beyond it share it and go in the order they were added. */
+const MAX_PRIORITY = 2 ** 21;
+
+/**
+ * The first of `count` consecutive ranks no earlier sweep on this queue was given. A job's rank is
+ * its BullMQ priority, so the queue runs sweeps in the order they were started and each in its
+ * own order; and a job a worker defers (queue-deferral.ts) comes back to its place, not behind
+ * every later sweep's jobs, as a job without a priority would.
+ */
+async function reserveRanks(address: RedisAddress, queueKey: string, count: number): Promise<number> {
+  const Redis = (await import('ioredis')).default;
+  const client = new Redis({ ...address, lazyConnect: true });
+  client.on('error', () => { /* reported by the rejection below */ });
+  try {
+    await client.connect();
+    return (await client.incrby(`${queueKey}:slimprune-rank`, count)) - count + 1;
+  } finally {
+    client.disconnect();
+  }
+}
+
 export interface QueueRunOptions {
   readonly folder: string;
   readonly cache?: string;
@@ -98,13 +124,18 @@ export async function runOnQueue(cells: readonly SweepCell[], options: QueueRunO
   const queue: QueueType = new Queue(options.queueName ?? DEFAULT_QUEUE_NAME, { connection: { ...address } });
   queue.on('error', () => { /* a lost connection: the client reconnects, the loop below retries */ });
   try {
-    for (const cell of spreadNetworkGroups(cells)) {
+    const ordered = spreadNetworkGroups(cells);
+    const firstRank = await reserveRanks(address, queue.qualifiedName, ordered.length);
+    for (const [i, cell] of ordered.entries()) {
       // A job of this id that has ended, without a result in this folder (another sweep's, or
       // a result removed since), is queued again rather than waited for forever.
       const existing = await queue.getJob(cell.id);
       if (existing && ['completed', 'failed'].includes(await existing.getState())) await existing.remove();
       const data: CellJob = { cell, folder, ...(cache !== undefined && { cache }) };
-      await queue.add('cell', data, { jobId: cell.id, attempts: 2, backoff: { type: 'fixed', delay: 1000 }, removeOnComplete: false, removeOnFail: false });
+      await queue.add('cell', data, {
+        jobId: cell.id, priority: Math.min(MAX_PRIORITY, firstRank + i),
+        attempts: 2, backoff: { type: 'fixed', delay: 1000 }, removeOnComplete: false, removeOnFail: false,
+      });
     }
     const pending = new Map(cells.map((c) => [c.id, c]));
     const seen = new Set<string>();
@@ -165,9 +196,13 @@ export interface QueueWorkerOptions {
   /** How long a job's lock lasts without renewal (default 30 s), and how often stalled jobs are looked for (default 15 s). */
   readonly lockDurationMs?: number;
   readonly stalledIntervalMs?: number;
+  /** How long a cell put back for later (queue-deferral.ts) stays out of the queue (default 30 s). */
+  readonly deferMs?: number;
   readonly execute?: CellExecutor;
   readonly onProgress?: (activity: RunnerActivity) => void;
   readonly onCell?: (result: CellResult) => void;
+  /** A cell put back for later, its networks being trained by another worker. */
+  readonly onDefer?: (cell: string) => void;
   readonly onError?: (error: Error) => void;
 }
 
@@ -181,20 +216,41 @@ export interface QueueWorkerHandle {
 export async function startQueueWorker(options: QueueWorkerOptions): Promise<QueueWorkerHandle> {
   const address = parseRedisUrl(options.queue);
   await assertReachable(options.queue, address);
-  const { Worker } = await loadBullmq();
+  const { Worker, Queue, DelayedError } = await loadBullmq();
+  const queueName = options.queueName ?? DEFAULT_QUEUE_NAME;
   const name = options.name;
+  // For looking at the other jobs: which cells run, which wait.
+  const jobs: QueueType = new Queue(queueName, { connection: { ...address } });
+  jobs.on('error', () => { /* a lost connection: deferral is skipped meanwhile (deferrable's catch) */ });
+  const deferrable = async (job: Job<CellJob>): Promise<boolean> => {
+    // A job queued without a rank (by an older slimprune) would come back behind every other job.
+    if (!((job.opts.priority ?? 0) > 0)) return false;
+    try {
+      const taken = (j: Job<CellJob>): TakenCell => ({ id: j.id!, cell: j.data.cell, takenAt: j.processedOn ?? Date.now() });
+      const running = (await jobs.getActive() as Job<CellJob>[]).filter((j) => j?.data?.cell).map(taken);
+      const waiting = (await jobs.getJobs(['prioritized', 'wait']) as Job<CellJob>[]).filter((j) => j?.data?.cell).map((j) => j.data.cell);
+      return shouldDefer(taken(job), running, waiting);
+    } catch {
+      return false;
+    }
+  };
   // In this thread, each task's data is loaded once for all the cells the worker runs.
   const data = new Map<string, TaskData>();
   const execute: CellExecutor = options.execute ?? ((cell, o) => runCell(cell, {
     folder: o.folder, worker: o.worker, data, ...(o.cache !== undefined && { cache: o.cache }), onProgress: (p) => o.onProgress(pruneProgressText(p)),
   }));
-  const processor = async (job: Job<CellJob>) => {
+  const processor = async (job: Job<CellJob>, token?: string) => {
     const cell: SweepCell = options.trainingWorkers === undefined
       ? job.data.cell : { ...job.data.cell, config: { ...job.data.cell.config, workers: options.trainingWorkers } };
     const folder = options.store ?? job.data.folder;
     // Another worker finished it (a job taken again after a stall whose first run lived on).
     const done = await readCellResult(folder, cell.id);
     if (done) return { id: cell.id, status: done.status };
+    if (await deferrable(job)) {
+      options.onDefer?.(describeCell(cell));
+      await job.moveToDelayed(Date.now() + (options.deferMs ?? 30_000), token);
+      throw new DelayedError();
+    }
     let last = 0;
     const label = describeCell(cell);
     const report = (message: string, force = false) => {
@@ -211,7 +267,7 @@ export async function startQueueWorker(options: QueueWorkerOptions): Promise<Que
     options.onCell?.(result);
     return { id: cell.id, status: result.status };
   };
-  const worker: WorkerType<CellJob> = new Worker<CellJob>(options.queueName ?? DEFAULT_QUEUE_NAME, processor, {
+  const worker: WorkerType<CellJob> = new Worker<CellJob>(queueName, processor, {
     connection: { ...address },
     concurrency: 1,
     lockDuration: options.lockDurationMs ?? 30_000,
@@ -221,5 +277,11 @@ export async function startQueueWorker(options: QueueWorkerOptions): Promise<Que
   });
   worker.on('error', (error: Error) => options.onError?.(error));
   await worker.waitUntilReady();
-  return { name, close: () => worker.close() };
+  return {
+    name,
+    async close() {
+      await worker.close();
+      await jobs.close().catch(() => undefined);
+    },
+  };
 }
