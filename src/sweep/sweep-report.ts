@@ -53,7 +53,9 @@ export function sweepReportHtml(summary: SweepSummary): string {
     const title = `${task}${model === null ? '' : ` · ${model}`}: accuracy vs FLOPs, mean ± sd over seeds`;
     return series.length === 0 ? '' : `<h2>${esc(title)}</h2>` + errorBarScatterSvg(title, series, front, 'FLOPs kept (%)', 'test accuracy (%)');
   }).join('\n');
+  // The sweep's heading (cells done, failed, of how many) first, then the plots, then the tables.
+  const [heading = '', ...tables] = sweepMarkdown(summary).split('\n');
   return `<!doctype html><html><head><meta charset="utf-8"><title>slimprune sweep</title><style>` +
     'body{font:14px system-ui,sans-serif;margin:2em;max-width:72em}table{border-collapse:collapse;margin:.5em 0}td,th{border:1px solid #ccc;padding:2px 6px;text-align:left}' +
-    `</style></head><body>${plots}\n${markdownToHtml(sweepMarkdown(summary))}</body></html>\n`;
+    `</style></head><body>${markdownToHtml(heading)}\n${plots}\n${markdownToHtml(tables.join('\n'))}</body></html>\n`;
 }

@@ -80,6 +80,9 @@ describe('sweep', () => {
     const html = await readFile(join(folder, 'report.html'), 'utf8');
     expect(html).toContain('<svg');
     expect(html).toContain('accuracy vs FLOPs');
+    // The sweep's heading comes before the plots.
+    expect(html.indexOf('<h1>Sweep: ')).toBeGreaterThan(0);
+    expect(html.indexOf('<h1>Sweep: ')).toBeLessThan(html.indexOf('<svg'));
     expect(JSON.parse(await readFile(join(folder, 'table.json'), 'utf8')).counts).toEqual(s.counts);
   }, 180_000);
 
