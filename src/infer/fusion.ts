@@ -10,7 +10,9 @@
  * - a plain ReLU whose only input is an Add read by nothing else becomes part of that Add's pass
  *   (one read and write of the tensor instead of two): the Add is told so (FUSED_RELU);
  * - then a two-input Add of a linear Conv2D read by nothing else becomes that convolution's
- *   epilogue (fuseResidualAdds, below).
+ *   epilogue (fuseResidualAdds, below);
+ * - and a ZeroPadding2D read only by a Conv2D or DepthwiseConv2D becomes that convolution's
+ *   padding (fusePaddingIntoConvolutions, below).
  *
  * A layer fused away keeps its name, as an alias of its input's output (FUSED_AWAY).
  */
@@ -19,6 +21,8 @@ import { FUSED_RESIDUAL } from './convolution.ts';
 import { FUSED_RELU } from './elementwise.ts';
 import { FUSED_AWAY } from './layers.ts';
 import type { Topology, TopologyLayer } from './model-json.ts';
+import { windowPadding } from './op.ts';
+import { paddingSides, type Sides } from './padding.ts';
 
 const WITH_ACTIVATION = new Set(['Conv2D', 'DepthwiseConv2D', 'Dense']);
 
@@ -121,5 +125,56 @@ function fuseResidualAdds(topology: Topology): Topology {
   };
 }
 
+/**
+ * A ZeroPadding2D whose only reader is a Conv2D or DepthwiseConv2D of 'valid' or explicit
+ * padding adds its sides to that convolution's padding: the kernel reads zeros outside the image
+ * either way, so the padded copy of the tensor is saved. Keras's applications pad so before their
+ * stride-2 'valid' convolutions, PyTorch models with ZeroPad2d or F.pad before a Conv; an ONNX
+ * Pad arrives as a ZeroPadding2D (onnx/nodes-window.ts). A 'same' convolution keeps its pad
+ * layer: its padding depends on the input's size, which the topology does not carry.
+ */
+function fusePaddingIntoConvolutions(topology: Topology): Topology {
+  const readers = new Map<string, number>();
+  for (const l of topology.layers) for (const i of l.inputs) readers.set(i, (readers.get(i) ?? 0) + 1);
+  const byName = new Map(topology.layers.map((l) => [l.name, l]));
+  // 'valid' or explicit sides; undefined for 'same' or a padding the convolution's op refuses, with the reason, later.
+  const ownPadding = (conv: TopologyLayer): Sides | undefined => {
+    let padding: ReturnType<typeof windowPadding>;
+    try {
+      padding = windowPadding(conv.config['padding'] ?? 'valid', conv.name);
+    } catch {
+      return undefined;
+    }
+    if (padding === 'same') return undefined;
+    if (padding === 'valid') return [[0, 0], [0, 0]];
+    if (typeof padding === 'number') return [[padding, padding], [padding, padding]];
+    return [[padding[0][0], padding[0][1]], [padding[1][0], padding[1][1]]];
+  };
+  const padded = new Map<string, Sides>();
+  const fusedPads = new Set<string>();
+  for (const conv of topology.layers) {
+    if ((conv.className !== 'Conv2D' && conv.className !== 'DepthwiseConv2D') || conv.inputs.length !== 1) continue;
+    const pad = byName.get(conv.inputs[0]!);
+    if (pad?.className !== 'ZeroPadding2D' || readers.get(pad.name) !== 1 || pad.name === topology.output) continue;
+    // A channels_first pad is refused by its own op, with the reason.
+    if ((pad.config['data_format'] ?? 'channels_last') !== 'channels_last') continue;
+    const own = ownPadding(conv);
+    if (!own) continue;
+    const [[top, bottom], [left, right]] = paddingSides(pad.config['padding'] ?? 1, pad.name);
+    padded.set(conv.name, [[own[0][0] + top, own[0][1] + bottom], [own[1][0] + left, own[1][1] + right]]);
+    fusedPads.add(pad.name);
+  }
+  if (padded.size === 0) return topology;
+  return {
+    ...topology,
+    layers: topology.layers.map((l) => {
+      const sides = padded.get(l.name);
+      if (sides) return { ...l, config: { ...l.config, padding: sides } };
+      return fusedPads.has(l.name) ? { ...l, className: FUSED_AWAY, config: {} } : l;
+    }),
+  };
+}
+
 // Activations into products first: a convolution that took its own ReLU no longer takes a residual.
-export const fuseLayers = (topology: Topology): Topology => fuseResidualAdds(fuseResidualRelus(fuseIntoProducts(topology)));
+export const fuseLayers = (topology: Topology): Topology =>
+  fuseResidualAdds(fuseResidualRelus(fuseIntoProducts(fusePaddingIntoConvolutions(topology))));

@@ -7,7 +7,7 @@ import { zeroPadding2dOp } from './padding.ts';
 import { clipOp, eluLayerOp, hardSigmoidOp, hardSwishOp, leakyReluOp } from './pointwise.ts';
 import { dropoutOp, flattenOp, permuteOp, reshapeOp } from './reshape.ts';
 
-/** The class a ReLU takes once its Add does its work (plan.ts): its output is the Add's. */
+/** The class a layer takes once another does its work (fusion.ts): its output is its input's. */
 export const FUSED_AWAY = '__slimprune_fused_away';
 
 export const LAYER_OPS: Readonly<Record<string, OpBuilder>> = {

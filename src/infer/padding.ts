@@ -1,14 +1,15 @@
 /**
  * ZeroPadding2D: zeros around each image (NHWC), as Keras's layer and ONNX's Pad in constant
  * mode with value 0 give them (PyTorch's ZeroPad2d, or an F.pad before a convolution). One copy
- * into the larger buffer; the convolution after it pads nothing more.
+ * into the larger buffer; where a convolution alone reads it, the padding becomes the
+ * convolution's own and the copy is not made (fusion.ts).
  */
 import { size, view, type OpBuilder } from './op.ts';
 
-type Sides = [[number, number], [number, number]];
+export type Sides = [[number, number], [number, number]];
 
 /** Keras's forms: n (every side), [rows, columns] (both sides of each), [[top, bottom], [left, right]]. */
-function sides(value: unknown, layer: string): Sides {
+export function paddingSides(value: unknown, layer: string): Sides {
   const ok = (v: unknown): v is number => Number.isInteger(v) && (v as number) >= 0;
   if (ok(value)) return [[value, value], [value, value]];
   if (Array.isArray(value) && value.length === 2 && value.every(ok)) {
@@ -22,7 +23,7 @@ function sides(value: unknown, layer: string): Sides {
 export const zeroPadding2dOp: OpBuilder = (layer, [inShape]) => {
   if (inShape!.length !== 3) throw new Error(`slimprune/infer: layer ${layer.name} pads a tensor of shape [${inShape!.join(', ')}]; ZeroPadding2D pads images [height, width, channels]`);
   if ((layer.config['data_format'] ?? 'channels_last') !== 'channels_last') throw new Error(`slimprune/infer: layer ${layer.name} is channels_first; slimprune/infer runs channels_last models`);
-  const [[top, bottom], [left, right]] = sides(layer.config['padding'] ?? 1, layer.name);
+  const [[top, bottom], [left, right]] = paddingSides(layer.config['padding'] ?? 1, layer.name);
   const [h, w, c] = inShape as [number, number, number];
   const outShape = [h + top + bottom, w + left + right, c];
   return {

@@ -92,6 +92,34 @@ export const inferSuite = suite('slimprune/infer', (test) => {
     model.dispose();
   });
 
+  test("a ZeroPadding2D read only by a 'valid' convolution becomes its padding (Keras's stride-2 stems); before a 'same' one or read twice, it stays", async () => {
+    await useTfjsBackend('cpu');
+    const image = tfl.input({ shape: [9, 11, 3] });
+    const apply = (layer: tfl.layers.Layer, x: tfl.SymbolicTensor | tfl.SymbolicTensor[]) => layer.apply(x) as tfl.SymbolicTensor;
+    // ResNet50's stem: pad 3, a 7×7 stride-2 'valid' convolution; MobileNetV2's: an asymmetric pad
+    // before a stride-2 'valid' depthwise one; the pads as large as the window, to the bottom-right.
+    let x = apply(tfl.layers.zeroPadding2d({ name: 'stem_pad', padding: 3 }), image);
+    x = apply(tfl.layers.conv2d({ name: 'stem', filters: 6, kernelSize: 7, strides: 2, activation: 'relu' }), x);
+    x = apply(tfl.layers.zeroPadding2d({ name: 'dw_pad', padding: [[0, 3], [0, 3]] }), x);
+    x = apply(tfl.layers.depthwiseConv2d({ name: 'dw', kernelSize: 3, strides: 2 }), x);
+    const kept = apply(tfl.layers.zeroPadding2d({ name: 'kept_pad', padding: 1 }), x);
+    const same = apply(tfl.layers.conv2d({ name: 'same', filters: 4, kernelSize: 3, padding: 'same' }), kept);
+    const twice = apply(tfl.layers.zeroPadding2d({ name: 'read_twice', padding: [[1, 0], [0, 1]] }), same);
+    const a = apply(tfl.layers.conv2d({ name: 'a', filters: 2, kernelSize: 2 }), twice);
+    const b = apply(tfl.layers.conv2d({ name: 'b', filters: 2, kernelSize: 2 }), twice);
+    const model = tfl.model({ inputs: image, outputs: apply(tfl.layers.add({ name: 'sum' }), [a, b]) });
+    randomizeWeights(model, testRng(405));
+    for (const batch of [1, 3]) {
+      const error = await agreement(model, batch, batch);
+      assert(error <= 1e-5, `batch ${batch}: off by ${error} of the largest output`);
+    }
+    const files = await exportModel(model);
+    const runtime = await loadInferenceModel({ modelJson: files.modelJson, weights: files.weights });
+    assertEqual(runtime.steps.map((s) => s.name).join(', '), 'stem, dw, kept_pad, same, read_twice, a, b', 'steps');
+    runtime.dispose();
+    model.dispose();
+  });
+
   test('one model, several batch sizes in turn: each placement gives the same per-sample outputs', async () => {
     await useTfjsBackend('cpu');
     const model = referenceModel('mnist-lenet', { seed: 4 });
